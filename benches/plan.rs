@@ -1,0 +1,2 @@
+//! Plan benchmark (filled in with tokenomics-core).
+fn main() {}

@@ -1,0 +1,1 @@
+//! ModernTensor tokenomics core.

@@ -1,0 +1,201 @@
+//! Project automation: `cargo xtask ci | coverage [--html] | bench [NAME]`.
+//!
+//! rust-analyzer style: one Rust program instead of shell scripts, so CI and a
+//! developer run exactly the same steps. Every tool it needs is installed here
+//! when missing (rustup components, `cargo install --locked` tools), so a fresh
+//! machine only needs rustup and the package registries.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// Crates whose line coverage must stay at or above [`COVERAGE_GATE`].
+const GATED_CRATES: &[&str] = &["tokenomics-core", "rpc-resilience"];
+/// Minimum line coverage, in percent, for each crate of [`GATED_CRATES`].
+const COVERAGE_GATE: f64 = 90.0;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("coverage") => coverage(args.iter().any(|a| a == "--html")).map(|_| ()),
+        Some("bench") => bench(args.get(1).map(String::as_str)),
+        _ => Err("usage: cargo xtask ci | coverage [--html] | bench [NAME]".to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// fmt, clippy (warnings denied), every test (doc tests included), coverage gate.
+fn ci() -> Result<(), String> {
+    ensure_component("rustfmt")?;
+    ensure_component("clippy")?;
+    run("cargo", &["fmt", "--all", "--", "--check"])?;
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    // The instrumented run is the test run: every unit, integration and property
+    // test of the workspace; doc tests run uninstrumented right after.
+    let percents = coverage(false)?;
+    run("cargo", &["test", "--workspace", "--doc", "--locked"])?;
+    let mut failed = Vec::new();
+    for (krate, percent) in &percents {
+        if GATED_CRATES.contains(&krate.as_str()) && *percent < COVERAGE_GATE {
+            failed.push(format!("{krate} {percent:.2}% < {COVERAGE_GATE}%"));
+        }
+    }
+    if failed.is_empty() {
+        println!("xtask ci: all checks passed");
+        Ok(())
+    } else {
+        Err(format!("coverage gate failed: {}", failed.join(", ")))
+    }
+}
+
+/// Runs the workspace tests under `cargo llvm-cov` and prints line coverage per crate.
+fn coverage(html: bool) -> Result<Vec<(String, f64)>, String> {
+    ensure_component("llvm-tools-preview")?;
+    ensure_cargo_tool("llvm-cov", "cargo-llvm-cov")?;
+    let root = workspace_root();
+    let summary = root.join("target").join("llvm-cov-summary.json");
+    let summary_arg = summary.to_string_lossy().into_owned();
+    run(
+        "cargo",
+        &[
+            "llvm-cov",
+            "--workspace",
+            "--locked",
+            "--json",
+            "--summary-only",
+            "--output-path",
+            &summary_arg,
+        ],
+    )?;
+    if html {
+        run("cargo", &["llvm-cov", "report", "--html"])?;
+        println!("HTML report: target/llvm-cov/html/index.html");
+    }
+    let text = std::fs::read_to_string(&summary)
+        .map_err(|e| format!("cannot read {}: {e}", summary.display()))?;
+    let percents = per_crate_lines(&text, &root)?;
+    println!("line coverage per crate:");
+    for (krate, percent) in &percents {
+        let gate = if GATED_CRATES.contains(&krate.as_str()) {
+            format!("(gate {COVERAGE_GATE}%)")
+        } else {
+            String::new()
+        };
+        println!("  {krate:<28} {percent:>6.2}% {gate}");
+    }
+    Ok(percents)
+}
+
+/// Sums covered/total lines of every file under `crates/<name>/src` per crate.
+fn per_crate_lines(json: &str, root: &Path) -> Result<Vec<(String, f64)>, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| format!("coverage summary is not JSON: {e}"))?;
+    let files = value["data"][0]["files"]
+        .as_array()
+        .ok_or("coverage summary has no data[0].files")?;
+    let crates_dir = root.join("crates");
+    let mut totals: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+    for file in files {
+        let Some(name) = file["filename"].as_str() else {
+            continue;
+        };
+        let Ok(rest) = Path::new(name).strip_prefix(&crates_dir) else {
+            continue;
+        };
+        let mut parts = rest.components();
+        let (Some(krate), Some(dir)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if dir.as_os_str() != "src" {
+            continue;
+        }
+        let lines = &file["summary"]["lines"];
+        let entry = totals
+            .entry(krate.as_os_str().to_string_lossy().into_owned())
+            .or_default();
+        entry.0 += lines["covered"].as_u64().unwrap_or(0);
+        entry.1 += lines["count"].as_u64().unwrap_or(0);
+    }
+    Ok(totals
+        .into_iter()
+        .map(|(krate, (covered, count))| {
+            let percent = if count == 0 {
+                100.0
+            } else {
+                covered as f64 * 100.0 / count as f64
+            };
+            (krate, percent)
+        })
+        .collect())
+}
+
+/// Runs every benchmark (or the one named) in release mode; each prints its figures.
+fn bench(name: Option<&str>) -> Result<(), String> {
+    match name {
+        Some(name) => run("cargo", &["bench", "--locked", "--bench", name]),
+        None => run("cargo", &["bench", "--locked", "--workspace"]),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn ensure_component(component: &str) -> Result<(), String> {
+    let installed = Command::new("rustup")
+        .args(["component", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("cannot run rustup: {e}"))?;
+    let list = String::from_utf8_lossy(&installed.stdout);
+    let wanted = component.trim_end_matches("-preview");
+    if list.lines().any(|line| line.starts_with(wanted)) {
+        return Ok(());
+    }
+    run("rustup", &["component", "add", component])
+}
+
+fn ensure_cargo_tool(subcommand: &str, krate: &str) -> Result<(), String> {
+    let present = Command::new("cargo")
+        .args([subcommand, "--version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if present {
+        return Ok(());
+    }
+    run("cargo", &["install", "--locked", krate])
+}
+
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    println!("$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
