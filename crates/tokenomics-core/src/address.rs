@@ -1,0 +1,91 @@
+//! `Address`: a 20-byte account id, read case-insensitively, always printed lowercase.
+//!
+//! Ordering is byte order, which is the order of the lowercase hex text, so sorting
+//! addresses and sorting their printed form agree (the plan's tie-break rule).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::CoreError;
+
+/// A 20-byte account address (`0x` + 40 hex digits in text).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Address([u8; 20]);
+
+impl Address {
+    /// The address with these bytes.
+    pub const fn from_bytes(bytes: [u8; 20]) -> Address {
+        Address(bytes)
+    }
+
+    /// The 20 bytes.
+    pub const fn as_bytes(&self) -> &[u8; 20] {
+        &self.0
+    }
+}
+
+impl fmt::Display for Address {
+    /// `0x` and 40 lowercase hex digits.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("0x")?;
+        for byte in self.0 {
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl FromStr for Address {
+    type Err = CoreError;
+
+    /// Reads `0x` (or `0X`) and exactly 40 hex digits, in any case.
+    fn from_str(text: &str) -> Result<Address, CoreError> {
+        let invalid = || CoreError::InvalidAddress {
+            text: text.to_string(),
+        };
+        let hex = text
+            .strip_prefix("0x")
+            .or_else(|| text.strip_prefix("0X"))
+            .ok_or_else(invalid)?;
+        if hex.len() != 40 {
+            return Err(invalid());
+        }
+        let mut bytes = [0u8; 20];
+        for (byte, pair) in bytes.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+            let high = hex_digit(pair[0]).ok_or_else(invalid)?;
+            let low = hex_digit(pair[1]).ok_or_else(invalid)?;
+            *byte = high << 4 | low;
+        }
+        Ok(Address(bytes))
+    }
+}
+
+fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+impl Serialize for Address {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Address, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
