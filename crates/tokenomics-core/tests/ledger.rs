@@ -37,13 +37,12 @@ fn burning_more_than_circulates_is_refused() {
     assert_eq!(ledger.burned(), Amount::ZERO);
 }
 
+/// One expected row: era, start, end, MDT per epoch, MDT supply at end, capped at.
+type Row<'a> = (u64, u64, u64, &'a str, &'a str, Option<u64>);
+
 /// Compares the schedule's (era, start, end, per epoch, supply at end, capped at) rows.
 #[track_caller]
-fn check(
-    params: &EmissionParams,
-    horizon: Option<u64>,
-    expected: &[(u64, u64, u64, &str, &str, Option<u64>)],
-) {
+fn check(params: &EmissionParams, horizon: Option<u64>, expected: &[Row<'_>]) {
     let eras = schedule(params, horizon).unwrap();
     let actual: Vec<_> = eras
         .iter()
