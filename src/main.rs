@@ -4,13 +4,15 @@
 //! their inputs and their results into text for people (or JSON with `--json`).
 //! Exit codes: 0 success, 1 failure while running, 2 bad input.
 
+mod config;
 mod error;
+mod inputs;
+mod plan_cmd;
+mod schedule_cmd;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-use crate::error::CliError;
 
 /// ModernTensor tokenomics: plan, simulate and pay out epoch rewards.
 #[derive(Debug, Parser)]
@@ -21,11 +23,26 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Compute one epoch's emission and transfers from an inputs file.
+    Plan(plan_cmd::PlanArgs),
+    /// Show emission and minted supply era by era.
+    Schedule(schedule_cmd::ScheduleArgs),
+}
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result: Result<(), CliError> = match cli.command {};
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Plan(args) => plan_cmd::run(args),
+        Command::Schedule(args) => schedule_cmd::run(args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

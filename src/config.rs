@@ -1,0 +1,177 @@
+//! The TOML configuration file: `[emission]`, `[distribution]`, `[burn]`, `[rpc]`, `[executor]`.
+//!
+//! Fractions must be exact, but TOML floats are `f64`; so floats of the tokenomics
+//! sections are read from the text as written (toml_edit keeps it) and handed to the
+//! exact decimal parser instead. Errors name the file and the key path.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use tokenomics_core::{Address, BurnRates, DistributionParams, EmissionParams, Params};
+use toml_edit::{DocumentMut, Item, Value};
+
+use crate::error::CliError;
+
+/// Sections whose floats are exact fractions, read from their decimal text.
+const EXACT_SECTIONS: [&str; 3] = ["emission", "distribution", "burn"];
+
+/// The whole configuration file; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct Config {
+    pub(crate) emission: EmissionParams,
+    pub(crate) distribution: DistributionParams,
+    pub(crate) burn: BurnRates,
+    pub(crate) rpc: RpcSection,
+    pub(crate) executor: ExecutorSection,
+}
+
+/// `[rpc]`: timeouts, retries, breaker, pool and batch sizes of the chain client.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct RpcSection {
+    pub(crate) timeout_ms: u64,
+    pub(crate) max_attempts: u32,
+    pub(crate) initial_backoff_ms: u64,
+    pub(crate) backoff_factor: f64,
+    pub(crate) max_backoff_ms: u64,
+    pub(crate) failure_threshold: u32,
+    pub(crate) recovery_timeout_ms: u64,
+    pub(crate) half_open_max_calls: u32,
+    pub(crate) max_connections: usize,
+    pub(crate) batch_size: usize,
+    pub(crate) health_interval_ms: u64,
+    pub(crate) health_timeout_ms: u64,
+}
+
+impl Default for RpcSection {
+    fn default() -> Self {
+        RpcSection {
+            timeout_ms: 30_000,
+            max_attempts: 3,
+            initial_backoff_ms: 1_000,
+            backoff_factor: 2.0,
+            max_backoff_ms: 30_000,
+            failure_threshold: 5,
+            recovery_timeout_ms: 60_000,
+            half_open_max_calls: 3,
+            max_connections: 100,
+            batch_size: 50,
+            health_interval_ms: 30_000,
+            health_timeout_ms: 5_000,
+        }
+    }
+}
+
+/// The treasury used when `[executor] treasury` is not set: "treasury" in ASCII, zero padded.
+pub(crate) const DEFAULT_TREASURY: &str = "0x7472656173757279000000000000000000000000";
+
+/// `[executor]`: where payouts come from and how many recipients are verified.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct ExecutorSection {
+    pub(crate) treasury: Address,
+    pub(crate) verify_sample: usize,
+}
+
+impl Default for ExecutorSection {
+    fn default() -> Self {
+        ExecutorSection {
+            // proof: DEFAULT_TREASURY is a valid address literal (checked by a test).
+            treasury: DEFAULT_TREASURY
+                .parse()
+                .unwrap_or(Address::from_bytes([0; 20])),
+            verify_sample: 100,
+        }
+    }
+}
+
+impl Config {
+    /// The defaults, or the file at `path` on top of them.
+    pub(crate) fn load(path: Option<&Path>) -> Result<Config, CliError> {
+        let Some(path) = path else {
+            return Ok(Config::default());
+        };
+        let text = read_file(path)?;
+        let config = parse(&text).map_err(|reason| bad_input(path, &reason))?;
+        config
+            .params()
+            .validate()
+            .map_err(|error| bad_input(path, &strip_prefix(error.to_string())))?;
+        Ok(config)
+    }
+
+    /// The tokenomics parameters of this configuration.
+    pub(crate) fn params(&self) -> Params {
+        Params {
+            emission: self.emission.clone(),
+            distribution: self.distribution.clone(),
+            burn: self.burn.clone(),
+        }
+    }
+}
+
+/// "invalid parameter distribution: ..." reads better as "distribution: ...".
+fn strip_prefix(message: String) -> String {
+    message
+        .strip_prefix("invalid parameter ")
+        .map(str::to_string)
+        .unwrap_or(message)
+}
+
+fn parse(text: &str) -> Result<Config, String> {
+    let mut document: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.to_string())?;
+    for section in EXACT_SECTIONS {
+        if let Some(item) = document.get_mut(section) {
+            floats_to_text(item);
+        }
+    }
+    let deserializer = toml_edit::de::Deserializer::from(document);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner().message().to_string();
+        if path == "." {
+            inner
+        } else {
+            format!("{path}: {inner}")
+        }
+    })
+}
+
+/// Replaces every float under `item` by its decimal text as written in the file.
+fn floats_to_text(item: &mut Item) {
+    match item {
+        Item::Value(value) => value_floats_to_text(value),
+        Item::Table(table) => table.iter_mut().for_each(|(_, item)| floats_to_text(item)),
+        Item::ArrayOfTables(tables) => tables
+            .iter_mut()
+            .for_each(|t| t.iter_mut().for_each(|(_, item)| floats_to_text(item))),
+        Item::None => {}
+    }
+}
+
+fn value_floats_to_text(value: &mut Value) {
+    match value {
+        Value::Float(float) => {
+            let text = float.display_repr().trim().replace('_', "");
+            *value = Value::from(text);
+        }
+        Value::Array(array) => array.iter_mut().for_each(value_floats_to_text),
+        Value::InlineTable(table) => table
+            .iter_mut()
+            .for_each(|(_, value)| value_floats_to_text(value)),
+        _ => {}
+    }
+}
+
+/// Reads a whole file; a missing or unreadable file is bad input naming the path.
+pub(crate) fn read_file(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|error| bad_input(path, &format!("cannot read: {error}")))
+}
+
+/// `FILE: reason` as bad input (exit code 2).
+pub(crate) fn bad_input(path: &Path, reason: &str) -> CliError {
+    CliError::BadInput(format!("{}: {reason}", PathBuf::from(path).display()))
+}

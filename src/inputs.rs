@@ -1,0 +1,238 @@
+//! Epoch inputs files (JSON): numbers are read from their decimal text, never through `f64`.
+//!
+//! serde_json's `arbitrary_precision` would do this globally but breaks jsonrpsee, so
+//! each decimal field is captured as a `RawValue` (the exact text of the number or
+//! string) and handed to tokenomics-core's exact parser. Errors name the file and the
+//! field path (`miners[3].score`).
+
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+use tokenomics_core::{
+    Address, Amount, CoreError, Delegator, EpochInputs, Fees, Fraction, Miner, NetworkMetrics,
+    Validator, Weighted,
+};
+
+use crate::config::{bad_input, read_file};
+use crate::error::CliError;
+
+/// Reads and checks one epoch inputs file.
+pub(crate) fn load_inputs(path: &Path) -> Result<EpochInputs, CliError> {
+    let text = read_file(path)?;
+    parse_inputs(&text).map_err(|reason| bad_input(path, &reason))
+}
+
+/// Parses inputs text; the error is `field.path: reason`.
+pub(crate) fn parse_inputs(text: &str) -> Result<EpochInputs, String> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let file: InputsFile =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            let inner = error.into_inner().to_string();
+            if path == "." {
+                inner
+            } else {
+                format!("{path}: {inner}")
+            }
+        })?;
+    deserializer.end().map_err(|e| e.to_string())?;
+    Ok(file.into_inputs())
+}
+
+/// Describes a core error about inputs as `field: reason`.
+pub(crate) fn describe(error: &CoreError) -> String {
+    match error {
+        CoreError::InvalidInput { field, reason } => format!("{field}: {reason}"),
+        CoreError::DuplicateAddress { category, address } => {
+            format!("{category}: duplicate address {address}")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// A fraction given as a JSON number or a decimal string, read exactly.
+#[derive(Debug)]
+struct JsonFraction(Fraction);
+
+/// An MDT amount given as a decimal string or a whole JSON number, read exactly.
+#[derive(Debug)]
+struct JsonAmount(Amount);
+
+/// The text of a JSON number, or the contents of a JSON string.
+fn decimal_text<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    numbers: &str,
+) -> Result<(String, bool), D::Error> {
+    let raw = Box::<RawValue>::deserialize(deserializer)?;
+    let text = raw.get();
+    if text.starts_with('"') {
+        let inner: String = serde_json::from_str(text).map_err(serde::de::Error::custom)?;
+        Ok((inner, false))
+    } else if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        Ok((text.to_string(), true))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "expected {numbers}, found {text}"
+        )))
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonFraction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (text, _) = decimal_text(deserializer, "a number or decimal string in [0, 1]")?;
+        text.parse()
+            .map(JsonFraction)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonAmount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (text, is_number) = decimal_text(deserializer, "a decimal string of MDT")?;
+        if is_number && text.contains(['.', 'e', 'E']) {
+            return Err(serde::de::Error::custom(format!(
+                "amount {text} must be a decimal string (\"{text}\"); only whole numbers may be JSON numbers"
+            )));
+        }
+        text.parse()
+            .map(JsonAmount)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+fn amount(value: Option<JsonAmount>) -> Amount {
+    value.map_or(Amount::ZERO, |a| a.0)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InputsFile {
+    epoch: u64,
+    minted_supply: Option<JsonAmount>,
+    recycling_pool: Option<JsonAmount>,
+    utility_score: Option<JsonFraction>,
+    network: Option<NetworkFile>,
+    quality_score: Option<JsonFraction>,
+    fees: Option<FeesFile>,
+    #[serde(default)]
+    miners: Vec<MinerFile>,
+    #[serde(default)]
+    validators: Vec<StakeFile>,
+    #[serde(default)]
+    delegators: Vec<DelegatorFile>,
+    #[serde(default)]
+    subnet_owners: Vec<WeightFile>,
+    #[serde(default)]
+    infrastructure: Vec<WeightFile>,
+    community_address: Address,
+    dao_address: Address,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NetworkFile {
+    task_volume: u64,
+    avg_task_difficulty: JsonFraction,
+    validator_participation: JsonFraction,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeesFile {
+    transaction_fees: Option<JsonAmount>,
+    slashing: Option<JsonAmount>,
+    registration: Option<JsonAmount>,
+    task_fees: Option<JsonAmount>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MinerFile {
+    address: Address,
+    score: JsonFraction,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StakeFile {
+    address: Address,
+    stake: JsonAmount,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DelegatorFile {
+    address: Address,
+    stake: JsonAmount,
+    #[serde(default)]
+    lock_days: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeightFile {
+    address: Address,
+    weight: JsonAmount,
+}
+
+impl InputsFile {
+    fn into_inputs(self) -> EpochInputs {
+        let fees = self.fees.map_or_else(Fees::default, |f| Fees {
+            transaction_fees: amount(f.transaction_fees),
+            slashing: amount(f.slashing),
+            registration: amount(f.registration),
+            task_fees: amount(f.task_fees),
+        });
+        let weighted = |list: Vec<WeightFile>| {
+            list.into_iter()
+                .map(|w| Weighted {
+                    address: w.address,
+                    weight: w.weight.0,
+                })
+                .collect()
+        };
+        EpochInputs {
+            epoch: self.epoch,
+            minted_supply: amount(self.minted_supply),
+            recycling_pool: amount(self.recycling_pool),
+            utility_score: self.utility_score.map(|u| u.0),
+            network: self.network.map(|n| NetworkMetrics {
+                task_volume: n.task_volume,
+                avg_task_difficulty: n.avg_task_difficulty.0,
+                validator_participation: n.validator_participation.0,
+            }),
+            quality_score: self.quality_score.map_or(Fraction::HALF, |q| q.0),
+            fees,
+            miners: self
+                .miners
+                .into_iter()
+                .map(|m| Miner {
+                    address: m.address,
+                    score: m.score.0,
+                })
+                .collect(),
+            validators: self
+                .validators
+                .into_iter()
+                .map(|v| Validator {
+                    address: v.address,
+                    stake: v.stake.0,
+                })
+                .collect(),
+            delegators: self
+                .delegators
+                .into_iter()
+                .map(|d| Delegator {
+                    address: d.address,
+                    stake: d.stake.0,
+                    lock_days: d.lock_days,
+                })
+                .collect(),
+            subnet_owners: weighted(self.subnet_owners),
+            infrastructure: weighted(self.infrastructure),
+            community_address: self.community_address,
+            dao_address: self.dao_address,
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! `tokenomics plan`: one epoch's plan as a readable summary or as JSON.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+use tokenomics_core::{Amount, Category, EpochPlan, Transfer};
+
+use crate::config::{bad_input, Config};
+use crate::error::CliError;
+use crate::inputs::{describe, load_inputs};
+
+/// Arguments of `tokenomics plan`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PlanArgs {
+    /// Epoch inputs file (JSON).
+    #[arg(long)]
+    inputs: PathBuf,
+    /// Configuration file (TOML); defaults apply to every key it omits.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Print the plan as JSON instead of a summary.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Builds the plan and prints it.
+pub(crate) fn run(args: PlanArgs) -> Result<(), CliError> {
+    let config = Config::load(args.config.as_deref())?;
+    let inputs = load_inputs(&args.inputs)?;
+    let plan = EpochPlan::build(&config.params(), &inputs)
+        .map_err(|error| bad_input(&args.inputs, &describe(&error)))?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut out, &PlanJson::from(&plan))
+            .map_err(std::io::Error::other)
+            .and_then(|()| writeln!(out))
+    } else {
+        write_summary(&mut out, &plan)
+    };
+    written
+        .and_then(|()| out.flush())
+        .map_err(|error| CliError::Failed(format!("cannot write to stdout: {error}")))
+}
+
+/// The plan in DESIGN.md's JSON shape: amounts as MDT strings, fractions as numbers.
+#[derive(Debug, Serialize)]
+pub(crate) struct PlanJson<'a> {
+    epoch: u64,
+    halvings: u64,
+    utility_score: Box<RawValue>,
+    quality_multiplier: Box<RawValue>,
+    emission: Amount,
+    unmet_burned: Amount,
+    fees_burned: Amount,
+    from_pool: Amount,
+    from_mint: Amount,
+    total: Amount,
+    recycling_pool_after: Amount,
+    categories: &'a std::collections::BTreeMap<Category, Amount>,
+    transfers: &'a [Transfer],
+    inputs_digest: String,
+    plan_hash: String,
+}
+
+impl<'a> From<&'a EpochPlan> for PlanJson<'a> {
+    fn from(plan: &'a EpochPlan) -> Self {
+        PlanJson {
+            epoch: plan.epoch,
+            halvings: plan.halvings,
+            utility_score: number(plan.utility_score.to_string()),
+            quality_multiplier: number(plan.quality_multiplier.to_string()),
+            emission: plan.emission,
+            unmet_burned: plan.unmet_burned,
+            fees_burned: plan.fees_burned,
+            from_pool: plan.from_pool,
+            from_mint: plan.from_mint,
+            total: plan.total,
+            recycling_pool_after: plan.recycling_pool_after,
+            categories: &plan.categories,
+            transfers: &plan.transfers,
+            inputs_digest: plan.inputs_digest.to_string(),
+            plan_hash: plan.plan_hash.to_string(),
+        }
+    }
+}
+
+/// A JSON number with exactly this decimal text (e.g. `0.67`), never through `f64`.
+fn number(decimal: String) -> Box<RawValue> {
+    // proof: Fraction and Ratio print digits with an optional '.' and digits, which is
+    // always a valid JSON number; fall back to a string if that ever changed.
+    RawValue::from_string(decimal.clone())
+        .or_else(|_| RawValue::from_string(format!("\"{decimal}\"")))
+        .unwrap_or_default()
+}
+
+/// Transfers listed one per line in the summary before "... and N more".
+const SUMMARY_TRANSFERS: usize = 20;
+
+fn write_summary(out: &mut impl Write, plan: &EpochPlan) -> std::io::Result<()> {
+    writeln!(out, "Epoch {} (halvings: {})", plan.epoch, plan.halvings)?;
+    writeln!(out, "  utility score         {}", plan.utility_score)?;
+    writeln!(out, "  quality multiplier    {}", plan.quality_multiplier)?;
+    let rows = [
+        ("emission", plan.emission),
+        ("unmet burned", plan.unmet_burned),
+        ("fees burned", plan.fees_burned),
+        ("from pool", plan.from_pool),
+        ("from mint", plan.from_mint),
+        ("total paid", plan.total),
+        ("recycling pool after", plan.recycling_pool_after),
+    ];
+    for (label, amount) in rows {
+        writeln!(out, "  {label:<21} {amount} MDT")?;
+    }
+    writeln!(out, "Categories")?;
+    for (category, amount) in &plan.categories {
+        let count = plan
+            .transfers
+            .iter()
+            .filter(|t| t.category == *category)
+            .count();
+        writeln!(
+            out,
+            "  {:<21} {amount} MDT ({count} recipients)",
+            category.name()
+        )?;
+    }
+    writeln!(out, "Transfers ({})", plan.transfers.len())?;
+    for transfer in plan.transfers.iter().take(SUMMARY_TRANSFERS) {
+        writeln!(
+            out,
+            "  {} {:<15} {} MDT",
+            transfer.to,
+            transfer.category.name(),
+            transfer.amount
+        )?;
+    }
+    if plan.transfers.len() > SUMMARY_TRANSFERS {
+        writeln!(
+            out,
+            "  ... and {} more (use --json for all)",
+            plan.transfers.len() - SUMMARY_TRANSFERS
+        )?;
+    }
+    writeln!(out, "inputs digest {}", plan.inputs_digest)?;
+    writeln!(out, "plan hash     {}", plan.plan_hash)
+}
