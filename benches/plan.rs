@@ -1,2 +1,213 @@
-//! Plan benchmark (filled in with tokenomics-core).
-fn main() {}
+//! Plan benchmark: 1,000,000 miners + 10,000 validators + 100,000 delegators.
+//!
+//! Prints, from one run: the exact plan's time at 1/10 and full size and their ratio
+//! (target: 10x the recipients costs at most 11x the time, at most 250 ms per full
+//! plan), the peak heap while planning (target: at most 512 MiB), and a naive
+//! f64-truncation split of the same network as the baseline it is compared with.
+//! Run: `cargo xtask bench plan` (or `cargo bench --bench plan`).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use tokenomics_core::{
+    Address, Amount, Delegator, EpochInputs, EpochPlan, Fees, Fraction, Miner, Params, Validator,
+    Weighted, SCALE,
+};
+
+/// The system allocator, counting live and peak bytes.
+struct PeakAlloc;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for PeakAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: PeakAlloc = PeakAlloc;
+
+/// A small deterministic pseudo-random source (xorshift64).
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn address(&mut self) -> Address {
+        let mut bytes = [0u8; 20];
+        bytes[..8].copy_from_slice(&self.next().to_be_bytes());
+        bytes[8..16].copy_from_slice(&self.next().to_be_bytes());
+        Address::from_bytes(bytes)
+    }
+}
+
+/// A deterministic network of the given sizes.
+fn network(miners: u64, validators: u64, delegators: u64) -> EpochInputs {
+    let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
+    let miners = (0..miners)
+        .map(|_| Miner {
+            address: rng.address(),
+            score: Fraction::from_parts(u128::from(rng.next()) % SCALE).unwrap_or(Fraction::ONE),
+        })
+        .collect();
+    let validators = (0..validators)
+        .map(|_| Validator {
+            address: rng.address(),
+            stake: Amount::from_base_units(u128::from(rng.next()) * 1_000_000),
+        })
+        .collect();
+    let delegators = (0..delegators)
+        .map(|_| Delegator {
+            address: rng.address(),
+            stake: Amount::from_base_units(u128::from(rng.next()) * 1_000),
+            lock_days: (rng.next() % 400) as u32,
+        })
+        .collect();
+    let mut weighted = |n: u128| -> Vec<Weighted> {
+        (0..n)
+            .map(|i| Weighted {
+                address: rng.address(),
+                weight: Amount::from_base_units(i + 1),
+            })
+            .collect()
+    };
+    let subnet_owners = weighted(64);
+    let infrastructure = weighted(16);
+    EpochInputs {
+        epoch: 1000,
+        minted_supply: Amount::ZERO,
+        recycling_pool: Amount::ZERO,
+        utility_score: Some(Fraction::from_parts(SCALE * 67 / 100).unwrap_or(Fraction::ONE)),
+        network: None,
+        quality_score: Fraction::HALF,
+        fees: Fees::default(),
+        miners,
+        validators,
+        delegators,
+        subnet_owners,
+        infrastructure,
+        community_address: rng.address(),
+        dao_address: rng.address(),
+    }
+}
+
+/// The naive baseline: `(total * w / W) as u128` in f64, per category, no remainder rule.
+fn naive_f64_split(inputs: &EpochInputs, total: f64) -> Vec<(Address, u128)> {
+    let shares = [0.35, 0.28, 0.12];
+    let groups: [Vec<(Address, f64)>; 3] = [
+        inputs
+            .miners
+            .iter()
+            .map(|m| (m.address, m.score.parts() as f64))
+            .collect(),
+        inputs
+            .validators
+            .iter()
+            .map(|v| (v.address, v.stake.base_units() as f64))
+            .collect(),
+        inputs
+            .delegators
+            .iter()
+            .map(|d| (d.address, d.stake.base_units() as f64))
+            .collect(),
+    ];
+    let mut out = Vec::with_capacity(groups.iter().map(Vec::len).sum());
+    for (group, share) in groups.iter().zip(shares) {
+        let sum: f64 = group.iter().map(|(_, w)| w).sum();
+        out.extend(
+            group
+                .iter()
+                .map(|(a, w)| (*a, (total * share * w / sum) as u128)),
+        );
+    }
+    out
+}
+
+/// The median of `runs` timings of `f`.
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn main() {
+    let params = Params::default();
+    let small = network(100_000, 1_000, 10_000);
+    let full = network(1_000_000, 10_000, 100_000);
+    let recipients = |i: &EpochInputs| i.miners.len() + i.validators.len() + i.delegators.len();
+
+    let plan = |inputs: &EpochInputs| {
+        EpochPlan::build(&params, inputs).map(|p| black_box(p).transfers.len())
+    };
+    let _ = plan(&small); // warm up
+    let t_small = median(7, || {
+        let _ = plan(&small);
+    });
+    let t_full = median(5, || {
+        let _ = plan(&full);
+    });
+
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let transfers = plan(&full).unwrap_or(0);
+    let peak = PEAK.load(Ordering::Relaxed);
+    let t_naive = median(5, || {
+        black_box(naive_f64_split(&full, 670e18));
+    });
+
+    let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+    println!("plan benchmark (median of runs, release build)");
+    println!(
+        "  exact plan, {:>9} recipients: {:>8.1} ms",
+        recipients(&small),
+        ms(t_small)
+    );
+    println!(
+        "  exact plan, {:>9} recipients: {:>8.1} ms   (target <= 250 ms; {transfers} transfers)",
+        recipients(&full),
+        ms(t_full)
+    );
+    println!(
+        "  10x recipients costs {:.2}x the time   (target <= 11x)",
+        ms(t_full) / ms(t_small)
+    );
+    println!(
+        "  naive f64-truncation split, same full network: {:>8.1} ms (baseline)",
+        ms(t_naive)
+    );
+    println!("  exact / naive time: {:.2}x", ms(t_full) / ms(t_naive));
+    println!(
+        "  heap: inputs {:.1} MiB, peak while planning {:.1} MiB   (target <= 512 MiB)",
+        mib(before),
+        mib(peak)
+    );
+}

@@ -96,6 +96,14 @@ impl CanonicalHasher {
         self.0.update(bytes);
     }
 
+    pub(crate) fn u8(&mut self, value: u8) {
+        self.0.update([value]);
+    }
+
+    pub(crate) fn u32(&mut self, value: u32) {
+        self.0.update(value.to_be_bytes());
+    }
+
     pub(crate) fn u64(&mut self, value: u64) {
         self.0.update(value.to_be_bytes());
     }

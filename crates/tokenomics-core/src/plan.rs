@@ -21,7 +21,7 @@ use crate::fraction::{Fraction, Ratio};
 use crate::inputs::EpochInputs;
 use crate::params::Params;
 use crate::recipients::{sorted_recipients, Recipient};
-use crate::split::{apportion, Category};
+use crate::split::{apportion, apportion_by, Category};
 
 /// One payment of the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,7 +163,7 @@ impl EpochPlan {
         }
         h.u64(self.transfers.len() as u64);
         for transfer in &self.transfers {
-            h.u64(transfer.category.index() as u64);
+            h.u8(transfer.category.index() as u8);
             h.address(&transfer.to);
             h.amount(transfer.amount);
         }
@@ -201,8 +201,7 @@ fn pay_categories(
             ),
             _ => {
                 let group = &recipients[category.index()];
-                let weights: Vec<u128> = group.iter().map(|r| r.weight).collect();
-                match apportion(pool, &weights)? {
+                match apportion_by(pool, group.len(), |i| group[i].weight)? {
                     Some(amounts) => {
                         let paid = group.iter().zip(amounts).filter(|(_, a)| !a.is_zero());
                         transfers.extend(paid.map(|(r, amount)| Transfer {
@@ -284,8 +283,8 @@ fn inputs_digest(
         h.u64(group.len() as u64);
         for recipient in group {
             h.address(&recipient.address);
-            h.u128(recipient.raw);
-            h.u64(u64::from(recipient.lock_days));
+            h.u128(recipient.weight);
+            h.u32(recipient.lock_days);
         }
     }
     h.address(&inputs.community_address);

@@ -13,12 +13,11 @@ use crate::split::Category;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Recipient {
     pub(crate) address: Address,
-    /// What the split uses (for delegators `stake * (10000 + bonus_bps)`).
-    pub(crate) weight: u128,
-    /// The value as given (score, stake or weight), for the inputs digest.
-    pub(crate) raw: u128,
     /// Delegators' lock, for the inputs digest (0 elsewhere).
     pub(crate) lock_days: u32,
+    /// What the split uses: the score, stake or weight as given; for delegators
+    /// `stake * (10000 + bonus_bps)`, from which the stake is recovered exactly.
+    pub(crate) weight: u128,
 }
 
 /// The recipients of every category, in category order, each sorted by address.
@@ -28,10 +27,9 @@ pub(crate) fn sorted_recipients(
     params: &Params,
     inputs: &EpochInputs,
 ) -> Result<[Vec<Recipient>; 7]> {
-    let plain = |address, raw: u128| Recipient {
+    let plain = |address, weight: u128| Recipient {
         address,
-        weight: raw,
-        raw,
+        weight,
         lock_days: 0,
     };
     let miners = inputs
@@ -63,7 +61,6 @@ pub(crate) fn sorted_recipients(
         delegators.push(Recipient {
             address: d.address,
             weight,
-            raw: d.stake.base_units(),
             lock_days: d.lock_days,
         });
     }
@@ -79,12 +76,6 @@ pub(crate) fn sorted_recipients(
 }
 
 fn sorted(category: Category, mut group: Vec<Recipient>) -> Result<Vec<Recipient>> {
-    if u32::try_from(group.len()).is_err() {
-        return Err(CoreError::InvalidInput {
-            field: category.name(),
-            reason: format!("{} recipients is more than 2^32 - 1", group.len()),
-        });
-    }
     group.sort_unstable_by_key(|r| r.address);
     if let Some(pair) = group
         .windows(2)

@@ -74,43 +74,53 @@ impl fmt::Display for Category {
 /// Returns `Ok(None)` when the weights sum to zero (nobody to pay), and an overflow
 /// error when their sum does not fit in `u128`.
 pub fn apportion(pool: Amount, weights: &[u128]) -> Result<Option<Vec<Amount>>> {
-    let total_weight = weights
-        .iter()
-        .try_fold(0u128, |sum, &w| sum.checked_add(w))
-        .ok_or(CoreError::Overflow {
-            what: "sum of weights",
-        })?;
+    apportion_by(pool, weights.len(), |i| weights[i])
+}
+
+/// [`apportion`] over `len` parts whose weights `weight(i)` gives, without a copy.
+pub(crate) fn apportion_by(
+    pool: Amount,
+    len: usize,
+    weight: impl Fn(usize) -> u128,
+) -> Result<Option<Vec<Amount>>> {
+    let overflow = CoreError::Overflow {
+        what: "sum of weights",
+    };
+    if u32::try_from(len).is_err() {
+        return Err(overflow);
+    }
+    let total_weight = (0..len)
+        .try_fold(0u128, |sum, i| sum.checked_add(weight(i)))
+        .ok_or(overflow)?;
     if total_weight == 0 {
         return Ok(None);
     }
-    let mut shares = Vec::with_capacity(weights.len());
-    let mut remainders = Vec::with_capacity(weights.len());
+    let mut shares = Vec::with_capacity(len);
+    let mut remainders = Vec::with_capacity(len);
     let mut handed_out: u128 = 0;
-    for &weight in weights {
-        let (share, remainder) = mul_div_rem(pool.base_units(), weight, total_weight)
+    for i in 0..len {
+        let (share, remainder) = mul_div_rem(pool.base_units(), weight(i), total_weight)
             .ok_or(CoreError::Overflow { what: "share" })?;
         // proof: the shares are floors of parts of pool, so their sum is <= pool.
         handed_out += share;
-        shares.push(share);
+        shares.push(Amount::from_base_units(share));
         remainders.push(remainder);
     }
-    // proof: sum of floors is > pool - n, so left_over < n = weights.len().
+    // proof: the sum of floors is > pool - len, so left_over < len.
     let left_over = (pool.base_units() - handed_out) as usize;
     if left_over > 0 {
-        let mut order: Vec<u32> = (0..weights.len() as u32).collect();
+        // proof: len fits in u32 (checked above).
+        let mut order: Vec<u32> = (0..len as u32).collect();
         let by_remainder = |a: &u32, b: &u32| {
             remainders[*b as usize]
                 .cmp(&remainders[*a as usize])
                 .then(a.cmp(b))
         };
-        if left_over < order.len() {
-            order.select_nth_unstable_by(left_over, by_remainder);
-        }
+        order.select_nth_unstable_by(left_over - 1, by_remainder);
         for &index in &order[..left_over] {
-            shares[index as usize] += 1;
+            let share = &mut shares[index as usize];
+            *share = Amount::from_base_units(share.base_units() + 1);
         }
     }
-    Ok(Some(
-        shares.into_iter().map(Amount::from_base_units).collect(),
-    ))
+    Ok(Some(shares))
 }
