@@ -70,11 +70,51 @@ fn decimal_text<'de, D: Deserializer<'de>>(
         let inner: String = serde_json::from_str(text).map_err(serde::de::Error::custom)?;
         Ok((inner, false))
     } else if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
-        Ok((text.to_string(), true))
+        Ok((expand_exponent(text), true))
     } else {
         Err(serde::de::Error::custom(format!(
             "expected {numbers}, found {text}"
         )))
+    }
+}
+
+/// Writes a JSON number with an exponent (`5e-1`, `1.5E2`) as plain decimal text
+/// (`0.5`, `150`), exactly, by moving the decimal point; other text is returned as is.
+fn expand_exponent(number: &str) -> String {
+    let Some((mantissa, exponent)) = number.split_once(['e', 'E']) else {
+        return number.to_string();
+    };
+    let (Ok(exponent), false) = (exponent.parse::<i64>(), mantissa.starts_with('-')) else {
+        return number.to_string(); // let the decimal parser report it
+    };
+    if exponent.unsigned_abs() > 64 {
+        return number.to_string();
+    }
+    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{whole}{frac}");
+    // Position of the decimal point within `digits`, after the shift.
+    let point = whole.len() as i64 + exponent;
+    let text = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
+    } else if point as usize >= digits.len() {
+        format!("{digits}{}", "0".repeat(point as usize - digits.len()))
+    } else {
+        let (int, dec) = digits.split_at(point as usize);
+        format!("{int}.{dec}")
+    };
+    // Drop redundant zeros so "1.50e1" reads as "15" and "5e-1" as "0.5".
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    let trimmed = text.trim_start_matches('0');
+    if trimmed.is_empty() {
+        "0".to_string()
+    } else if trimmed.starts_with('.') {
+        format!("0{trimmed}")
+    } else {
+        trimmed.to_string()
     }
 }
 
@@ -90,7 +130,7 @@ impl<'de> Deserialize<'de> for JsonFraction {
 impl<'de> Deserialize<'de> for JsonAmount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let (text, is_number) = decimal_text(deserializer, "a decimal string of MDT")?;
-        if is_number && text.contains(['.', 'e', 'E']) {
+        if is_number && text.contains('.') {
             return Err(serde::de::Error::custom(format!(
                 "amount {text} must be a decimal string (\"{text}\"); only whole numbers may be JSON numbers"
             )));

@@ -118,6 +118,15 @@ fn network_metrics_and_toml_fractions_are_exact() {
 }
 
 #[test]
+fn json_numbers_with_exponents_are_read_exactly() {
+    let inputs = INPUTS.replace(r#""utility_score": 0.67,"#, r#""utility_score": 6.7e-1,"#);
+    let plan = plan_json(&inputs, None);
+    assert_eq!(plan["utility_score"].to_string(), "0.67");
+    let inputs = INPUTS.replace(r#""stake": "10000""#, r#""stake": 1E4"#);
+    assert_eq!(plan_json(&inputs, None)["total"], "670");
+}
+
+#[test]
 fn plan_summary_names_every_figure() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = write(dir.path(), "inputs.json", INPUTS);
@@ -158,6 +167,15 @@ fn more_than_18_decimals_is_refused() {
         r#""stake": "10000""#,
         r#""stake": "0.0000000000000000001""#,
         "more than 18 decimals",
+    );
+}
+
+#[test]
+fn a_fractional_json_number_for_an_amount_is_refused() {
+    check_refused(
+        r#""stake": "10000""#,
+        r#""stake": 10000.5"#,
+        "must be a decimal string",
     );
 }
 
