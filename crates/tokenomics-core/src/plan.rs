@@ -21,7 +21,7 @@ use crate::fraction::{Fraction, Ratio};
 use crate::inputs::EpochInputs;
 use crate::params::Params;
 use crate::recipients::{sorted_recipients, Recipient};
-use crate::split::{apportion, apportion_by, Category};
+use crate::split::{apportion, apportion_in_place, Category};
 
 /// One payment of the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,7 +117,7 @@ impl EpochPlan {
             .min(mintable);
         let total = from_pool.checked_add(from_mint, "total")?;
 
-        let (categories, transfers) = pay_categories(params, inputs, &recipients, total)?;
+        let (categories, transfers) = pay_categories(params, inputs, recipients, total)?;
         let mut plan = EpochPlan {
             epoch: inputs.epoch,
             inputs_digest,
@@ -182,7 +182,7 @@ fn input(field: &'static str, reason: &str) -> CoreError {
 fn pay_categories(
     params: &Params,
     inputs: &EpochInputs,
-    recipients: &[Vec<Recipient>; 7],
+    mut recipients: [Vec<Recipient>; 7],
     total: Amount,
 ) -> Result<(BTreeMap<Category, Amount>, Vec<Transfer>)> {
     let shares = params.distribution.shares().map(u128::from);
@@ -200,21 +200,16 @@ fn pay_categories(
                 Some(inputs.dao_address),
             ),
             _ => {
-                let group = &recipients[category.index()];
-                match apportion_by(pool, group.len(), |i| group[i].weight)? {
-                    Some(amounts) => {
-                        let paid = group.iter().zip(amounts).filter(|(_, a)| !a.is_zero());
-                        transfers.extend(paid.map(|(r, amount)| Transfer {
-                            to: r.address,
-                            amount,
-                            category,
-                        }));
-                        (pool, None)
-                    }
-                    None => {
-                        to_dao = to_dao.checked_add(pool, "dao pool")?;
-                        (Amount::ZERO, None)
-                    }
+                if pay_group(
+                    pool,
+                    &mut recipients[category.index()],
+                    category,
+                    &mut transfers,
+                )? {
+                    (pool, None)
+                } else {
+                    to_dao = to_dao.checked_add(pool, "dao pool")?;
+                    (Amount::ZERO, None)
                 }
             }
         };
@@ -228,6 +223,41 @@ fn pay_categories(
         categories.insert(category, paid);
     }
     Ok((categories, transfers))
+}
+
+/// Appends the group's transfers (no zero amounts); `false` if its weights sum to zero.
+///
+/// The recipients' weights are spent: they hold the remainders afterwards.
+fn pay_group(
+    pool: Amount,
+    group: &mut [Recipient],
+    category: Category,
+    transfers: &mut Vec<Transfer>,
+) -> Result<bool> {
+    let start = transfers.len();
+    let push = |r: &Recipient, amount| {
+        transfers.push(Transfer {
+            to: r.address,
+            amount,
+            category,
+        })
+    };
+    let Some(bumped) = apportion_in_place(pool, group, |r| &mut r.weight, push)? else {
+        return Ok(false);
+    };
+    for index in bumped {
+        let transfer = &mut transfers[start + index as usize];
+        transfer.amount = Amount::from_base_units(transfer.amount.base_units() + 1);
+    }
+    let mut kept = start;
+    for read in start..transfers.len() {
+        if !transfers[read].amount.is_zero() {
+            transfers[kept] = transfers[read];
+            kept += 1;
+        }
+    }
+    transfers.truncate(kept);
+    Ok(true)
 }
 
 /// SHA-256 of the parameters and the inputs (recipients in address order).

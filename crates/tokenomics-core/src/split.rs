@@ -74,53 +74,65 @@ impl fmt::Display for Category {
 /// Returns `Ok(None)` when the weights sum to zero (nobody to pay), and an overflow
 /// error when their sum does not fit in `u128`.
 pub fn apportion(pool: Amount, weights: &[u128]) -> Result<Option<Vec<Amount>>> {
-    apportion_by(pool, weights.len(), |i| weights[i])
+    let mut slots = weights.to_vec();
+    let mut shares = Vec::with_capacity(weights.len());
+    let Some(bumped) = apportion_in_place(pool, &mut slots, |w| w, |_, share| shares.push(share))?
+    else {
+        return Ok(None);
+    };
+    for index in bumped {
+        let share = &mut shares[index as usize];
+        *share = Amount::from_base_units(share.base_units() + 1);
+    }
+    Ok(Some(shares))
 }
 
-/// [`apportion`] over `len` parts whose weights `weight(i)` gives, without a copy.
-pub(crate) fn apportion_by(
+/// Largest remainder over `items` without extra copies, for plans of millions.
+///
+/// `slot(item)` holds the item's weight and is overwritten with its remainder;
+/// `share(item, floor)` is called once per item, in order, with its floor share.
+/// Returns the indices that get one more unit each (`None` if the weights sum to
+/// zero, in which case `share` was never called).
+pub(crate) fn apportion_in_place<T>(
     pool: Amount,
-    len: usize,
-    weight: impl Fn(usize) -> u128,
-) -> Result<Option<Vec<Amount>>> {
+    items: &mut [T],
+    slot: impl Fn(&mut T) -> &mut u128,
+    mut share: impl FnMut(&T, Amount),
+) -> Result<Option<Vec<u32>>> {
     let overflow = CoreError::Overflow {
         what: "sum of weights",
     };
-    if u32::try_from(len).is_err() {
+    if u32::try_from(items.len()).is_err() {
         return Err(overflow);
     }
-    let total_weight = (0..len)
-        .try_fold(0u128, |sum, i| sum.checked_add(weight(i)))
+    let total_weight = items
+        .iter_mut()
+        .try_fold(0u128, |sum, item| sum.checked_add(*slot(item)))
         .ok_or(overflow)?;
     if total_weight == 0 {
         return Ok(None);
     }
-    let mut shares = Vec::with_capacity(len);
-    let mut remainders = Vec::with_capacity(len);
     let mut handed_out: u128 = 0;
-    for i in 0..len {
-        let (share, remainder) = mul_div_rem(pool.base_units(), weight(i), total_weight)
+    for item in items.iter_mut() {
+        let weight = slot(item);
+        let (floor, remainder) = mul_div_rem(pool.base_units(), *weight, total_weight)
             .ok_or(CoreError::Overflow { what: "share" })?;
+        *weight = remainder;
         // proof: the shares are floors of parts of pool, so their sum is <= pool.
-        handed_out += share;
-        shares.push(Amount::from_base_units(share));
-        remainders.push(remainder);
+        handed_out += floor;
+        share(item, Amount::from_base_units(floor));
     }
     // proof: the sum of floors is > pool - len, so left_over < len.
     let left_over = (pool.base_units() - handed_out) as usize;
-    if left_over > 0 {
-        // proof: len fits in u32 (checked above).
-        let mut order: Vec<u32> = (0..len as u32).collect();
-        let by_remainder = |a: &u32, b: &u32| {
-            remainders[*b as usize]
-                .cmp(&remainders[*a as usize])
-                .then(a.cmp(b))
-        };
-        order.select_nth_unstable_by(left_over - 1, by_remainder);
-        for &index in &order[..left_over] {
-            let share = &mut shares[index as usize];
-            *share = Amount::from_base_units(share.base_units() + 1);
-        }
+    if left_over == 0 {
+        return Ok(Some(Vec::new()));
     }
-    Ok(Some(shares))
+    // proof: len fits in u32 (checked above).
+    let mut order: Vec<u32> = (0..items.len() as u32).collect();
+    order.select_nth_unstable_by(left_over - 1, |&a, &b| {
+        let mut remainder = |i: u32| *slot(&mut items[i as usize]);
+        remainder(b).cmp(&remainder(a)).then(a.cmp(&b))
+    });
+    order.truncate(left_over);
+    Ok(Some(order))
 }
