@@ -196,3 +196,41 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(6))]
+
+    /// Large groups are sorted by buckets of the first two address bytes; mixing random
+    /// and clustered addresses checks both the bucket pass and the sort inside buckets.
+    #[test]
+    fn large_groups_are_ordered_by_address_whatever_the_input_order(
+        addresses in prop::collection::hash_set(
+            prop_oneof![
+                prop::array::uniform20(any::<u8>()),
+                prop::array::uniform4(any::<u8>()).prop_map(|tail| {
+                    let mut bytes = [0x42u8; 20];
+                    bytes[16..].copy_from_slice(&tail);
+                    bytes
+                }),
+            ],
+            5000..7000,
+        ),
+        seed in any::<u64>(),
+    ) {
+        let mut inputs = support::inputs(0, "1");
+        inputs.miners = addresses
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| Miner {
+                address: Address::from_bytes(*bytes),
+                score: Fraction::from_parts((i as u128 * 7919 + u128::from(seed)) % SCALE).unwrap(),
+            })
+            .collect();
+        let plan = EpochPlan::build(&Params::default(), &inputs).unwrap();
+        let miners: Vec<_> = plan.transfers.iter().filter(|t| t.category == Category::Miners).collect();
+        prop_assert!(miners.windows(2).all(|pair| pair[0].to < pair[1].to));
+        inputs.miners.reverse();
+        prop_assert_eq!(EpochPlan::build(&Params::default(), &inputs).unwrap().plan_hash, plan.plan_hash);
+        prop_assert_eq!(paid(&plan), plan.total);
+    }
+}

@@ -202,3 +202,26 @@ fn plan_json_uses_decimal_mdt_strings_and_category_names() {
     assert_eq!(back, plan);
     assert_eq!(back.compute_hash(), plan.plan_hash);
 }
+
+#[test]
+fn a_duplicate_address_in_a_large_category_is_refused() {
+    let mut i = inputs(0, "1");
+    i.miners = (0..5000u64)
+        .map(|n| Miner {
+            address: addr(n.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1 << 60),
+            score: frac("0.5"),
+        })
+        .collect();
+    i.miners.push(i.miners[1234].clone());
+    let error = EpochPlan::build(&Params::default(), &i).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            CoreError::DuplicateAddress {
+                category: "miners",
+                ..
+            }
+        ),
+        "{error}"
+    );
+}
