@@ -19,12 +19,43 @@ use crate::error::CliError;
 
 /// Reads and checks one epoch inputs file.
 pub(crate) fn load_inputs(path: &Path) -> Result<EpochInputs, CliError> {
+    load_inputs_file(path).map(|loaded| loaded.inputs)
+}
+
+/// Epoch inputs as read from a file, and whether it gave `minted_supply`.
+#[derive(Debug)]
+pub(crate) struct LoadedInputs {
+    /// The inputs (`minted_supply` 0 when not given).
+    pub(crate) inputs: EpochInputs,
+    /// Whether the file gave `minted_supply` (else it is read from the chain).
+    pub(crate) minted_given: bool,
+}
+
+/// Reads and checks one epoch inputs file, keeping whether `minted_supply` was given.
+pub(crate) fn load_inputs_file(path: &Path) -> Result<LoadedInputs, CliError> {
     let text = read_file(path)?;
     parse_inputs(&text).map_err(|reason| bad_input(path, &reason))
 }
 
+/// Every `*.json` file of `dir`, in name order.
+pub(crate) fn inputs_in_dir(dir: &Path) -> Result<Vec<std::path::PathBuf>, CliError> {
+    let unreadable = |e: std::io::Error| bad_input(dir, &format!("cannot read: {e}"));
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let path = entry.map_err(unreadable)?.path();
+        if path.extension().is_some_and(|ext| ext == "json") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(bad_input(dir, "no .json epoch inputs files in this folder"));
+    }
+    Ok(files)
+}
+
 /// Parses inputs text; the error is `field.path: reason`.
-pub(crate) fn parse_inputs(text: &str) -> Result<EpochInputs, String> {
+pub(crate) fn parse_inputs(text: &str) -> Result<LoadedInputs, String> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let file: InputsFile =
         serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -37,7 +68,11 @@ pub(crate) fn parse_inputs(text: &str) -> Result<EpochInputs, String> {
             }
         })?;
     deserializer.end().map_err(|e| e.to_string())?;
-    Ok(file.into_inputs())
+    let minted_given = file.minted_supply.is_some();
+    Ok(LoadedInputs {
+        inputs: file.into_inputs(),
+        minted_given,
+    })
 }
 
 /// Describes a core error about inputs as `field: reason`.

@@ -1,0 +1,319 @@
+//! `EpochExecutor`: plan -> journal -> mint -> batched transfers -> verify, exactly once.
+//!
+//! Every step is journaled before the next starts, and every write carries an
+//! idempotency key, so a run killed anywhere resumes: journaled-but-unconfirmed
+//! writes are simply sent again, and the node answers a replayed key with its first
+//! result. **Invariant:** a recipient is paid once per plan, whatever the faults.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::join_all;
+use rpc_resilience::RpcError;
+use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
+
+use crate::chain::{mint_key, transfer_key, Chain, TransferCall};
+use crate::error::{ExecutorError, Result};
+use crate::journal::{EpochRecord, Journal, PendingTransfer, Stage};
+use crate::report::{EpochReport, Outcome, Progress};
+
+/// How the executor pays; the defaults are DESIGN.md's.
+#[derive(Debug, Clone)]
+pub struct ExecutorConfig {
+    /// The account that is minted into and pays out.
+    pub treasury: Address,
+    /// Recipients whose balances are checked after the transfers (100).
+    pub verify_sample: usize,
+    /// Transfers per JSON-RPC batch (50).
+    pub batch_size: usize,
+    /// Batches in flight at once; confirmations are journaled once per wave (8).
+    pub batches_in_flight: usize,
+    /// Rounds over the still-unconfirmed transfers before giving up for this run (8).
+    pub max_rounds: u32,
+    /// Pause before a round that follows one with failures (1 s, doubling).
+    pub round_pause: Duration,
+}
+
+impl ExecutorConfig {
+    /// The defaults, paying from `treasury`.
+    pub fn new(treasury: Address) -> ExecutorConfig {
+        ExecutorConfig {
+            treasury,
+            verify_sample: 100,
+            batch_size: 50,
+            batches_in_flight: 8,
+            max_rounds: 8,
+            round_pause: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Where an epoch's minted supply comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MintedSupply {
+    /// As given in the inputs.
+    Given,
+    /// Read with `luxtensor_totalSupply` before planning (and journaled with the plan).
+    FromChain,
+}
+
+/// Runs epochs against one chain and one journal.
+#[derive(Debug)]
+pub struct EpochExecutor {
+    params: Params,
+    config: ExecutorConfig,
+    chain: Chain,
+    journal: Journal,
+    stop: Arc<AtomicBool>,
+}
+
+impl EpochExecutor {
+    /// An executor with the journal at `journal`.
+    pub fn open(params: Params, config: ExecutorConfig, chain: Chain, journal: &Path) -> Result<Self> {
+        Ok(EpochExecutor::new(params, config, chain, Journal::open(journal)?))
+    }
+
+    /// An executor over an open journal.
+    pub fn new(params: Params, config: ExecutorConfig, chain: Chain, journal: Journal) -> Self {
+        EpochExecutor {
+            params,
+            config,
+            chain,
+            journal,
+            stop: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// A flag that, once set, stops the executor after the batches in flight.
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.stop)
+    }
+
+    /// The journal (to inspect what is recorded).
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Pays `inputs.epoch` exactly once, resuming whatever the journal says is left.
+    pub async fn run_epoch(
+        &mut self,
+        mut inputs: EpochInputs,
+        minted: MintedSupply,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<EpochReport> {
+        let started = tokio::time::Instant::now();
+        let metrics_before = self.chain.client().metrics();
+        let epoch = inputs.epoch;
+        let record = self.journal.epoch(epoch)?;
+        match (&record, minted) {
+            (Some(record), MintedSupply::FromChain) => inputs.minted_supply = record.minted_supply,
+            (None, MintedSupply::FromChain) => inputs.minted_supply = self.chain.total_supply().await?,
+            (_, MintedSupply::Given) => {}
+        }
+        let plan = EpochPlan::build(&self.params, &inputs)?;
+        let record = match record {
+            Some(record) if record.plan_hash != plan.plan_hash => {
+                return Err(ExecutorError::Conflict {
+                    epoch,
+                    journaled: record.plan_hash,
+                    new: plan.plan_hash,
+                });
+            }
+            Some(record) => record,
+            None => {
+                self.journal.record_plan(&plan, inputs.minted_supply, self.config.treasury)?;
+                self.journal.epoch(epoch)?.ok_or_else(|| ExecutorError::JournalCorrupt {
+                    reason: format!("epoch {epoch} missing right after it was recorded"),
+                })?
+            }
+        };
+        let metrics = || self.chain.client().metrics();
+        if record.stage == Stage::Done {
+            return Ok(EpochReport::new(&plan, Outcome::AlreadyDone, metrics()));
+        }
+        let (confirmed, total) = self.journal.progress(epoch)?;
+        progress(Progress::Planned { epoch, transfers: total, confirmed });
+
+        if record.stage < Stage::Minted {
+            self.mint(&plan, &record).await?;
+            progress(Progress::Minted { epoch, amount: plan.from_mint });
+        }
+        let confirmed_now = if record.stage < Stage::Paid {
+            let sent = self.send_transfers(&plan, progress).await?;
+            self.journal.set_stage(epoch, Stage::Paid)?;
+            sent
+        } else {
+            0
+        };
+        let verified = self.verify(&plan).await?;
+        self.journal.set_stage(epoch, Stage::Done)?;
+        progress(Progress::Verified { epoch });
+
+        let after = self.chain.client().metrics();
+        let mut report = EpochReport::new(&plan, Outcome::Paid, after.clone());
+        report.confirmed_now = confirmed_now;
+        report.verified_recipients = verified;
+        report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        report.retries = after.retries.saturating_sub(metrics_before.retries);
+        report.breaker_trips = after.trips.saturating_sub(metrics_before.trips);
+        Ok(report)
+    }
+
+    /// Reads the balances verification starts from, then mints `from_mint` (keyed).
+    async fn mint(&mut self, plan: &EpochPlan, record: &EpochRecord) -> Result<()> {
+        if record.treasury_before.is_none() {
+            let treasury_before = self.chain.balance(self.config.treasury).await?;
+            let sample = sample_recipients(plan, self.config.treasury, self.config.verify_sample);
+            let balances = self.chain.balances(&sample).await?;
+            let samples: Vec<_> = sample.into_iter().zip(balances).collect();
+            self.journal.record_balances_before(plan.epoch, treasury_before, &samples)?;
+        }
+        if !plan.from_mint.is_zero() {
+            let key = mint_key(plan.epoch, &plan.plan_hash);
+            self.chain.mint(self.config.treasury, plan.from_mint, &key).await?;
+        }
+        self.journal.set_stage(plan.epoch, Stage::Minted)
+    }
+
+    /// Sends every unconfirmed transfer, in waves of batches, until all are confirmed.
+    async fn send_transfers(&mut self, plan: &EpochPlan, progress: &mut dyn FnMut(Progress)) -> Result<u64> {
+        let epoch = plan.epoch;
+        let wave_size = self.config.batch_size.max(1) * self.config.batches_in_flight.max(1);
+        let mut confirmed_now = 0u64;
+        let mut pause = self.config.round_pause;
+        for round in 1..=self.config.max_rounds {
+            let pending = self.journal.pending(epoch)?;
+            if pending.is_empty() {
+                return Ok(confirmed_now);
+            }
+            if round > 1 {
+                tokio::time::sleep(pause).await;
+                pause = pause.saturating_mul(2).min(Duration::from_secs(30));
+            }
+            for wave in pending.chunks(wave_size) {
+                if self.stop.load(Ordering::SeqCst) {
+                    let pending = self.journal.pending(epoch)?.len();
+                    return Err(ExecutorError::Interrupted { epoch, pending });
+                }
+                let WaveOutcome { confirmed, refused } = self.send_wave(plan, wave).await?;
+                confirmed_now += confirmed.len() as u64;
+                // Journal what was confirmed before anything else, refusal or not.
+                self.journal.confirm(epoch, &confirmed)?;
+                if let Some(refused) = refused {
+                    return Err(refused);
+                }
+                let (done, total) = self.journal.progress(epoch)?;
+                progress(Progress::Confirmed { epoch, confirmed: done, transfers: total });
+            }
+        }
+        let pending = self.journal.pending(epoch)?.len();
+        if pending == 0 {
+            return Ok(confirmed_now);
+        }
+        Err(ExecutorError::Incomplete { epoch, pending, rounds: self.config.max_rounds })
+    }
+
+    /// Sends one wave. Retryable failures stay pending for the next round; a refusal
+    /// for good is returned beside what was confirmed, which must be journaled first.
+    async fn send_wave(&self, plan: &EpochPlan, wave: &[PendingTransfer]) -> Result<WaveOutcome> {
+        let batches: Vec<Vec<TransferCall>> = wave
+            .chunks(self.config.batch_size.max(1))
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .map(|p| TransferCall {
+                        to: p.transfer.to,
+                        amount: p.transfer.amount,
+                        key: transfer_key(plan.epoch, &plan.plan_hash, p.index),
+                    })
+                    .collect()
+            })
+            .collect();
+        let answers = join_all(batches.iter().map(|calls| self.chain.transfers(self.config.treasury, calls))).await;
+        let mut confirmed = Vec::with_capacity(wave.len());
+        let mut refused = None;
+        for (chunk, answer) in wave.chunks(self.config.batch_size.max(1)).zip(answers) {
+            let results = match answer {
+                Ok(results) => results,
+                Err(error) if error.is_retryable() => continue,
+                Err(error) => return Err(error),
+            };
+            for (pending, result) in chunk.iter().zip(results) {
+                match result {
+                    Ok(receipt) => confirmed.push((pending.index, receipt.tx_hash)),
+                    Err(error) if refused_for_good(&error) => {
+                        refused.get_or_insert((pending.index, pending.transfer.to, error));
+                    }
+                    Err(error) => tracing::debug!(index = pending.index, %error, "transfer left pending"),
+                }
+            }
+        }
+        let refused = refused.map(|(index, to, source)| ExecutorError::TransferRefused {
+            index,
+            to: to.to_string(),
+            source,
+        });
+        Ok(WaveOutcome { confirmed, refused })
+    }
+
+    /// Checks the treasury's change and the sampled recipients' balances against the plan.
+    async fn verify(&self, plan: &EpochPlan) -> Result<u64> {
+        let record = self.journal.epoch(plan.epoch)?.ok_or_else(|| ExecutorError::JournalCorrupt {
+            reason: format!("epoch {} disappeared", plan.epoch),
+        })?;
+        let treasury = self.config.treasury;
+        let mut incoming: HashMap<Address, Amount> = HashMap::new();
+        for transfer in &plan.transfers {
+            let sum = incoming.entry(transfer.to).or_default();
+            *sum = sum.checked_add(transfer.amount, "verification sum")?;
+        }
+        let paid_out = plan.total.checked_sub(incoming.get(&treasury).copied().unwrap_or_default(), "paid out")?;
+        let before = record.treasury_before.unwrap_or_default();
+        let expected = before
+            .checked_add(plan.from_mint, "expected treasury balance")?
+            .checked_sub(paid_out, "expected treasury balance")?;
+        let actual = self.chain.balance(treasury).await?;
+        if actual != expected {
+            return Err(ExecutorError::Mismatch { epoch: plan.epoch, what: format!("treasury {treasury}"), expected, actual });
+        }
+        let samples = self.journal.samples(plan.epoch)?;
+        let addresses: Vec<Address> = samples.iter().map(|(a, _)| *a).collect();
+        let balances = self.chain.balances(&addresses).await?;
+        for ((address, before), actual) in samples.iter().zip(balances) {
+            let expected = before.checked_add(incoming.get(address).copied().unwrap_or_default(), "expected balance")?;
+            if actual != expected {
+                return Err(ExecutorError::Mismatch { epoch: plan.epoch, what: format!("recipient {address}"), expected, actual });
+            }
+        }
+        Ok(samples.len() as u64)
+    }
+}
+
+/// What one wave of batches achieved.
+#[derive(Debug)]
+struct WaveOutcome {
+    /// (index, tx hash) of every transfer confirmed.
+    confirmed: Vec<(u32, String)>,
+    /// The first transfer the node refused for good, if any.
+    refused: Option<ExecutorError>,
+}
+
+/// Whether the node refused a write for good: retrying the same call cannot help.
+fn refused_for_good(error: &RpcError) -> bool {
+    !error.is_retryable()
+}
+
+/// Up to `count` distinct recipients spread evenly over the plan (never the treasury).
+fn sample_recipients(plan: &EpochPlan, treasury: Address, count: usize) -> Vec<Address> {
+    let mut unique: Vec<Address> = plan.transfers.iter().map(|t| t.to).filter(|a| *a != treasury).collect();
+    unique.sort_unstable();
+    unique.dedup();
+    if count == 0 || unique.is_empty() {
+        return Vec::new();
+    }
+    let step = unique.len().div_ceil(count);
+    unique.into_iter().step_by(step).take(count).collect()
+}

@@ -1,0 +1,59 @@
+//! Exactly-once epoch payouts for ModernTensor on a Luxtensor node.
+//!
+//! [`EpochExecutor`] runs one epoch: it builds the plan with `tokenomics-core`, writes
+//! it to a SQLite [`Journal`] before anything is sent, mints `from_mint` into the
+//! treasury, sends the transfers as JSON-RPC batches through
+//! `rpc_resilience::ResilientClient`, marks each confirmed transfer, verifies the
+//! treasury's change and a sample of recipients on chain, and marks the epoch done.
+//!
+//! # Why it is exactly once
+//!
+//! Every write carries an idempotency key derived from the epoch, the plan hash and
+//! the transfer's index ([`mint_key`], [`transfer_key`]). Anything journaled but not
+//! confirmed is sent again with the same key, and the node answers a replayed key
+//! with its first result, so a lost answer, a timeout or a killed process never
+//! pays twice and never skips anyone. The same epoch with other inputs has another
+//! plan hash and is refused ([`ExecutorError::Conflict`]).
+//!
+//! # Example
+//!
+//! ```no_run
+//! use rpc_resilience::ResilientClient;
+//! use tokenomics_core::{EpochInputs, Params};
+//! use tokenomics_integration::{Chain, EpochExecutor, ExecutorConfig, MintedSupply};
+//!
+//! # async fn run(inputs: EpochInputs) -> Result<(), Box<dyn std::error::Error>> {
+//! let client = ResilientClient::builder()
+//!     .endpoint("http://127.0.0.1:8545")
+//!     .bearer_token(Some("secret"))
+//!     .build()?;
+//! let treasury = "0x7472656173757279000000000000000000000000".parse()?;
+//! let mut executor = EpochExecutor::open(
+//!     Params::default(),
+//!     ExecutorConfig::new(treasury),
+//!     Chain::new(client),
+//!     "journal.sqlite".as_ref(),
+//! )?;
+//! let report = executor
+//!     .run_epoch(inputs, MintedSupply::FromChain, &mut |step| println!("{step:?}"))
+//!     .await?;
+//! println!("paid {} MDT to {} recipients", report.paid, report.recipients);
+//! # Ok(())
+//! # }
+//! ```
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod chain;
+mod error;
+mod executor;
+mod journal;
+mod report;
+mod synthetic;
+
+pub use chain::{from_hex, mint_key, to_hex, transfer_key, Chain, Receipt, TransferCall};
+pub use error::{ExecutorError, Result};
+pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply};
+pub use journal::{EpochRecord, Journal, PendingTransfer, Stage};
+pub use report::{EpochReport, Outcome, Progress};
+pub use synthetic::{synthetic_address, synthetic_inputs};

@@ -1,0 +1,120 @@
+//! What an epoch run reports: progress while it runs and an `EpochReport` at the end.
+
+use rpc_resilience::MetricsSnapshot;
+use serde::Serialize;
+use tokenomics_core::{Amount, EpochPlan, Hash256};
+
+/// A step of an epoch, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Progress {
+    /// The plan is journaled: `transfers` in all, `confirmed` of them already.
+    Planned {
+        /// The epoch.
+        epoch: u64,
+        /// Transfers in the plan.
+        transfers: u64,
+        /// Already confirmed (a resumed run).
+        confirmed: u64,
+    },
+    /// The mint is confirmed.
+    Minted {
+        /// The epoch.
+        epoch: u64,
+        /// How much was minted.
+        amount: Amount,
+    },
+    /// More transfers are confirmed.
+    Confirmed {
+        /// The epoch.
+        epoch: u64,
+        /// Confirmed so far.
+        confirmed: u64,
+        /// Transfers in the plan.
+        transfers: u64,
+    },
+    /// Balances on chain match the plan.
+    Verified {
+        /// The epoch.
+        epoch: u64,
+    },
+}
+
+/// How the run of an epoch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// This run paid (or finished paying) the epoch.
+    Paid,
+    /// The journal says the epoch was already done: nothing was sent.
+    AlreadyDone,
+}
+
+/// The result of one epoch: the plan's figures, what was sent, and how the RPC went.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpochReport {
+    /// The epoch.
+    pub epoch: u64,
+    /// Paid now, or already done before.
+    pub outcome: Outcome,
+    /// The plan paid.
+    pub plan_hash: Hash256,
+    /// Emission of the epoch.
+    pub emission: Amount,
+    /// Withheld for low quality.
+    pub unmet_burned: Amount,
+    /// Burned fees and penalties.
+    pub fees_burned: Amount,
+    /// Paid from the recycling pool.
+    pub from_pool: Amount,
+    /// Minted.
+    pub minted: Amount,
+    /// Paid out in all.
+    pub paid: Amount,
+    /// Recycling pool after the epoch.
+    pub recycling_pool_after: Amount,
+    /// Transfers in the plan.
+    pub transfers: u64,
+    /// Distinct recipients.
+    pub recipients: u64,
+    /// Transfers confirmed by this run (0 when already done).
+    pub confirmed_now: u64,
+    /// Recipients whose balances were checked on chain.
+    pub verified_recipients: u64,
+    /// Wall time of this run of the epoch, in milliseconds.
+    pub elapsed_ms: u64,
+    /// RPC retries during this epoch.
+    pub retries: u64,
+    /// Circuit-breaker trips during this epoch.
+    pub breaker_trips: u64,
+    /// The client's metrics at the end of the epoch.
+    pub rpc: MetricsSnapshot,
+}
+
+impl EpochReport {
+    pub(crate) fn new(plan: &EpochPlan, outcome: Outcome, rpc: MetricsSnapshot) -> EpochReport {
+        let mut recipients: Vec<_> = plan.transfers.iter().map(|t| t.to).collect();
+        recipients.sort_unstable();
+        recipients.dedup();
+        EpochReport {
+            epoch: plan.epoch,
+            outcome,
+            plan_hash: plan.plan_hash,
+            emission: plan.emission,
+            unmet_burned: plan.unmet_burned,
+            fees_burned: plan.fees_burned,
+            from_pool: plan.from_pool,
+            minted: plan.from_mint,
+            paid: plan.total,
+            recycling_pool_after: plan.recycling_pool_after,
+            transfers: plan.transfers.len() as u64,
+            recipients: recipients.len() as u64,
+            confirmed_now: 0,
+            verified_recipients: 0,
+            elapsed_ms: 0,
+            retries: 0,
+            breaker_trips: 0,
+            rpc,
+        }
+    }
+}

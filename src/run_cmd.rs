@@ -1,0 +1,238 @@
+//! `tokenomics run`: pay out epochs exactly once, against a node or the embedded devnet.
+//!
+//! Without `--rpc-url` it starts the devnet in-process over a ledger file in the data
+//! folder, so `cargo run --release -- run` works on a fresh machine; without
+//! `--inputs` it pays a synthetic network, carrying on where the journal stopped.
+//! Every input is read and checked before anything is sent.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle, LedgerPath};
+use rpc_resilience::ResilientClient;
+use tokenomics_core::{Amount, EpochInputs};
+use tokenomics_integration::{
+    synthetic_inputs, Chain, EpochExecutor, EpochReport, ExecutorConfig, ExecutorError, Journal,
+    MintedSupply, Outcome,
+};
+
+use crate::config::{bad_input, Config};
+use crate::error::CliError;
+use crate::inputs::{describe, inputs_in_dir, load_inputs_file};
+use crate::metrics_server::serve_metrics;
+use crate::progress::ProgressView;
+
+/// Where the embedded devnet's ledger and the default journal live.
+const DATA_DIR: &str = "tokenomics-data";
+
+/// Arguments of `tokenomics run`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RunArgs {
+    /// Node URL (repeat for failover); without it the embedded devnet is started.
+    #[arg(long = "rpc-url")]
+    rpc_url: Vec<String>,
+    /// Bearer token for the node's mutating methods.
+    #[arg(long, env = "TOKENOMICS_RPC_TOKEN", hide_env_values = true)]
+    rpc_token: Option<String>,
+    /// Epochs to pay when no inputs are given.
+    #[arg(long, default_value_t = 3)]
+    epochs: u64,
+    /// Epoch inputs: one JSON file, or a folder of them (paid in name order).
+    #[arg(long)]
+    inputs: Option<PathBuf>,
+    /// Participants of the synthetic network paid when no inputs are given.
+    #[arg(long, default_value_t = 1000)]
+    synthetic: usize,
+    /// Journal file (default: tokenomics-data/journal.sqlite).
+    #[arg(long)]
+    journal: Option<PathBuf>,
+    /// Configuration file (TOML).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Print the epoch reports as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Serve Prometheus metrics on this loopback address while running.
+    #[arg(long)]
+    metrics_addr: Option<SocketAddr>,
+}
+
+/// One epoch to pay and where its minted supply comes from.
+#[derive(Debug)]
+struct Job {
+    inputs: EpochInputs,
+    minted: MintedSupply,
+}
+
+/// Reads everything, then pays each epoch in order; stops at the first error.
+pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
+    let config = Config::load(args.config.as_deref())?;
+    if let Some(addr) = args.metrics_addr.filter(|a| !a.ip().is_loopback()) {
+        return Err(CliError::BadInput(format!("--metrics-addr {addr}: must be a loopback address")));
+    }
+    if args.synthetic == 0 {
+        return Err(CliError::BadInput("--synthetic: must be at least 1".to_string()));
+    }
+    let files = match &args.inputs {
+        Some(path) if path.is_dir() => inputs_in_dir(path)?,
+        Some(path) => vec![path.clone()],
+        None => Vec::new(),
+    };
+    let mut jobs = Vec::with_capacity(files.len());
+    for file in &files {
+        let loaded = load_inputs_file(file)?;
+        // Plan once now so that bad inputs stop the run before anything is sent.
+        tokenomics_core::EpochPlan::build(&config.params(), &loaded.inputs)
+            .map_err(|error| bad_input(file, &describe(&error)))?;
+        let minted = if loaded.minted_given { MintedSupply::Given } else { MintedSupply::FromChain };
+        jobs.push(Job { inputs: loaded.inputs, minted });
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(run_jobs(args, config, jobs))
+}
+
+async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(), CliError> {
+    let data_dir = PathBuf::from(DATA_DIR);
+    let needs_data_dir = args.rpc_url.is_empty() || args.journal.is_none();
+    if needs_data_dir {
+        std::fs::create_dir_all(&data_dir)
+            .map_err(|e| CliError::Failed(format!("{}: cannot create: {e}", data_dir.display())))?;
+        eprintln!("data folder: {}", absolute(&data_dir).display());
+    }
+    let (devnet, urls, token) = if args.rpc_url.is_empty() {
+        let devnet = start_devnet(&data_dir, config.emission.max_supply).await?;
+        let url = devnet.url();
+        let token = devnet.token().to_string();
+        eprintln!("embedded devnet listening on {url}");
+        (Some(devnet), vec![url], Some(token))
+    } else {
+        (None, args.rpc_url.clone(), args.rpc_token.clone())
+    };
+    let mut builder = ResilientClient::builder().config(config.rpc.clone()).bearer_token(token);
+    for url in &urls {
+        builder = builder.endpoint(url.clone());
+    }
+    let client = builder
+        .build()
+        .map_err(|e| CliError::BadInput(format!("--rpc-url: {e}")))?;
+    let metrics_task = match args.metrics_addr {
+        Some(addr) => Some(serve_metrics(addr, client.clone()).await?),
+        None => None,
+    };
+    let journal_path = args.journal.clone().unwrap_or_else(|| data_dir.join("journal.sqlite"));
+    let journal = Journal::open(&journal_path)
+        .map_err(|e| CliError::Failed(format!("{}: {e}", journal_path.display())))?;
+    if args.inputs.is_none() {
+        let start = journal
+            .next_epoch()
+            .map_err(|e| CliError::Failed(format!("{}: {e}", journal_path.display())))?;
+        jobs = (start..start.saturating_add(args.epochs))
+            .map(|epoch| Job { inputs: synthetic_inputs(epoch, args.synthetic), minted: MintedSupply::FromChain })
+            .collect();
+    }
+    let mut executor_config = ExecutorConfig::new(config.executor.treasury);
+    executor_config.verify_sample = config.executor.verify_sample;
+    executor_config.batch_size = config.rpc.batch_size.max(1);
+    let chain = Chain::new(client.clone());
+    let mut executor = EpochExecutor::new(config.params(), executor_config, chain.clone(), journal);
+    let stop = executor.stop_flag();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("stopping after the batches in flight (Ctrl-C again to abort)...");
+            stop.store(true, Ordering::SeqCst);
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+
+    let view = ProgressView::new(std::io::stderr().is_terminal());
+    let mut reports = Vec::with_capacity(jobs.len());
+    let mut failure = None;
+    for job in jobs {
+        let epoch = job.inputs.epoch;
+        let mut on_progress = view.for_epoch(epoch);
+        match executor.run_epoch(job.inputs, job.minted, &mut on_progress).await {
+            Ok(report) => {
+                view.finish(epoch, &report);
+                reports.push(report);
+            }
+            Err(error) => {
+                view.abandon(epoch);
+                failure = Some(describe_failure(epoch, &error));
+                break;
+            }
+        }
+    }
+    let supply = chain.total_supply().await.ok();
+    print_results(&reports, supply, args.json)?;
+    if let Some(task) = metrics_task {
+        task.abort();
+    }
+    if let Some(devnet) = devnet {
+        devnet.shutdown().await;
+    }
+    failure.map_or(Ok(()), Err)
+}
+
+async fn start_devnet(data_dir: &Path, max_supply: Amount) -> Result<DevnetHandle, CliError> {
+    let config = DevnetConfig {
+        ledger: LedgerPath::File(data_dir.join("devnet.sqlite")),
+        max_supply: max_supply.base_units(),
+        ..DevnetConfig::default()
+    };
+    Devnet::start(config)
+        .await
+        .map_err(|e| CliError::Failed(format!("cannot start the embedded devnet: {e}")))
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::env::current_dir().map(|dir| dir.join(path)).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn describe_failure(epoch: u64, error: &ExecutorError) -> CliError {
+    let message = format!("epoch {epoch}: {error}");
+    if error.is_bad_input() {
+        CliError::BadInput(message)
+    } else {
+        CliError::Failed(message)
+    }
+}
+
+fn print_results(reports: &[EpochReport], supply: Option<Amount>, json: bool) -> Result<(), CliError> {
+    let failed = |e: std::io::Error| CliError::Failed(format!("cannot write to stdout: {e}"));
+    if json {
+        let text = serde_json::to_string_pretty(reports).map_err(|e| failed(std::io::Error::other(e)))?;
+        println!("{text}");
+        return Ok(());
+    }
+    println!(
+        "{:>8}  {:>22}  {:>22}  {:>22}  {:>10}  {:>7}  {:>9}  {}",
+        "epoch", "emission (MDT)", "minted (MDT)", "paid (MDT)", "recipients", "retries", "time", "outcome"
+    );
+    for r in reports {
+        let outcome = match r.outcome {
+            Outcome::Paid => "paid",
+            Outcome::AlreadyDone => "already done",
+        };
+        println!(
+            "{:>8}  {:>22}  {:>22}  {:>22}  {:>10}  {:>7}  {:>7.1} s  {outcome}",
+            r.epoch,
+            r.emission.to_string(),
+            r.minted.to_string(),
+            r.paid.to_string(),
+            r.recipients,
+            r.retries,
+            r.elapsed_ms as f64 / 1000.0,
+        );
+    }
+    if let Some(supply) = supply {
+        println!("total supply after: {supply} MDT");
+    }
+    Ok(())
+}
