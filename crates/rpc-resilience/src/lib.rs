@@ -24,9 +24,13 @@
 
 pub mod backoff;
 pub mod breaker;
+pub mod client;
 pub mod config;
 pub mod error;
+pub mod health;
+pub mod idempotency;
 pub mod limit;
+pub mod metrics;
 pub mod retry;
 pub mod timeout;
 
@@ -34,9 +38,13 @@ pub use backoff::{Backoff, Delays, Jitter};
 pub use breaker::{
     BreakerConfig, BreakerPermit, BreakerRejected, BreakerState, CircuitBreaker, StateChange,
 };
+pub use client::{CallOptions, EndpointStatus, ResilientClient, ResilientClientBuilder};
 pub use config::ResilienceConfig;
 pub use error::RpcError;
+pub use health::{HealthConfig, HealthMonitor, HealthStatus};
+pub use idempotency::{AssumeIdempotent, DefaultIdempotency, IdempotencyPolicy};
 pub use limit::{ConcurrencyLimit, ConcurrencyPermit};
+pub use metrics::{LastError, LatencySummary, Metrics, MetricsSnapshot};
 pub use retry::{
     DefaultClassifier, Retry, RetryBudget, RetryClassifier, RetryDecision, RetryError, RetryPolicy,
 };

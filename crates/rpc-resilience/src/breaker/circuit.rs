@@ -52,13 +52,26 @@ struct Inner {
     probe_successes: u32,
 }
 
+/// A callback run on every state change (inside the breaker's lock: keep it short).
+type Listener = Box<dyn Fn(StateChange) + Send + Sync>;
+
 /// A circuit breaker for one endpoint.
-#[derive(Debug)]
 pub struct CircuitBreaker {
     config: BreakerConfig,
     inner: Mutex<Inner>,
     trips: AtomicU64,
     events: broadcast::Sender<StateChange>,
+    listener: Option<Listener>,
+}
+
+impl std::fmt::Debug for CircuitBreaker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CircuitBreaker")
+            .field("config", &self.config)
+            .field("state", &self.lock().state)
+            .field("trips", &self.trips())
+            .finish_non_exhaustive()
+    }
 }
 
 impl CircuitBreaker {
@@ -79,7 +92,14 @@ impl CircuitBreaker {
             inner: Mutex::new(inner),
             trips: AtomicU64::new(0),
             events,
+            listener: None,
         }
+    }
+
+    /// Runs `listener` on every state change, in addition to the broadcast events.
+    pub fn with_listener(mut self, listener: impl Fn(StateChange) + Send + Sync + 'static) -> Self {
+        self.listener = Some(Box::new(listener));
+        self
     }
 
     /// The breaker's settings.
@@ -214,8 +234,12 @@ impl CircuitBreaker {
             }
             BreakerState::HalfOpen => tracing::info!("circuit breaker half-open: probing"),
         }
+        let change = StateChange { from, to };
+        if let Some(listener) = &self.listener {
+            listener(change);
+        }
         // No subscriber is fine: events are advisory.
-        let _ = self.events.send(StateChange { from, to });
+        let _ = self.events.send(change);
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {

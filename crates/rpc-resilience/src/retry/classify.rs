@@ -33,6 +33,16 @@ pub trait RetryClassifier<E>: Send + Sync {
     }
 }
 
+impl<E, T: RetryClassifier<E> + ?Sized> RetryClassifier<E> for std::sync::Arc<T> {
+    fn classify(&self, error: &E) -> RetryDecision {
+        (**self).classify(error)
+    }
+
+    fn may_have_reached_server(&self, error: &E) -> bool {
+        (**self).may_have_reached_server(error)
+    }
+}
+
 /// The classifier for [`RpcError`]: follows [`RpcError::is_retryable`] and
 /// [`RpcError::may_have_reached_server`], and reports rate limits with their delay.
 #[derive(Debug, Clone, Copy, Default)]

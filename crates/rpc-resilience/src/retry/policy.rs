@@ -88,6 +88,16 @@ impl<C> Retry<C> {
         self
     }
 
+    /// The shared retry budget, if any.
+    pub fn budget(&self) -> Option<&Arc<RetryBudget>> {
+        self.budget.as_ref()
+    }
+
+    /// The classifier deciding each error.
+    pub fn classifier(&self) -> &C {
+        &self.classifier
+    }
+
     /// The policy this loop follows.
     pub fn policy(&self) -> &RetryPolicy {
         &self.policy
