@@ -105,7 +105,15 @@ impl Scripted {
                 Ok::<_, ErrorObjectOwned>(json!(id))
             })
             .unwrap();
-        let server = Server::builder().build(addr).await.unwrap();
+        // Batches over 50 items are refused, so a test passing 120 items proves the chunking.
+        let config = jsonrpsee::server::ServerConfig::builder()
+            .set_batch_request_config(jsonrpsee::server::BatchRequestConfig::Limit(50))
+            .build();
+        let server = Server::builder()
+            .set_config(config)
+            .build(addr)
+            .await
+            .unwrap();
         let addr = server.local_addr().unwrap();
         let handle = server.start(module);
         Self {
