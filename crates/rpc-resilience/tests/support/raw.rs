@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 pub struct RawServer {
     pub url: String,
     hits: Arc<AtomicU32>,
+    heads: Arc<Mutex<Vec<String>>>,
     task: JoinHandle<()>,
 }
 
@@ -24,6 +25,8 @@ impl RawServer {
         let hits = Arc::new(AtomicU32::new(0));
         let answers = Arc::new(Mutex::new(answers));
         let counter = Arc::clone(&hits);
+        let heads = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&heads);
         let task = tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
                 let n = counter.fetch_add(1, Ordering::SeqCst) as usize;
@@ -35,8 +38,10 @@ impl RawServer {
                         .cloned()
                         .unwrap_or_default()
                 };
+                let seen = Arc::clone(&seen);
                 tokio::spawn(async move {
-                    let body = read_request(&mut socket).await;
+                    let (head, body) = read_request(&mut socket).await;
+                    seen.lock().unwrap().push(head);
                     let answer = echo_id(answer, &body);
                     let _ = socket.write_all(&answer).await;
                     let _ = socket.shutdown().await;
@@ -46,8 +51,14 @@ impl RawServer {
         Self {
             url: format!("http://{addr}"),
             hits,
+            heads,
             task,
         }
+    }
+
+    /// The request heads (request line and headers, lowercased) received so far.
+    pub fn heads(&self) -> Vec<String> {
+        self.heads.lock().unwrap().clone()
     }
 
     pub fn hits(&self) -> u32 {
@@ -85,16 +96,16 @@ fn echo_id(answer: Vec<u8>, request_body: &[u8]) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Reads one request: headers, then Content-Length bytes of body; returns the body.
-async fn read_request(socket: &mut tokio::net::TcpStream) -> Vec<u8> {
+/// Reads one request: headers, then Content-Length bytes of body; returns (head, body).
+async fn read_request(socket: &mut tokio::net::TcpStream) -> (String, Vec<u8>) {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
         let Ok(n) = socket.read(&mut chunk).await else {
-            return Vec::new();
+            return Default::default();
         };
         if n == 0 {
-            return Vec::new();
+            return Default::default();
         }
         buf.extend_from_slice(&chunk[..n]);
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -107,7 +118,7 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Vec<u8> {
                 })
                 .unwrap_or(0);
             if buf.len() >= end + 4 + length {
-                return buf[end + 4..end + 4 + length].to_vec();
+                return (head, buf[end + 4..end + 4 + length].to_vec());
             }
         }
     }
