@@ -208,9 +208,14 @@ impl CircuitBreaker {
     }
 
     fn advance_clock(&self, inner: &mut Inner) {
-        if inner.state == BreakerState::Open
-            && inner.opened_at + self.config.recovery_timeout <= Instant::now()
-        {
+        let recovered = || {
+            // A recovery time too large for the clock means "never".
+            inner
+                .opened_at
+                .checked_add(self.config.recovery_timeout)
+                .is_some_and(|t| t <= Instant::now())
+        };
+        if inner.state == BreakerState::Open && recovered() {
             self.transition(inner, BreakerState::HalfOpen);
         }
     }

@@ -33,7 +33,7 @@ impl ResilientClient {
             .iter()
             .map(|(m, p)| self.is_idempotent(m, p, Default::default()))
             .collect();
-        let deadline = inner.deadline.map(|d| started + d);
+        let deadline = inner.deadline.and_then(|d| started.checked_add(d));
         let policy = *inner.retry.policy();
         let mut results: Vec<Option<ItemResult>> = vec![None; items.len()];
         let mut pending: Vec<usize> = (0..items.len()).collect();
@@ -82,7 +82,11 @@ impl ResilientClient {
                 Some(asked) => asked.min(policy.max_retry_after),
                 None => inner.retry.backoff_delay(round, previous),
             };
-            if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+            if deadline.is_some_and(|d| {
+                Instant::now()
+                    .checked_add(delay)
+                    .is_none_or(|wake| wake >= d)
+            }) {
                 break;
             }
             if inner.retry.budget().is_some_and(|b| !b.try_withdraw()) {

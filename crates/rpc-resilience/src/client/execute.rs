@@ -80,23 +80,27 @@ impl ResilientClient {
         let next = AtomicUsize::new(0);
         let result = inner
             .retry
-            .run(idempotent, overall.map(|d| started + d), |attempt| {
-                if attempt > 1 {
-                    inner.metrics.record_retry();
-                }
-                let start = next.load(Ordering::Relaxed);
-                let (next, send) = (&next, &send);
-                async move {
-                    let (index, permit) = self.select(start)?;
-                    let endpoint = &inner.endpoints[index];
-                    let outcome = send(endpoint, timeout).await;
-                    settle(permit, outcome.as_ref().err());
-                    if outcome.is_err() {
-                        next.store(index + 1, Ordering::Relaxed);
+            .run(
+                idempotent,
+                overall.and_then(|d| started.checked_add(d)),
+                |attempt| {
+                    if attempt > 1 {
+                        inner.metrics.record_retry();
                     }
-                    outcome
-                }
-            })
+                    let start = next.load(Ordering::Relaxed);
+                    let (next, send) = (&next, &send);
+                    async move {
+                        let (index, permit) = self.select(start)?;
+                        let endpoint = &inner.endpoints[index];
+                        let outcome = send(endpoint, timeout).await;
+                        settle(permit, outcome.as_ref().err());
+                        if outcome.is_err() {
+                            next.store(index + 1, Ordering::Relaxed);
+                        }
+                        outcome
+                    }
+                },
+            )
             .await;
         let result = result.map_err(|e| self.give_up(e, overall.unwrap_or_default()));
         match &result {

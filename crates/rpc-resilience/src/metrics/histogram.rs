@@ -4,6 +4,7 @@
 //! Fixed buckets keep recording to one atomic add and make the Prometheus histogram exact.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -13,10 +14,17 @@ pub const BUCKETS: usize = 38;
 const FIRST_BOUND_NANOS: f64 = 50_000.0;
 const GROWTH: f64 = 1.5;
 
-/// The upper bound of finite bucket `i`.
+/// The finite bucket bounds, computed once.
+static BOUNDS: LazyLock<[Duration; BUCKETS]> = LazyLock::new(|| {
+    std::array::from_fn(|i| {
+        let exponent = i32::try_from(i).unwrap_or(i32::MAX);
+        Duration::from_nanos((FIRST_BOUND_NANOS * GROWTH.powi(exponent)) as u64)
+    })
+});
+
+/// The upper bound of finite bucket `i` (the last finite bound for any larger `i`).
 pub fn bucket_bound(i: usize) -> Duration {
-    let exponent = i32::try_from(i).unwrap_or(i32::MAX);
-    Duration::from_nanos((FIRST_BOUND_NANOS * GROWTH.powi(exponent)) as u64)
+    BOUNDS[i.min(BUCKETS - 1)]
 }
 
 /// Latency percentiles of a histogram, in milliseconds.
@@ -55,9 +63,8 @@ impl Default for LatencyHistogram {
 impl LatencyHistogram {
     /// Records one sample.
     pub fn record(&self, latency: Duration) {
-        let index = (0..BUCKETS)
-            .find(|&i| latency <= bucket_bound(i))
-            .unwrap_or(BUCKETS);
+        // The first bucket whose bound is >= the latency (BUCKETS = the unbounded one).
+        let index = BOUNDS.partition_point(|&bound| bound < latency);
         self.counts[index].fetch_add(1, Ordering::Relaxed);
         let nanos = u64::try_from(latency.as_nanos()).unwrap_or(u64::MAX);
         self.sum_nanos.fetch_add(nanos, Ordering::Relaxed);

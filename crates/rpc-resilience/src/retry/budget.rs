@@ -4,7 +4,7 @@
 //! withdraws one whole token, and the balance is capped so only recent calls count. When a
 //! node struggles, retries stop at the budget instead of multiplying its load.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Thousandths of a token: integer arithmetic keeps the bucket exact.
 const MILLI: u64 = 1000;
@@ -14,7 +14,7 @@ const MILLI: u64 = 1000;
 pub struct RetryBudget {
     deposit_milli: u64,
     max_milli: u64,
-    balance_milli: Mutex<u64>,
+    balance_milli: AtomicU64,
 }
 
 impl RetryBudget {
@@ -33,38 +33,37 @@ impl RetryBudget {
         Self {
             deposit_milli,
             max_milli,
-            balance_milli: Mutex::new(reserve_milli),
+            balance_milli: AtomicU64::new(reserve_milli),
         }
     }
 
     /// Records one call (not a retry): adds `ratio` of a token.
     pub fn deposit(&self) {
-        let mut balance = self.lock();
-        *balance = (*balance + self.deposit_milli).min(self.max_milli);
+        if self.deposit_milli == 0 {
+            return;
+        }
+        let max = self.max_milli;
+        let add = self.deposit_milli;
+        // Lock-free: the closure always returns Some, so the update cannot fail.
+        let _ = self
+            .balance_milli
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |b| {
+                Some((b + add).min(max))
+            });
     }
 
     /// Takes one token for a retry; `false` means the budget is spent and the retry must not run.
     pub fn try_withdraw(&self) -> bool {
-        let mut balance = self.lock();
-        if *balance >= MILLI {
-            *balance -= MILLI;
-            true
-        } else {
-            false
-        }
+        self.balance_milli
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |b| {
+                b.checked_sub(MILLI)
+            })
+            .is_ok()
     }
 
     /// How many whole retries the budget allows right now.
     pub fn available(&self) -> u64 {
-        *self.lock() / MILLI
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, u64> {
-        // A poisoned lock only means another thread panicked mid-update of a plain integer,
-        // which is still a valid balance.
-        self.balance_milli
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.balance_milli.load(Ordering::Acquire) / MILLI
     }
 }
 

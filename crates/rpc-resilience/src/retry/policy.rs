@@ -164,7 +164,10 @@ impl<C> Retry<C> {
                 });
             }
             if let Some(deadline) = deadline {
-                if Instant::now() + delay >= deadline {
+                if Instant::now()
+                    .checked_add(delay)
+                    .is_none_or(|wake| wake >= deadline)
+                {
                     return Err(RetryError::DeadlineExceeded {
                         attempts,
                         last: Some(error),
