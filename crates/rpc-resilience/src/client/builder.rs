@@ -1,0 +1,238 @@
+//! [`ResilientClientBuilder`]: endpoints, settings, token and policies, then `build()`.
+//!
+//! The bearer token goes straight into a sensitive `Authorization` header; it is never stored
+//! in a field that Debug prints or a log line shows.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jsonrpsee::http_client::{HeaderMap, HeaderValue, HttpClientBuilder, RpcServiceBuilder};
+
+use super::endpoint::{redact_url, Endpoint, INNER_TIMEOUT};
+use super::retry_after::{RetryAfterLayer, RetryAfterSlot};
+use super::{Inner, ResilientClient};
+use crate::{
+    CircuitBreaker, ConcurrencyLimit, DefaultClassifier, DefaultIdempotency, HealthConfig,
+    HealthMonitor, IdempotencyPolicy, Metrics, ResilienceConfig, Retry, RetryBudget,
+    RetryClassifier, RpcError,
+};
+
+/// Builds a [`ResilientClient`]: `ResilientClient::builder().endpoint(url).build()`.
+#[derive(Default)]
+pub struct ResilientClientBuilder {
+    urls: Vec<String>,
+    config: ResilienceConfig,
+    token: Option<String>,
+    classifier: Option<Arc<dyn RetryClassifier<crate::RpcError>>>,
+    idempotency: Option<Arc<dyn IdempotencyPolicy>>,
+    budget: Option<Arc<RetryBudget>>,
+    seed: Option<u64>,
+    health: bool,
+    max_response_size: Option<u32>,
+}
+
+impl std::fmt::Debug for ResilientClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let urls: Vec<String> = self.urls.iter().map(|u| redact_url(u)).collect();
+        f.debug_struct("ResilientClientBuilder")
+            .field("endpoints", &urls)
+            .field("config", &self.config)
+            .field("bearer_token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("health_monitor", &self.health)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ResilientClientBuilder {
+    /// Adds an endpoint; endpoints are tried in the order added (the first is preferred).
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.urls.push(url.into());
+        self
+    }
+
+    /// Replaces every setting with `config` (e.g. the CLI's `[rpc]` section).
+    pub fn config(mut self, config: ResilienceConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Sends `Authorization: Bearer <token>` with every request. Never logged or printed.
+    pub fn bearer_token(mut self, token: Option<impl Into<String>>) -> Self {
+        self.token = token.map(Into::into);
+        self
+    }
+
+    /// Per-attempt timeout (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.config.timeout_ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        self
+    }
+
+    /// Overall deadline per call, retries included (default none).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.config.deadline_ms = Some(u64::try_from(deadline.as_millis()).unwrap_or(u64::MAX));
+        self
+    }
+
+    /// Attempts per call, the first included (default 3).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.config.max_attempts = attempts;
+        self
+    }
+
+    /// Replaces the retry classifier (default [`DefaultClassifier`]).
+    pub fn classifier(
+        mut self,
+        classifier: impl RetryClassifier<crate::RpcError> + 'static,
+    ) -> Self {
+        self.classifier = Some(Arc::new(classifier));
+        self
+    }
+
+    /// Replaces the idempotency policy (default [`DefaultIdempotency`]).
+    pub fn idempotency(mut self, policy: impl IdempotencyPolicy + 'static) -> Self {
+        self.idempotency = Some(Arc::new(policy));
+        self
+    }
+
+    /// Uses (and possibly shares) this retry budget instead of one built from the config.
+    pub fn retry_budget(mut self, budget: Arc<RetryBudget>) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// Seeds the jitter RNG (reproducible delays); random by default.
+    pub fn jitter_seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Runs a [`HealthMonitor`] per endpoint (`eth_blockNumber` every `health_interval_ms`)
+    /// feeding its breaker. Needs a tokio runtime at `build()`. Off by default.
+    pub fn health_monitor(mut self, enabled: bool) -> Self {
+        self.health = enabled;
+        self
+    }
+
+    /// Largest response body accepted, in bytes (jsonrpsee's default, 10 MB, otherwise).
+    pub fn max_response_size(mut self, bytes: u32) -> Self {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// Builds the client; fails on no endpoint, a bad URL or a token that is not a valid header.
+    pub fn build(self) -> Result<ResilientClient, RpcError> {
+        if self.urls.is_empty() {
+            return Err(RpcError::InvalidRequest {
+                reason: "no endpoint configured".into(),
+            });
+        }
+        if self.health && tokio::runtime::Handle::try_current().is_err() {
+            return Err(RpcError::InvalidRequest {
+                reason: "the health monitor needs a tokio runtime".into(),
+            });
+        }
+        let config = self.config;
+        let metrics = Arc::new(Metrics::new());
+        let mut headers = HeaderMap::new();
+        if let Some(token) = &self.token {
+            let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                RpcError::InvalidRequest {
+                    reason: "bearer token is not a valid header value".into(),
+                }
+            })?;
+            value.set_sensitive(true);
+            headers.insert("authorization", value);
+        }
+        let mut endpoints = Vec::with_capacity(self.urls.len());
+        for url in &self.urls {
+            let slot = Arc::new(RetryAfterSlot::default());
+            let mut http = HttpClientBuilder::new()
+                .request_timeout(INNER_TIMEOUT)
+                .set_headers(headers.clone())
+                .set_rpc_middleware(RpcServiceBuilder::new())
+                .set_http_middleware(
+                    tower::ServiceBuilder::new().layer(RetryAfterLayer(Arc::clone(&slot))),
+                );
+            if let Some(bytes) = self.max_response_size {
+                http = http.max_response_size(bytes);
+            }
+            let url_shown = redact_url(url);
+            let http = http.build(url).map_err(|e| RpcError::InvalidRequest {
+                reason: format!("bad endpoint {url_shown}: {e}"),
+            })?;
+            let trips = Arc::clone(&metrics);
+            let breaker = CircuitBreaker::new(config.breaker()).with_listener(move |change| {
+                if change.to == crate::BreakerState::Open {
+                    trips.record_trip();
+                }
+            });
+            endpoints.push(Arc::new(Endpoint {
+                url: url_shown,
+                http,
+                breaker: Arc::new(breaker),
+                retry_after: slot,
+            }));
+        }
+        let monitors = endpoints
+            .iter()
+            .map(|endpoint| self.health.then(|| spawn_monitor(endpoint, &config)))
+            .collect();
+        let budget = self.budget.unwrap_or_else(|| {
+            Arc::new(RetryBudget::new(
+                config.retry_budget_ratio,
+                config.retry_budget_reserve,
+                1000,
+            ))
+        });
+        let classifier = self
+            .classifier
+            .unwrap_or_else(|| Arc::new(DefaultClassifier));
+        let seed = self.seed.unwrap_or_else(rand::random);
+        let inner = Inner {
+            endpoints,
+            limit: ConcurrencyLimit::new(config.max_connections),
+            retry: Retry::new(config.retry_policy(), classifier, seed).with_budget(budget),
+            idempotency: self
+                .idempotency
+                .unwrap_or_else(|| Arc::new(DefaultIdempotency)),
+            metrics,
+            timeout: config.timeout(),
+            deadline: config.deadline_ms.map(Duration::from_millis),
+            batch_size: config.batch_size.max(1),
+            monitors,
+        };
+        Ok(ResilientClient {
+            inner: Arc::new(inner),
+        })
+    }
+}
+
+fn spawn_monitor(endpoint: &Arc<Endpoint>, config: &ResilienceConfig) -> HealthMonitor {
+    let health = HealthConfig {
+        interval: Duration::from_millis(config.health_interval_ms),
+        timeout: Duration::from_millis(config.health_timeout_ms),
+        stall_probes: config.health_stall_probes,
+    };
+    let probe_target = Arc::clone(endpoint);
+    let probe = move || {
+        let endpoint = Arc::clone(&probe_target);
+        async move {
+            let raw = endpoint
+                .request("eth_blockNumber", &super::endpoint::RawParams(None))
+                .await?;
+            let hex: String = super::decode(&raw)?;
+            parse_quantity(&hex)
+        }
+    };
+    HealthMonitor::spawn(health, probe, Some(Arc::clone(&endpoint.breaker)))
+}
+
+/// Parses an Ethereum hex quantity ("0x1a").
+pub(crate) fn parse_quantity(hex: &str) -> Result<u64, RpcError> {
+    hex.strip_prefix("0x")
+        .and_then(|digits| u64::from_str_radix(digits, 16).ok())
+        .ok_or_else(|| RpcError::MalformedResponse {
+            reason: format!("not a hex quantity: {hex:?}"),
+        })
+}

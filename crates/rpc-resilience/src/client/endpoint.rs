@@ -1,0 +1,121 @@
+//! One endpoint: its URL (credentials redacted), its jsonrpsee HTTP client and its breaker.
+//!
+//! Each endpoint gets its own breaker so failover can skip a sick node while others serve.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jsonrpsee::core::client::{BatchResponse, ClientT};
+use jsonrpsee::core::params::BatchRequestBuilder;
+use jsonrpsee::core::traits::ToRpcParams;
+use jsonrpsee::core::JsonRawValue;
+use jsonrpsee::http_client::{HttpBackend, HttpClient, RpcService};
+use serde::Serialize;
+
+use super::error_map::from_client_error;
+use super::retry_after::RetryAfterSlot;
+use crate::{BreakerState, CircuitBreaker, HealthStatus, RpcError};
+
+/// The jsonrpsee client type under each endpoint (no RPC middleware; the Retry-After capture
+/// layer as HTTP middleware).
+pub(crate) type Http = HttpClient<RpcService<super::retry_after::RetryAfterService<HttpBackend>>>;
+
+/// Params already serialised to raw JSON, handed to jsonrpsee as they are.
+#[derive(Debug, Clone)]
+pub(crate) struct RawParams(pub(crate) Option<Box<JsonRawValue>>);
+
+impl ToRpcParams for RawParams {
+    fn to_rpc_params(self) -> Result<Option<Box<JsonRawValue>>, serde_json::Error> {
+        Ok(self.0)
+    }
+}
+
+/// One node behind the client.
+pub(crate) struct Endpoint {
+    pub(crate) url: String,
+    pub(crate) http: Http,
+    pub(crate) breaker: Arc<CircuitBreaker>,
+    pub(crate) retry_after: Arc<RetryAfterSlot>,
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("url", &self.url)
+            .field("breaker", &self.breaker.state())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Endpoint {
+    /// One JSON-RPC request; the result stays raw JSON.
+    pub(crate) async fn request(
+        &self,
+        method: &str,
+        params: &RawParams,
+    ) -> Result<Box<JsonRawValue>, RpcError> {
+        self.http
+            .request::<Box<JsonRawValue>, _>(method, params.clone())
+            .await
+            .map_err(|e| self.map(e))
+    }
+
+    /// One notification.
+    pub(crate) async fn notify(&self, method: &str, params: &RawParams) -> Result<(), RpcError> {
+        self.http
+            .notification(method, params.clone())
+            .await
+            .map_err(|e| self.map(e))
+    }
+
+    /// One batch request; per-item results stay raw JSON.
+    pub(crate) async fn batch<'a>(
+        &self,
+        items: &[(&'a str, RawParams)],
+    ) -> Result<BatchResponse<'a, Box<JsonRawValue>>, RpcError> {
+        let mut batch = BatchRequestBuilder::new();
+        for (method, params) in items {
+            batch
+                .insert(method, params.clone())
+                .map_err(|e| RpcError::InvalidRequest {
+                    reason: e.to_string(),
+                })?;
+        }
+        self.http
+            .batch_request(batch)
+            .await
+            .map_err(|e| self.map(e))
+    }
+
+    fn map(&self, error: jsonrpsee::core::client::Error) -> RpcError {
+        from_client_error(error, &self.url, self.retry_after.take())
+    }
+}
+
+/// What a caller can see about one endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EndpointStatus {
+    /// The URL, credentials redacted.
+    pub url: String,
+    /// Its breaker's state.
+    pub breaker: BreakerState,
+    /// How often its breaker opened.
+    pub trips: u64,
+    /// What its health monitor last found (`None` without a monitor).
+    pub health: Option<HealthStatus>,
+}
+
+/// The URL with any `user:password@` removed, for logs and Debug output.
+pub(crate) fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme_end), Some(at))
+            if at > scheme_end && !url[scheme_end + 3..at].contains('/') =>
+        {
+            format!("{}***@{}", &url[..scheme_end + 3], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Far beyond any per-attempt timeout: jsonrpsee's own timeout must never fire first.
+pub(crate) const INNER_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);

@@ -1,0 +1,106 @@
+//! Resilience for JSON-RPC clients: retry with backoff and a retry budget, circuit breakers,
+//! timeouts, a concurrency limit, metrics and health probes, each usable alone, plus
+//! [`ResilientClient`], a jsonrpsee `ClientT` built from them with batching and failover.
+//!
+//! # Parts (tower style: one role per module)
+//!
+//! | part | type | what it does |
+//! |---|---|---|
+//! | [`backoff`] | [`Backoff`], [`Jitter`] | exponential delays (1 s, x2, cap 30 s) with none / full / equal / decorrelated jitter |
+//! | [`retry`] | [`Retry`], [`RetryClassifier`], [`RetryBudget`] | the retry loop, the retry decision as a small trait, a token-bucket budget |
+//! | [`idempotency`] | [`IdempotencyPolicy`], [`DefaultIdempotency`] | which calls may run twice |
+//! | [`breaker`] | [`CircuitBreaker`] | Closed / Open / HalfOpen on consecutive failures or a failure rate |
+//! | [`timeout`], [`limit`] | [`timeout::with_timeout`], [`ConcurrencyLimit`] | per-attempt timeout, pool size |
+//! | [`metrics`] | [`Metrics`], [`MetricsSnapshot`] | counters, p50/p90/p99, last error, Prometheus text |
+//! | [`health`] | [`HealthMonitor`] | background head probe that notices stalls and feeds a breaker |
+//! | [`client`] | [`ResilientClient`] | all of the above around jsonrpsee's HTTP client |
+//!
+//! A call through [`ResilientClient`] passes, outermost first: concurrency limit -> overall
+//! deadline -> retry (budget, idempotency) -> the endpoint's breaker -> per-attempt timeout.
+//! Errors are one enum, [`RpcError`], whose [`RpcError::is_retryable`] says whether trying again
+//! can help.
+//!
+//! # What is replay-safe
+//!
+//! A request that never left (connect refused, breaker open, budget spent) is always safe to
+//! send again, and so is one the server refused as rate limited (HTTP 429, JSON-RPC -32005).
+//! Once a request may have reached the server (a timeout, a reset, a 502, a malformed
+//! answer), it is sent again only if the [`IdempotencyPolicy`] calls it idempotent: reads, and
+//! writes that carry an idempotency key. Errors meaning "your request is wrong" (-32600,
+//! -32601, -32602, -32001..-32004) are never retried. A write is never sent to two endpoints at
+//! once: attempts are sequential.
+//!
+//! # Wrapping a jsonrpsee client
+//!
+//! ```no_run
+//! use jsonrpsee::core::client::ClientT;
+//! use jsonrpsee::rpc_params;
+//! use rpc_resilience::{ResilienceConfig, ResilientClient};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = ResilientClient::builder()
+//!     .endpoint("http://127.0.0.1:8545") // preferred
+//!     .endpoint("http://127.0.0.1:8546") // failover
+//!     .config(ResilienceConfig { max_attempts: 5, ..ResilienceConfig::default() })
+//!     .bearer_token(std::env::var("NODE_TOKEN").ok())
+//!     .build()?;
+//!
+//! // Any jsonrpsee `ClientT` use (and `#[rpc(client)]` traits) runs through the stack...
+//! let head: String = client.request("eth_blockNumber", rpc_params![]).await?;
+//! // ...or call it directly and get a typed `RpcError`.
+//! let supply: String = client.call("luxtensor_totalSupply", ()).await?;
+//! println!("head {head}, supply {supply}");
+//! println!("{}", serde_json::to_string(&client.metrics())?);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Each part also works alone:
+//!
+//! ```
+//! use rpc_resilience::{CircuitBreaker, DefaultClassifier, Retry, RetryPolicy, RpcError};
+//!
+//! # tokio_block_on(async {
+//! let retry = Retry::new(RetryPolicy::default(), DefaultClassifier, 7);
+//! let breaker = CircuitBreaker::default();
+//! let answer: Result<u64, _> = retry
+//!     .run(true, None, |_attempt| async {
+//!         let permit = breaker.try_acquire().map_err(|_| RpcError::CircuitOpen { endpoint: "node".into() })?;
+//!         permit.success();
+//!         Ok::<_, RpcError>(42)
+//!     })
+//!     .await;
+//! assert_eq!(answer, Ok(42));
+//! # });
+//! # fn tokio_block_on<F: std::future::Future>(f: F) -> F::Output {
+//! #     tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(f)
+//! # }
+//! ```
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod backoff;
+pub mod breaker;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod idempotency;
+pub mod limit;
+pub mod metrics;
+pub mod retry;
+pub mod timeout;
+
+pub use backoff::{Backoff, Delays, Jitter};
+pub use breaker::{
+    BreakerConfig, BreakerPermit, BreakerRejected, BreakerState, CircuitBreaker, StateChange,
+};
+pub use client::{CallOptions, EndpointStatus, ResilientClient, ResilientClientBuilder};
+pub use config::ResilienceConfig;
+pub use error::RpcError;
+pub use health::{HealthConfig, HealthMonitor, HealthStatus};
+pub use idempotency::{AssumeIdempotent, DefaultIdempotency, IdempotencyPolicy};
+pub use limit::{ConcurrencyLimit, ConcurrencyPermit};
+pub use metrics::{LastError, LatencySummary, Metrics, MetricsSnapshot};
+pub use retry::{
+    DefaultClassifier, Retry, RetryBudget, RetryClassifier, RetryDecision, RetryError, RetryPolicy,
+};

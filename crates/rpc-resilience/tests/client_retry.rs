@@ -1,0 +1,281 @@
+//! ResilientClient retry rules against a real jsonrpsee server, on tokio's paused clock.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rpc_resilience::{CallOptions, ResilienceConfig, RetryBudget, RpcError};
+use serde_json::{json, Value};
+use support::raw::{http, json_200, RawServer};
+use support::{client, exact_config, hex, Scripted, Step};
+use tokio::time::Instant;
+
+fn transfer_without_key() -> Value {
+    json!(["0x01", "0x02", "0x10"])
+}
+
+fn transfer_with_key() -> Value {
+    json!(["0x01", "0x02", "0x10", "epoch-1:item-0"])
+}
+
+/// Calls `method` once and reports (result, server hits, virtual time taken).
+async fn call(
+    server: &Scripted,
+    config: ResilienceConfig,
+    method: &str,
+    params: Value,
+) -> (Result<Value, RpcError>, u32, Duration) {
+    let c = client(&[&server.url], config);
+    let start = Instant::now();
+    let result = c.call::<Value, _>(method, params).await;
+    (result, server.hits(), start.elapsed())
+}
+
+#[track_caller]
+fn check(
+    outcome: (Result<Value, RpcError>, u32, Duration),
+    result: Result<Value, RpcError>,
+    hits: u32,
+    elapsed_ms: u64,
+) {
+    assert_eq!(outcome.0, result);
+    assert_eq!(outcome.1, hits, "server hits");
+    assert_eq!(outcome.2, Duration::from_millis(elapsed_ms), "virtual time");
+}
+
+fn rpc(code: i32) -> RpcError {
+    RpcError::Rpc {
+        code,
+        message: "scripted error".into(),
+        data: None,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_read_succeeds_after_transient_failures_with_one_and_two_second_backoffs() {
+    let server = Scripted::start(vec![
+        Step::Err(-32603, None),
+        Step::Err(-32603, None),
+        Step::Ok(hex(7)),
+    ])
+    .await;
+    check(
+        call(&server, exact_config(), "eth_blockNumber", json!([])).await,
+        Ok(hex(7)),
+        3,
+        3000,
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn when_every_attempt_fails_the_last_error_is_kept() {
+    let server = Scripted::start(vec![
+        Step::Err(-32603, None),
+        Step::Err(-32603, None),
+        Step::Err(-32000, None),
+    ])
+    .await;
+    check(
+        call(&server, exact_config(), "eth_blockNumber", json!([])).await,
+        Err(rpc(-32000)),
+        3,
+        3000,
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_write_without_an_idempotency_key_is_not_resent_after_a_timeout() {
+    let server = Scripted::start(vec![Step::Slow(Duration::from_secs(60), json!("late"))]).await;
+    let timeout = RpcError::Timeout {
+        after: Duration::from_secs(30),
+    };
+    check(
+        call(
+            &server,
+            exact_config(),
+            "luxtensor_transfer",
+            transfer_without_key(),
+        )
+        .await,
+        Err(timeout),
+        1,
+        30_000,
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_write_with_an_idempotency_key_is_resent_after_a_timeout() {
+    let server = Scripted::start(vec![
+        Step::Slow(Duration::from_secs(60), json!("late")),
+        Step::Ok(json!("ok")),
+    ])
+    .await;
+    check(
+        call(
+            &server,
+            exact_config(),
+            "luxtensor_transfer",
+            transfer_with_key(),
+        )
+        .await,
+        Ok(json!("ok")),
+        2,
+        31_000,
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wrong_request_is_answered_once() {
+    let server = Scripted::start(vec![Step::Err(-32602, None)]).await;
+    check(
+        call(&server, exact_config(), "eth_getBalance", json!([])).await,
+        Err(rpc(-32602)),
+        1,
+        0,
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rate_limited_write_waits_the_delay_in_the_error_data_then_is_resent() {
+    let server = Scripted::start(vec![
+        Step::Err(-32005, Some(json!({"retry_after_ms": 7_000}))),
+        Step::Ok(json!("ok")),
+    ])
+    .await;
+    check(
+        call(
+            &server,
+            exact_config(),
+            "luxtensor_transfer",
+            transfer_without_key(),
+        )
+        .await,
+        Ok(json!("ok")),
+        2,
+        7_000,
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_asked_delay_is_capped_at_the_configured_maximum() {
+    let server = Scripted::start(vec![
+        Step::Err(-32005, Some(json!({"retry_after_ms": 3_600_000}))),
+        Step::Ok(json!(1)),
+    ])
+    .await;
+    let config = ResilienceConfig {
+        max_retry_after_ms: 300_000,
+        ..exact_config()
+    };
+    check(
+        call(&server, config, "eth_blockNumber", json!([])).await,
+        Ok(json!(1)),
+        2,
+        300_000,
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn http_429_waits_the_retry_after_header() {
+    let server = RawServer::start(vec![
+        http("429 Too Many Requests", &["retry-after: 9"], b"slow down"),
+        json_200(r#"{"jsonrpc":"2.0","id":$ID,"result":"0x5"}"#),
+    ])
+    .await;
+    let c = client(&[&server.url], exact_config());
+    let start = Instant::now();
+    let result = c
+        .call::<String, _>("luxtensor_transfer", transfer_without_key())
+        .await;
+    assert_eq!(
+        (result, server.hits(), start.elapsed()),
+        (Ok("0x5".to_owned()), 2, Duration::from_secs(9))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_retry_budget_stops_a_retry_storm() {
+    let server = Scripted::start(vec![Step::Err(-32603, None)]).await;
+    let config = ResilienceConfig {
+        failure_threshold: 1_000,
+        failure_min_calls: 1_000,
+        ..exact_config()
+    };
+    let c = rpc_resilience::ResilientClient::builder()
+        .endpoint(&server.url)
+        .config(config)
+        .retry_budget(Arc::new(RetryBudget::new(0.1, 0, 1_000)))
+        .build()
+        .unwrap();
+    for _ in 0..20 {
+        let _ = c.call::<Value, _>("eth_blockNumber", json!([])).await;
+    }
+    // 20 calls earn 2 retries at 10 %: without the budget the server would see 60 hits.
+    assert_eq!(server.hits(), 22);
+    // Every call ends on a refused retry (the two lucky ones after their second attempt).
+    assert_eq!(c.metrics().rejected_by_budget, 20);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_overall_deadline_ends_the_retries_with_the_last_error() {
+    let server = Scripted::start(vec![Step::Err(-32603, None)]).await;
+    let c = client(
+        &[&server.url],
+        ResilienceConfig {
+            deadline_ms: Some(2_500),
+            max_attempts: 10,
+            ..exact_config()
+        },
+    );
+    let start = Instant::now();
+    let result = c.call::<Value, _>("eth_blockNumber", json!([])).await;
+    let expected = RpcError::DeadlineExceeded {
+        deadline: Duration::from_millis(2_500),
+        last: Some(Box::new(rpc(-32603))),
+    };
+    assert_eq!(
+        (result, server.hits(), start.elapsed()),
+        (Err(expected), 2, Duration::from_secs(1))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_per_call_timeout_overrides_the_default() {
+    let server = Scripted::start(vec![Step::Slow(Duration::from_secs(10), json!(1))]).await;
+    let c = client(
+        &[&server.url],
+        ResilienceConfig {
+            max_attempts: 1,
+            ..exact_config()
+        },
+    );
+    let start = Instant::now();
+    let result = c
+        .call_with_timeout::<Value, _>("eth_blockNumber", json!([]), Duration::from_secs(5))
+        .await;
+    assert_eq!(
+        (result, start.elapsed()),
+        (
+            Err(RpcError::Timeout {
+                after: Duration::from_secs(5)
+            }),
+            Duration::from_secs(5)
+        )
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_per_call_deadline_and_idempotency_override_the_defaults() {
+    let server = Scripted::start(vec![Step::Err(-32603, None), Step::Ok(json!(1))]).await;
+    let c = client(&[&server.url], exact_config());
+    let options = CallOptions {
+        idempotent: Some(false),
+        deadline: Some(Duration::from_secs(60)),
+        ..CallOptions::default()
+    };
+    let result = c
+        .call_with::<Value, _>("eth_blockNumber", json!([]), options)
+        .await;
+    assert_eq!((result, server.hits()), (Err(rpc(-32603)), 1));
+}
