@@ -4,6 +4,7 @@
 //! their inputs and their results into text for people (or JSON with `--json`).
 //! Exit codes: 0 success, 1 failure while running, 2 bad input.
 
+mod devnet_cmd;
 mod error;
 
 use std::process::ExitCode;
@@ -21,11 +22,16 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Run the embedded Luxtensor devnet (JSON-RPC over a SQLite ledger) until Ctrl-C.
+    Devnet(devnet_cmd::DevnetArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: Result<(), CliError> = match cli.command {};
+    let result: Result<(), CliError> = match cli.command {
+        Command::Devnet(args) => devnet_cmd::run(args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
