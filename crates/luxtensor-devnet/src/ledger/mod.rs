@@ -168,10 +168,7 @@ impl Ledger {
         } else {
             ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
         };
-        state
-            .conn
-            .execute_batch(begin)
-            .map_err(DevnetError::storage("starting a write"))?;
+        run_cached(&state.conn, begin).map_err(DevnetError::storage("starting a write"))?;
         let totals = (state.block_number, state.total_supply);
         let outcome = apply::apply(
             &state.conn,
@@ -214,6 +211,12 @@ impl Ledger {
         let gate = self.exclusive().await;
         BatchTx::begin(self.clone(), gate)
     }
+}
+
+/// Runs one statement through the prepared-statement cache (savepoints run per write).
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([])?;
+    Ok(())
 }
 
 /// Rebuilds the cached totals from the `txs` table.
