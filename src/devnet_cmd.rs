@@ -49,6 +49,9 @@ pub(crate) struct DevnetArgs {
     /// Share of requests answered HTTP 429 with Retry-After, not applied.
     #[arg(long = "fault-429-rate", default_value_t = 0.0)]
     fault_429_rate: f64,
+    /// Share of requests answered HTTP 503 with Retry-After, not applied.
+    #[arg(long = "fault-503-rate", default_value_t = 0.0)]
+    fault_503_rate: f64,
     /// Latency added to every request, in ms.
     #[arg(long, default_value_t = 0)]
     fault_latency_ms: u64,
@@ -70,6 +73,7 @@ impl DevnetArgs {
             ("--fault-late-rate", self.fault_late_rate),
             ("--fault-drop-rate", self.fault_drop_rate),
             ("--fault-429-rate", self.fault_429_rate),
+            ("--fault-503-rate", self.fault_503_rate),
         ];
         for (flag, rate) in rates {
             if !(0.0..=1.0).contains(&rate) {
@@ -96,6 +100,7 @@ impl DevnetArgs {
                 error_rate: self.fault_error_rate,
                 drop_rate: self.fault_drop_rate,
                 rate_limit_rate: self.fault_429_rate,
+                unavailable_rate: self.fault_503_rate,
                 late_rate: self.fault_late_rate,
                 late: Duration::from_millis(self.fault_late_ms),
                 latency: Duration::from_millis(self.fault_latency_ms),

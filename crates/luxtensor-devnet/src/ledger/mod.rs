@@ -157,6 +157,9 @@ impl Ledger {
     }
 
     /// Applies one write in its own transaction, or in a savepoint inside a batch.
+    ///
+    /// Direct calls are for setup and checks; made while the server is inside a
+    /// JSON-RPC batch, the write joins that batch's transaction.
     pub fn apply(&self, request: WriteRequest, key: Option<&str>) -> Result<Receipt, DevnetError> {
         let mut state = self.state();
         let (begin, commit, rollback) = if state.in_batch {
