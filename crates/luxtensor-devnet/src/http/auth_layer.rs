@@ -2,7 +2,8 @@
 //!
 //! It never rejects by itself: it records an [`Authorization`] extension that the
 //! jsonrpsee server copies into every call, so reads stay open and writes fail
-//! with -32004. The token is held privately and never logged.
+//! with -32004. The token is held privately and never logged; the header is removed
+//! once checked, so jsonrpsee's trace logs of the request cannot show it.
 
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -72,6 +73,8 @@ where
             .get(http::header::AUTHORIZATION)
             .map(http::HeaderValue::as_bytes);
         let authorization = check_bearer(header, &self.token);
+        // Drop the header once checked, so no inner layer can log the token.
+        request.headers_mut().remove(http::header::AUTHORIZATION);
         request.extensions_mut().insert(authorization);
         self.inner.call(request)
     }
