@@ -1,5 +1,7 @@
 //! The TOML configuration file: `[emission]`, `[distribution]`, `[burn]`, `[rpc]`, `[executor]`.
 //!
+//! `[rpc]` maps straight onto `rpc_resilience::ResilienceConfig` (its extra keys too).
+//!
 //! Fractions must be exact, but TOML floats are `f64`; so floats of the tokenomics
 //! sections are read from the text as written (toml_edit keeps it) and handed to the
 //! exact decimal parser instead. Errors name the file and the key path.
@@ -22,45 +24,8 @@ pub(crate) struct Config {
     pub(crate) emission: EmissionParams,
     pub(crate) distribution: DistributionParams,
     pub(crate) burn: BurnRates,
-    pub(crate) rpc: RpcSection,
+    pub(crate) rpc: rpc_resilience::ResilienceConfig,
     pub(crate) executor: ExecutorSection,
-}
-
-/// `[rpc]`: timeouts, retries, breaker, pool and batch sizes of the chain client.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub(crate) struct RpcSection {
-    pub(crate) timeout_ms: u64,
-    pub(crate) max_attempts: u32,
-    pub(crate) initial_backoff_ms: u64,
-    pub(crate) backoff_factor: f64,
-    pub(crate) max_backoff_ms: u64,
-    pub(crate) failure_threshold: u32,
-    pub(crate) recovery_timeout_ms: u64,
-    pub(crate) half_open_max_calls: u32,
-    pub(crate) max_connections: usize,
-    pub(crate) batch_size: usize,
-    pub(crate) health_interval_ms: u64,
-    pub(crate) health_timeout_ms: u64,
-}
-
-impl Default for RpcSection {
-    fn default() -> Self {
-        RpcSection {
-            timeout_ms: 30_000,
-            max_attempts: 3,
-            initial_backoff_ms: 1_000,
-            backoff_factor: 2.0,
-            max_backoff_ms: 30_000,
-            failure_threshold: 5,
-            recovery_timeout_ms: 60_000,
-            half_open_max_calls: 3,
-            max_connections: 100,
-            batch_size: 50,
-            health_interval_ms: 30_000,
-            health_timeout_ms: 5_000,
-        }
-    }
 }
 
 /// The treasury used when `[executor] treasury` is not set: "treasury" in ASCII, zero padded.

@@ -5,9 +5,13 @@
 //! Exit codes: 0 success, 1 failure while running, 2 bad input.
 
 mod config;
+mod devnet_cmd;
 mod error;
 mod inputs;
+mod metrics_server;
 mod plan_cmd;
+mod progress;
+mod run_cmd;
 mod schedule_cmd;
 
 use std::process::ExitCode;
@@ -24,6 +28,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Pay out epochs exactly once (against --rpc-url, or an embedded devnet).
+    Run(run_cmd::RunArgs),
+    /// Run the embedded Luxtensor devnet (JSON-RPC over a SQLite ledger) until Ctrl-C.
+    Devnet(devnet_cmd::DevnetArgs),
     /// Compute one epoch's emission and transfers from an inputs file.
     Plan(plan_cmd::PlanArgs),
     /// Show emission and minted supply era by era.
@@ -40,6 +48,11 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Run(args) => {
+            init_logging();
+            run_cmd::run(args)
+        }
+        Command::Devnet(args) => devnet_cmd::run(args),
         Command::Plan(args) => plan_cmd::run(args),
         Command::Schedule(args) => schedule_cmd::run(args),
     };
@@ -50,4 +63,15 @@ fn main() -> ExitCode {
             ExitCode::from(error.exit_code())
         }
     }
+}
+
+/// Logs to stderr; `RUST_LOG` sets the level (warnings by default).
+pub(crate) fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // A second init (never in this binary) would only keep the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

@@ -16,11 +16,17 @@ use tokio::task::JoinHandle;
 use crate::error::CliError;
 
 /// Binds `addr` and answers every GET with `client.prometheus()`; abort the task to stop.
-pub(crate) async fn serve_metrics(addr: SocketAddr, client: ResilientClient) -> Result<JoinHandle<()>, CliError> {
+pub(crate) async fn serve_metrics(
+    addr: SocketAddr,
+    client: ResilientClient,
+) -> Result<JoinHandle<()>, CliError> {
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| CliError::Failed(format!("--metrics-addr {addr}: cannot listen: {e}")))?;
-    eprintln!("metrics on http://{}/metrics", listener.local_addr().unwrap_or(addr));
+    eprintln!(
+        "metrics on http://{}/metrics",
+        listener.local_addr().unwrap_or(addr)
+    );
     Ok(tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let client = client.clone();
@@ -36,7 +42,10 @@ pub(crate) async fn serve_metrics(addr: SocketAddr, client: ResilientClient) -> 
                         Ok::<_, Infallible>(response)
                     }
                 });
-                if let Err(error) = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await {
+                if let Err(error) = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await
+                {
                     tracing::debug!(%error, "metrics connection ended");
                 }
             });

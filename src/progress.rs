@@ -25,11 +25,19 @@ impl ProgressView {
         move |step| match &self.bars {
             Some(bars) => self.draw(bars, epoch, step),
             None => match step {
-                Progress::Planned { transfers, confirmed, .. } => {
+                Progress::Planned {
+                    transfers,
+                    confirmed,
+                    ..
+                } => {
                     eprintln!("epoch {epoch}: planned, {confirmed}/{transfers} transfers already confirmed");
                 }
                 Progress::Minted { amount, .. } => eprintln!("epoch {epoch}: minted {amount} MDT"),
-                Progress::Confirmed { confirmed, transfers, .. } => {
+                Progress::Confirmed {
+                    confirmed,
+                    transfers,
+                    ..
+                } => {
                     let tenth = (confirmed * 10).checked_div(transfers).unwrap_or(10);
                     if last_tenth != Some(tenth) {
                         last_tenth = Some(tenth);
@@ -47,7 +55,11 @@ impl ProgressView {
             return;
         };
         match step {
-            Progress::Planned { transfers, confirmed, .. } => {
+            Progress::Planned {
+                transfers,
+                confirmed,
+                ..
+            } => {
                 let bar = bars.add(ProgressBar::new(transfers));
                 let style = ProgressStyle::with_template(
                     "epoch {prefix:>6} [{bar:40.cyan/blue}] {pos}/{len} transfers {msg} ({eta})",
@@ -83,7 +95,9 @@ impl ProgressView {
     pub(crate) fn finish(&self, epoch: u64, report: &EpochReport) {
         match self.current.lock().ok().and_then(|mut c| c.take()) {
             Some(bar) => bar.finish_with_message(format!("done, {} MDT paid", report.paid)),
-            None if self.bars.is_none() => eprintln!("epoch {epoch}: done, {} MDT paid", report.paid),
+            None if self.bars.is_none() => {
+                eprintln!("epoch {epoch}: done, {} MDT paid", report.paid)
+            }
             None => {}
         }
     }

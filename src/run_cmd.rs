@@ -70,10 +70,14 @@ struct Job {
 pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
     let config = Config::load(args.config.as_deref())?;
     if let Some(addr) = args.metrics_addr.filter(|a| !a.ip().is_loopback()) {
-        return Err(CliError::BadInput(format!("--metrics-addr {addr}: must be a loopback address")));
+        return Err(CliError::BadInput(format!(
+            "--metrics-addr {addr}: must be a loopback address"
+        )));
     }
     if args.synthetic == 0 {
-        return Err(CliError::BadInput("--synthetic: must be at least 1".to_string()));
+        return Err(CliError::BadInput(
+            "--synthetic: must be at least 1".to_string(),
+        ));
     }
     let files = match &args.inputs {
         Some(path) if path.is_dir() => inputs_in_dir(path)?,
@@ -86,8 +90,15 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
         // Plan once now so that bad inputs stop the run before anything is sent.
         tokenomics_core::EpochPlan::build(&config.params(), &loaded.inputs)
             .map_err(|error| bad_input(file, &describe(&error)))?;
-        let minted = if loaded.minted_given { MintedSupply::Given } else { MintedSupply::FromChain };
-        jobs.push(Job { inputs: loaded.inputs, minted });
+        let minted = if loaded.minted_given {
+            MintedSupply::Given
+        } else {
+            MintedSupply::FromChain
+        };
+        jobs.push(Job {
+            inputs: loaded.inputs,
+            minted,
+        });
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -113,7 +124,9 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
     } else {
         (None, args.rpc_url.clone(), args.rpc_token.clone())
     };
-    let mut builder = ResilientClient::builder().config(config.rpc.clone()).bearer_token(token);
+    let mut builder = ResilientClient::builder()
+        .config(config.rpc.clone())
+        .bearer_token(token);
     for url in &urls {
         builder = builder.endpoint(url.clone());
     }
@@ -124,7 +137,10 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
         Some(addr) => Some(serve_metrics(addr, client.clone()).await?),
         None => None,
     };
-    let journal_path = args.journal.clone().unwrap_or_else(|| data_dir.join("journal.sqlite"));
+    let journal_path = args
+        .journal
+        .clone()
+        .unwrap_or_else(|| data_dir.join("journal.sqlite"));
     let journal = Journal::open(&journal_path)
         .map_err(|e| CliError::Failed(format!("{}: {e}", journal_path.display())))?;
     if args.inputs.is_none() {
@@ -132,7 +148,10 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
             .next_epoch()
             .map_err(|e| CliError::Failed(format!("{}: {e}", journal_path.display())))?;
         jobs = (start..start.saturating_add(args.epochs))
-            .map(|epoch| Job { inputs: synthetic_inputs(epoch, args.synthetic), minted: MintedSupply::FromChain })
+            .map(|epoch| Job {
+                inputs: synthetic_inputs(epoch, args.synthetic),
+                minted: MintedSupply::FromChain,
+            })
             .collect();
     }
     let mut executor_config = ExecutorConfig::new(config.executor.treasury);
@@ -157,7 +176,10 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
     for job in jobs {
         let epoch = job.inputs.epoch;
         let mut on_progress = view.for_epoch(epoch);
-        match executor.run_epoch(job.inputs, job.minted, &mut on_progress).await {
+        match executor
+            .run_epoch(job.inputs, job.minted, &mut on_progress)
+            .await
+        {
             Ok(report) => {
                 view.finish(epoch, &report);
                 reports.push(report);
@@ -192,7 +214,9 @@ async fn start_devnet(data_dir: &Path, max_supply: Amount) -> Result<DevnetHandl
 }
 
 fn absolute(path: &Path) -> PathBuf {
-    std::env::current_dir().map(|dir| dir.join(path)).unwrap_or_else(|_| path.to_path_buf())
+    std::env::current_dir()
+        .map(|dir| dir.join(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn describe_failure(epoch: u64, error: &ExecutorError) -> CliError {
@@ -204,16 +228,27 @@ fn describe_failure(epoch: u64, error: &ExecutorError) -> CliError {
     }
 }
 
-fn print_results(reports: &[EpochReport], supply: Option<Amount>, json: bool) -> Result<(), CliError> {
+fn print_results(
+    reports: &[EpochReport],
+    supply: Option<Amount>,
+    json: bool,
+) -> Result<(), CliError> {
     let failed = |e: std::io::Error| CliError::Failed(format!("cannot write to stdout: {e}"));
     if json {
-        let text = serde_json::to_string_pretty(reports).map_err(|e| failed(std::io::Error::other(e)))?;
+        let text =
+            serde_json::to_string_pretty(reports).map_err(|e| failed(std::io::Error::other(e)))?;
         println!("{text}");
         return Ok(());
     }
     println!(
-        "{:>8}  {:>22}  {:>22}  {:>22}  {:>10}  {:>7}  {:>9}  {}",
-        "epoch", "emission (MDT)", "minted (MDT)", "paid (MDT)", "recipients", "retries", "time", "outcome"
+        "{:>8}  {:>22}  {:>22}  {:>22}  {:>10}  {:>7}  {:>9}  outcome",
+        "epoch",
+        "emission (MDT)",
+        "minted (MDT)",
+        "paid (MDT)",
+        "recipients",
+        "retries",
+        "time",
     );
     for r in reports {
         let outcome = match r.outcome {

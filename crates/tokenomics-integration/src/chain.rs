@@ -59,6 +59,9 @@ pub struct TransferCall {
     pub key: String,
 }
 
+/// `luxtensor_transfer` params: from, to, hex amount, idempotency key.
+type TransferParams<'a> = (&'a str, String, String, &'a str);
+
 /// A Luxtensor node reached through a [`ResilientClient`].
 #[derive(Debug, Clone)]
 pub struct Chain {
@@ -131,9 +134,19 @@ impl Chain {
     ) -> Result<Vec<std::result::Result<Receipt, RpcError>>> {
         const CALL: &str = "luxtensor_transfer";
         let from = from.to_string();
-        let items: Vec<(&str, (&str, String, String, &str))> = calls
+        let items: Vec<(&str, TransferParams<'_>)> = calls
             .iter()
-            .map(|c| (CALL, (from.as_str(), c.to.to_string(), to_hex(c.amount), c.key.as_str())))
+            .map(|c| {
+                (
+                    CALL,
+                    (
+                        from.as_str(),
+                        c.to.to_string(),
+                        to_hex(c.amount),
+                        c.key.as_str(),
+                    ),
+                )
+            })
             .collect();
         self.client.batch(&items).await.map_err(Chain::rpc(CALL))
     }

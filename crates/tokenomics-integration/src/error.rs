@@ -15,7 +15,9 @@ pub enum ExecutorError {
     #[error("cannot plan: {0}")]
     Plan(#[from] CoreError),
     /// The epoch was journaled with another plan: different inputs for the same epoch.
-    #[error("epoch {epoch} conflicts with the journal: journaled plan {journaled}, new plan {new}")]
+    #[error(
+        "epoch {epoch} conflicts with the journal: journaled plan {journaled}, new plan {new}"
+    )]
     Conflict {
         /// The epoch.
         epoch: u64,
@@ -88,7 +90,9 @@ pub enum ExecutorError {
         rounds: u32,
     },
     /// On-chain balances do not match the plan.
-    #[error("epoch {epoch}: verification failed: {what}: expected {expected} MDT, found {actual} MDT")]
+    #[error(
+        "epoch {epoch}: verification failed: {what}: expected {expected} MDT, found {actual} MDT"
+    )]
     Mismatch {
         /// The epoch.
         epoch: u64,
@@ -124,7 +128,9 @@ impl ExecutorError {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            ExecutorError::Plan(_) | ExecutorError::Conflict { .. } | ExecutorError::EpochTooLarge { .. }
+            ExecutorError::Plan(_)
+                | ExecutorError::Conflict { .. }
+                | ExecutorError::EpochTooLarge { .. }
         )
     }
 }

@@ -72,8 +72,18 @@ pub struct EpochExecutor {
 
 impl EpochExecutor {
     /// An executor with the journal at `journal`.
-    pub fn open(params: Params, config: ExecutorConfig, chain: Chain, journal: &Path) -> Result<Self> {
-        Ok(EpochExecutor::new(params, config, chain, Journal::open(journal)?))
+    pub fn open(
+        params: Params,
+        config: ExecutorConfig,
+        chain: Chain,
+        journal: &Path,
+    ) -> Result<Self> {
+        Ok(EpochExecutor::new(
+            params,
+            config,
+            chain,
+            Journal::open(journal)?,
+        ))
     }
 
     /// An executor over an open journal.
@@ -110,7 +120,9 @@ impl EpochExecutor {
         let record = self.journal.epoch(epoch)?;
         match (&record, minted) {
             (Some(record), MintedSupply::FromChain) => inputs.minted_supply = record.minted_supply,
-            (None, MintedSupply::FromChain) => inputs.minted_supply = self.chain.total_supply().await?,
+            (None, MintedSupply::FromChain) => {
+                inputs.minted_supply = self.chain.total_supply().await?
+            }
             (_, MintedSupply::Given) => {}
         }
         let plan = EpochPlan::build(&self.params, &inputs)?;
@@ -124,10 +136,13 @@ impl EpochExecutor {
             }
             Some(record) => record,
             None => {
-                self.journal.record_plan(&plan, inputs.minted_supply, self.config.treasury)?;
-                self.journal.epoch(epoch)?.ok_or_else(|| ExecutorError::JournalCorrupt {
-                    reason: format!("epoch {epoch} missing right after it was recorded"),
-                })?
+                self.journal
+                    .record_plan(&plan, inputs.minted_supply, self.config.treasury)?;
+                self.journal
+                    .epoch(epoch)?
+                    .ok_or_else(|| ExecutorError::JournalCorrupt {
+                        reason: format!("epoch {epoch} missing right after it was recorded"),
+                    })?
             }
         };
         let metrics = || self.chain.client().metrics();
@@ -135,11 +150,18 @@ impl EpochExecutor {
             return Ok(EpochReport::new(&plan, Outcome::AlreadyDone, metrics()));
         }
         let (confirmed, total) = self.journal.progress(epoch)?;
-        progress(Progress::Planned { epoch, transfers: total, confirmed });
+        progress(Progress::Planned {
+            epoch,
+            transfers: total,
+            confirmed,
+        });
 
         if record.stage < Stage::Minted {
             self.mint(&plan, &record).await?;
-            progress(Progress::Minted { epoch, amount: plan.from_mint });
+            progress(Progress::Minted {
+                epoch,
+                amount: plan.from_mint,
+            });
         }
         let confirmed_now = if record.stage < Stage::Paid {
             let sent = self.send_transfers(&plan, progress).await?;
@@ -169,17 +191,24 @@ impl EpochExecutor {
             let sample = sample_recipients(plan, self.config.treasury, self.config.verify_sample);
             let balances = self.chain.balances(&sample).await?;
             let samples: Vec<_> = sample.into_iter().zip(balances).collect();
-            self.journal.record_balances_before(plan.epoch, treasury_before, &samples)?;
+            self.journal
+                .record_balances_before(plan.epoch, treasury_before, &samples)?;
         }
         if !plan.from_mint.is_zero() {
             let key = mint_key(plan.epoch, &plan.plan_hash);
-            self.chain.mint(self.config.treasury, plan.from_mint, &key).await?;
+            self.chain
+                .mint(self.config.treasury, plan.from_mint, &key)
+                .await?;
         }
         self.journal.set_stage(plan.epoch, Stage::Minted)
     }
 
     /// Sends every unconfirmed transfer, in waves of batches, until all are confirmed.
-    async fn send_transfers(&mut self, plan: &EpochPlan, progress: &mut dyn FnMut(Progress)) -> Result<u64> {
+    async fn send_transfers(
+        &mut self,
+        plan: &EpochPlan,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<u64> {
         let epoch = plan.epoch;
         let wave_size = self.config.batch_size.max(1) * self.config.batches_in_flight.max(1);
         let mut confirmed_now = 0u64;
@@ -206,14 +235,22 @@ impl EpochExecutor {
                     return Err(refused);
                 }
                 let (done, total) = self.journal.progress(epoch)?;
-                progress(Progress::Confirmed { epoch, confirmed: done, transfers: total });
+                progress(Progress::Confirmed {
+                    epoch,
+                    confirmed: done,
+                    transfers: total,
+                });
             }
         }
         let pending = self.journal.pending(epoch)?.len();
         if pending == 0 {
             return Ok(confirmed_now);
         }
-        Err(ExecutorError::Incomplete { epoch, pending, rounds: self.config.max_rounds })
+        Err(ExecutorError::Incomplete {
+            epoch,
+            pending,
+            rounds: self.config.max_rounds,
+        })
     }
 
     /// Sends one wave. Retryable failures stay pending for the next round; a refusal
@@ -232,7 +269,12 @@ impl EpochExecutor {
                     .collect()
             })
             .collect();
-        let answers = join_all(batches.iter().map(|calls| self.chain.transfers(self.config.treasury, calls))).await;
+        let answers = join_all(
+            batches
+                .iter()
+                .map(|calls| self.chain.transfers(self.config.treasury, calls)),
+        )
+        .await;
         let mut confirmed = Vec::with_capacity(wave.len());
         let mut refused = None;
         for (chunk, answer) in wave.chunks(self.config.batch_size.max(1)).zip(answers) {
@@ -247,7 +289,9 @@ impl EpochExecutor {
                     Err(error) if refused_for_good(&error) => {
                         refused.get_or_insert((pending.index, pending.transfer.to, error));
                     }
-                    Err(error) => tracing::debug!(index = pending.index, %error, "transfer left pending"),
+                    Err(error) => {
+                        tracing::debug!(index = pending.index, %error, "transfer left pending")
+                    }
                 }
             }
         }
@@ -261,31 +305,50 @@ impl EpochExecutor {
 
     /// Checks the treasury's change and the sampled recipients' balances against the plan.
     async fn verify(&self, plan: &EpochPlan) -> Result<u64> {
-        let record = self.journal.epoch(plan.epoch)?.ok_or_else(|| ExecutorError::JournalCorrupt {
-            reason: format!("epoch {} disappeared", plan.epoch),
-        })?;
+        let record =
+            self.journal
+                .epoch(plan.epoch)?
+                .ok_or_else(|| ExecutorError::JournalCorrupt {
+                    reason: format!("epoch {} disappeared", plan.epoch),
+                })?;
         let treasury = self.config.treasury;
         let mut incoming: HashMap<Address, Amount> = HashMap::new();
         for transfer in &plan.transfers {
             let sum = incoming.entry(transfer.to).or_default();
             *sum = sum.checked_add(transfer.amount, "verification sum")?;
         }
-        let paid_out = plan.total.checked_sub(incoming.get(&treasury).copied().unwrap_or_default(), "paid out")?;
+        let paid_out = plan.total.checked_sub(
+            incoming.get(&treasury).copied().unwrap_or_default(),
+            "paid out",
+        )?;
         let before = record.treasury_before.unwrap_or_default();
         let expected = before
             .checked_add(plan.from_mint, "expected treasury balance")?
             .checked_sub(paid_out, "expected treasury balance")?;
         let actual = self.chain.balance(treasury).await?;
         if actual != expected {
-            return Err(ExecutorError::Mismatch { epoch: plan.epoch, what: format!("treasury {treasury}"), expected, actual });
+            return Err(ExecutorError::Mismatch {
+                epoch: plan.epoch,
+                what: format!("treasury {treasury}"),
+                expected,
+                actual,
+            });
         }
         let samples = self.journal.samples(plan.epoch)?;
         let addresses: Vec<Address> = samples.iter().map(|(a, _)| *a).collect();
         let balances = self.chain.balances(&addresses).await?;
         for ((address, before), actual) in samples.iter().zip(balances) {
-            let expected = before.checked_add(incoming.get(address).copied().unwrap_or_default(), "expected balance")?;
+            let expected = before.checked_add(
+                incoming.get(address).copied().unwrap_or_default(),
+                "expected balance",
+            )?;
             if actual != expected {
-                return Err(ExecutorError::Mismatch { epoch: plan.epoch, what: format!("recipient {address}"), expected, actual });
+                return Err(ExecutorError::Mismatch {
+                    epoch: plan.epoch,
+                    what: format!("recipient {address}"),
+                    expected,
+                    actual,
+                });
             }
         }
         Ok(samples.len() as u64)
@@ -308,7 +371,12 @@ fn refused_for_good(error: &RpcError) -> bool {
 
 /// Up to `count` distinct recipients spread evenly over the plan (never the treasury).
 fn sample_recipients(plan: &EpochPlan, treasury: Address, count: usize) -> Vec<Address> {
-    let mut unique: Vec<Address> = plan.transfers.iter().map(|t| t.to).filter(|a| *a != treasury).collect();
+    let mut unique: Vec<Address> = plan
+        .transfers
+        .iter()
+        .map(|t| t.to)
+        .filter(|a| *a != treasury)
+        .collect();
     unique.sort_unstable();
     unique.dedup();
     if count == 0 || unique.is_empty() {

@@ -161,7 +161,12 @@ impl Journal {
     }
 
     /// Writes the plan and every transfer, in one transaction, before anything is sent.
-    pub fn record_plan(&mut self, plan: &EpochPlan, minted_supply: Amount, treasury: Address) -> Result<()> {
+    pub fn record_plan(
+        &mut self,
+        plan: &EpochPlan,
+        minted_supply: Amount,
+        treasury: Address,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO epochs (epoch, plan_hash, inputs_digest, minted_supply, treasury,
@@ -213,7 +218,11 @@ impl Journal {
         for (address, balance) in samples {
             tx.execute(
                 "INSERT INTO samples (epoch, recipient, balance_before) VALUES (?1, ?2, ?3)",
-                params![key(epoch)?, address.to_string(), balance.base_units().to_string()],
+                params![
+                    key(epoch)?,
+                    address.to_string(),
+                    balance.base_units().to_string()
+                ],
             )?;
         }
         tx.commit()?;
@@ -222,9 +231,9 @@ impl Journal {
 
     /// The sampled recipients and their balances before the epoch's writes.
     pub fn samples(&self, epoch: u64) -> Result<Vec<(Address, Amount)>> {
-        let mut query = self
-            .conn
-            .prepare("SELECT recipient, balance_before FROM samples WHERE epoch = ?1 ORDER BY recipient")?;
+        let mut query = self.conn.prepare(
+            "SELECT recipient, balance_before FROM samples WHERE epoch = ?1 ORDER BY recipient",
+        )?;
         let rows = query.query_map(params![key(epoch)?], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
         })?;
@@ -272,7 +281,8 @@ impl Journal {
         for row in rows {
             let (index, to, amount, category) = row?;
             out.push(PendingTransfer {
-                index: u32::try_from(index).map_err(|_| corrupt(format!("transfer index {index}")))?,
+                index: u32::try_from(index)
+                    .map_err(|_| corrupt(format!("transfer index {index}")))?,
                 transfer: Transfer {
                     to: parse(&to)?,
                     amount: units(&amount)?,
@@ -305,7 +315,9 @@ impl Journal {
             [],
             |row| row.get(0),
         )?;
-        let last: Option<i64> = self.conn.query_row("SELECT MAX(epoch) FROM epochs", [], |row| row.get(0))?;
+        let last: Option<i64> =
+            self.conn
+                .query_row("SELECT MAX(epoch) FROM epochs", [], |row| row.get(0))?;
         Ok(match (unfinished, last) {
             (Some(epoch), _) => epoch.max(0) as u64,
             (None, Some(epoch)) => epoch.max(0) as u64 + 1,

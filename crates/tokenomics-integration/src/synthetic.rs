@@ -36,7 +36,9 @@ pub fn synthetic_inputs(epoch: u64, participants: usize) -> EpochInputs {
     let n = participants.max(5) as u64;
     let counts = [n * 60 / 100, n * 10 / 100, n * 20 / 100, n * 5 / 100];
     let [miners, validators, delegators, owners] = counts.map(|c| c.max(1));
-    let infrastructure = n.saturating_sub(miners + validators + delegators + owners).max(1);
+    let infrastructure = n
+        .saturating_sub(miners + validators + delegators + owners)
+        .max(1);
     let mut next = 0u64;
     let mut take = |count: u64| {
         let range = next..next + count;
@@ -57,10 +59,16 @@ pub fn synthetic_inputs(epoch: u64, participants: usize) -> EpochInputs {
         quality_score: fraction(SCALE / 2 + draw(epoch, 0, "quality") * 3 / 10),
         fees: Fees::default(),
         miners: take(miners)
-            .map(|i| Miner { address: synthetic_address(i), score: fraction(draw(epoch, i, "score")) })
+            .map(|i| Miner {
+                address: synthetic_address(i),
+                score: fraction(draw(epoch, i, "score")),
+            })
             .collect(),
         validators: take(validators)
-            .map(|i| Validator { address: synthetic_address(i), stake: mdt(1_000 + draw(0, i, "stake") % 100_000) })
+            .map(|i| Validator {
+                address: synthetic_address(i),
+                stake: mdt(1_000 + draw(0, i, "stake") % 100_000),
+            })
             .collect(),
         delegators: take(delegators)
             .map(|i| Delegator {
@@ -70,10 +78,16 @@ pub fn synthetic_inputs(epoch: u64, participants: usize) -> EpochInputs {
             })
             .collect(),
         subnet_owners: take(owners)
-            .map(|i| Weighted { address: synthetic_address(i), weight: mdt(1 + draw(0, i, "subnet") % 10) })
+            .map(|i| Weighted {
+                address: synthetic_address(i),
+                weight: mdt(1 + draw(0, i, "subnet") % 10),
+            })
             .collect(),
         infrastructure: take(infrastructure)
-            .map(|i| Weighted { address: synthetic_address(i), weight: mdt(1 + draw(0, i, "infra") % 10) })
+            .map(|i| Weighted {
+                address: synthetic_address(i),
+                weight: mdt(1 + draw(0, i, "infra") % 10),
+            })
             .collect(),
         community_address: synthetic_address(u64::MAX - 1),
         dao_address: synthetic_address(u64::MAX),

@@ -1,0 +1,99 @@
+//! Wire encodings: hex quantities, addresses, idempotency keys and MDT decimals.
+//!
+//! The protocol speaks Ethereum-style text ("0x3e8", "0xAbC…"); parsing lives here
+//! so every method rejects bad input the same way, naming the parameter.
+
+use crate::error::DevnetError;
+
+/// Base units in one MDT (10^18).
+pub const BASE_UNITS_PER_MDT: u128 = 1_000_000_000_000_000_000;
+
+/// Longest idempotency key accepted, in bytes.
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 256;
+
+/// Formats a quantity as an Ethereum-style hex string ("0x0", "0x3e8").
+pub fn format_quantity(value: u128) -> String {
+    format!("{value:#x}")
+}
+
+/// Parses an Ethereum-style hex quantity ("0x3e8") into base units.
+pub fn parse_quantity(field: &'static str, text: &str) -> Result<u128, DevnetError> {
+    let digits = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .ok_or_else(|| {
+            DevnetError::invalid(
+                field,
+                format!("expected a hex quantity like \"0x3e8\", got {text:?}"),
+            )
+        })?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(DevnetError::invalid(
+            field,
+            format!("{text:?} is not a hex quantity"),
+        ));
+    }
+    u128::from_str_radix(digits, 16)
+        .map_err(|_| DevnetError::invalid(field, format!("{text:?} does not fit in 128 bits")))
+}
+
+/// Parses an address ("0x" + 40 hex digits, any case) into its lowercase form.
+pub fn parse_address(field: &'static str, text: &str) -> Result<String, DevnetError> {
+    let digits = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .ok_or_else(|| {
+            DevnetError::invalid(
+                field,
+                format!("expected \"0x\" + 40 hex digits, got {text:?}"),
+            )
+        })?;
+    if digits.len() != 40 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(DevnetError::invalid(
+            field,
+            format!("expected \"0x\" + 40 hex digits, got {text:?}"),
+        ));
+    }
+    Ok(format!("0x{}", digits.to_ascii_lowercase()))
+}
+
+/// Checks an idempotency key: non-empty, at most [`MAX_IDEMPOTENCY_KEY_LEN`] bytes.
+pub fn parse_idempotency_key(text: &str) -> Result<String, DevnetError> {
+    if text.is_empty() || text.len() > MAX_IDEMPOTENCY_KEY_LEN {
+        return Err(DevnetError::invalid(
+            "idempotencyKey",
+            format!("must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} bytes long"),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+/// Parses a decimal MDT amount ("21000000", "0.5", at most 18 decimals) into base units.
+pub fn parse_mdt(field: &'static str, text: &str) -> Result<u128, DevnetError> {
+    let bad = |why: &str| DevnetError::invalid(field, format!("{text:?} {why}"));
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty()
+        || !all_digits(whole)
+        || !all_digits(frac)
+        || (text.contains('.') && frac.is_empty())
+    {
+        return Err(bad("is not a decimal MDT amount"));
+    }
+    if frac.len() > 18 {
+        return Err(bad("has more than 18 decimals"));
+    }
+    let whole: u128 = whole.parse().map_err(|_| bad("is too large"))?;
+    let frac_units: u128 = if frac.is_empty() {
+        0
+    } else {
+        let scaled = format!("{frac:0<18}");
+        scaled
+            .parse()
+            .map_err(|_| bad("is not a decimal MDT amount"))?
+    };
+    whole
+        .checked_mul(BASE_UNITS_PER_MDT)
+        .and_then(|w| w.checked_add(frac_units))
+        .ok_or_else(|| bad("is too large"))
+}

@@ -1,0 +1,149 @@
+//! The crate's one error type, [`DevnetError`], and its JSON-RPC error codes.
+//!
+//! Every failure the node can meet (a bad parameter, a ledger rule, storage, binding
+//! the socket) is one variant, so the RPC layer maps them to the wire codes of
+//! DESIGN.md in one place and callers can ask whether a retry may help.
+
+use std::net::SocketAddr;
+
+use jsonrpsee::types::{ErrorObject, ErrorObjectOwned};
+
+/// JSON-RPC code for bad params (names the field).
+pub const INVALID_PARAMS: i32 = -32602;
+/// JSON-RPC code for an internal error (storage, injected fault).
+pub const INTERNAL_ERROR: i32 = -32603;
+/// Wire code: the sender's balance is below the amount.
+pub const INSUFFICIENT_BALANCE: i32 = -32001;
+/// Wire code: the mint would pass the max supply.
+pub const MAX_SUPPLY_EXCEEDED: i32 = -32002;
+/// Wire code: an idempotency key was replayed with different params.
+pub const IDEMPOTENCY_CONFLICT: i32 = -32003;
+/// Wire code: a mutating method without a valid bearer token.
+pub const UNAUTHORIZED: i32 = -32004;
+/// Wire code: rate limited; the error data carries `retry_after_ms`.
+pub const RATE_LIMITED: i32 = -32005;
+
+/// What went wrong in the devnet, with the values that explain it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DevnetError {
+    /// A request parameter is missing or malformed.
+    #[error("invalid {field}: {reason}")]
+    InvalidParam {
+        /// The parameter's name in DESIGN.md's method table.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A transfer asks for more than the sender holds.
+    #[error("insufficient balance: {address} holds {balance} base units, transfer needs {amount}")]
+    InsufficientBalance {
+        /// The sender.
+        address: String,
+        /// What it holds.
+        balance: u128,
+        /// What the transfer needs.
+        amount: u128,
+    },
+    /// A mint would take the total supply past the max supply.
+    #[error("max supply exceeded: total supply {total_supply} + mint {amount} > max supply {max_supply}")]
+    MaxSupplyExceeded {
+        /// Supply before the mint.
+        total_supply: u128,
+        /// The mint's amount.
+        amount: u128,
+        /// The ledger's cap.
+        max_supply: u128,
+    },
+    /// The idempotency key was used before with different params.
+    #[error("idempotency conflict: key {key:?} was used with different params")]
+    IdempotencyConflict {
+        /// The replayed key.
+        key: String,
+    },
+    /// A mutating method came without the right bearer token.
+    #[error("unauthorized: mutating methods need `Authorization: Bearer <token>`")]
+    Unauthorized,
+    /// The node asks the caller to come back later.
+    #[error("rate limited: retry after {retry_after_ms} ms")]
+    RateLimited {
+        /// How long to wait before retrying.
+        retry_after_ms: u64,
+    },
+    /// SQLite failed.
+    #[error("storage error while {context}: {source}")]
+    Storage {
+        /// What the ledger was doing.
+        context: &'static str,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The ledger holds a value this version cannot read (e.g. a corrupt amount).
+    #[error("corrupt ledger: {0}")]
+    CorruptLedger(String),
+    /// The configuration is unusable (e.g. a non-loopback address).
+    #[error("invalid devnet config: {0}")]
+    InvalidConfig(String),
+    /// The listening socket could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl DevnetError {
+    /// Whether the same call may succeed if tried again later.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            DevnetError::RateLimited { .. } => true,
+            DevnetError::Storage { source, .. } => matches!(
+                source.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ),
+            _ => false,
+        }
+    }
+
+    /// The JSON-RPC error code this error is sent with.
+    pub fn rpc_code(&self) -> i32 {
+        match self {
+            DevnetError::InvalidParam { .. } => INVALID_PARAMS,
+            DevnetError::InsufficientBalance { .. } => INSUFFICIENT_BALANCE,
+            DevnetError::MaxSupplyExceeded { .. } => MAX_SUPPLY_EXCEEDED,
+            DevnetError::IdempotencyConflict { .. } => IDEMPOTENCY_CONFLICT,
+            DevnetError::Unauthorized => UNAUTHORIZED,
+            DevnetError::RateLimited { .. } => RATE_LIMITED,
+            _ => INTERNAL_ERROR,
+        }
+    }
+
+    /// The JSON-RPC error object sent for this error.
+    pub fn to_rpc_error(&self) -> ErrorObjectOwned {
+        match self {
+            DevnetError::RateLimited { retry_after_ms } => ErrorObject::owned(
+                RATE_LIMITED,
+                self.to_string(),
+                Some(serde_json::json!({ "retry_after_ms": retry_after_ms })),
+            ),
+            _ => ErrorObject::owned(self.rpc_code(), self.to_string(), None::<()>),
+        }
+    }
+
+    /// Shorthand for an [`DevnetError::InvalidParam`].
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        DevnetError::InvalidParam {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for a [`DevnetError::Storage`] builder, for `map_err`.
+    pub(crate) fn storage(context: &'static str) -> impl FnOnce(rusqlite::Error) -> Self {
+        move |source| DevnetError::Storage { context, source }
+    }
+}

@@ -1,0 +1,239 @@
+//! The SQLite ledger: balances, supply, block number and applied writes.
+//!
+//! One connection behind a mutex; every write is its own transaction, or a
+//! savepoint inside the batch transaction that [`BatchTx`] holds open, so a JSON-RPC
+//! batch commits once. Amounts are u128 stored as decimal TEXT (SQLite's INTEGER is
+//! only i64). Block number and total supply are cached in memory and rebuilt from
+//! the `txs` table whenever a transaction rolls back.
+
+mod apply;
+mod batch;
+mod record;
+mod schema;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use rusqlite::{Connection, OptionalExtension};
+
+pub use batch::BatchTx;
+pub use record::{Receipt, WriteKind, WriteRecord, WriteRequest};
+
+use crate::codec::parse_address;
+use crate::config::LedgerPath;
+use crate::error::DevnetError;
+
+/// The ledger; cheap to clone (clones share one database).
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    state: Mutex<State>,
+    /// Held by whoever owns the connection for a whole request or batch.
+    gate: Arc<tokio::sync::Mutex<()>>,
+    max_supply: u128,
+    chain_id: u64,
+}
+
+#[derive(Debug)]
+struct State {
+    conn: Connection,
+    in_batch: bool,
+    block_number: u64,
+    total_supply: u128,
+}
+
+impl Ledger {
+    /// Opens (or creates) the ledger at `path` with the given cap and chain id.
+    pub fn open(path: &LedgerPath, max_supply: u128, chain_id: u64) -> Result<Ledger, DevnetError> {
+        let conn = schema::open(path)?;
+        let (block_number, total_supply) = schema::load_totals(&conn)?;
+        Ok(Ledger {
+            shared: Arc::new(Shared {
+                state: Mutex::new(State {
+                    conn,
+                    in_batch: false,
+                    block_number,
+                    total_supply,
+                }),
+                gate: Arc::new(tokio::sync::Mutex::new(())),
+                max_supply,
+                chain_id,
+            }),
+        })
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves SQLite consistent (the open
+        // transaction is rolled back by the next BEGIN failing or by the batch guard).
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The chain id this ledger answers `eth_chainId` with.
+    pub fn chain_id(&self) -> u64 {
+        self.shared.chain_id
+    }
+
+    /// The cap on total supply, in base units.
+    pub fn max_supply(&self) -> u128 {
+        self.shared.max_supply
+    }
+
+    /// Sum of all mints, in base units.
+    pub fn total_supply(&self) -> u128 {
+        self.state().total_supply
+    }
+
+    /// Number of writes applied so far (each advances it by one).
+    pub fn block_number(&self) -> u64 {
+        self.state().block_number
+    }
+
+    /// Balance of `address` (any case), in base units.
+    pub fn balance(&self, address: &str) -> Result<u128, DevnetError> {
+        let address = parse_address("address", address)?;
+        let state = self.state();
+        apply::read_balance(&state.conn, &address)
+    }
+
+    /// Sum of every stored balance (equals [`Ledger::total_supply`] at all times).
+    pub fn sum_of_balances(&self) -> Result<u128, DevnetError> {
+        let state = self.state();
+        let mut stmt = state
+            .conn
+            .prepare_cached("SELECT amount FROM balances")
+            .map_err(DevnetError::storage("reading balances"))?;
+        let amounts = stmt
+            .query_map([], |row| row.get::<_, String>(0))
+            .map_err(DevnetError::storage("reading balances"))?;
+        let mut sum: u128 = 0;
+        for amount in amounts {
+            let amount =
+                schema::decode_amount(&amount.map_err(DevnetError::storage("reading balances"))?)?;
+            sum = sum
+                .checked_add(amount)
+                .ok_or_else(|| DevnetError::CorruptLedger("balances overflow u128".into()))?;
+        }
+        Ok(sum)
+    }
+
+    /// Mints `amount` to `to`; replaying `key` with the same params answers the first receipt.
+    pub fn mint(&self, to: &str, amount: u128, key: Option<&str>) -> Result<Receipt, DevnetError> {
+        let request = WriteRequest {
+            kind: WriteKind::Mint,
+            from: None,
+            to: parse_address("to", to)?,
+            amount,
+        };
+        self.apply(request, key)
+    }
+
+    /// Moves `amount` from `from` to `to`; same replay rule as [`Ledger::mint`].
+    pub fn transfer(
+        &self,
+        from: &str,
+        to: &str,
+        amount: u128,
+        key: Option<&str>,
+    ) -> Result<Receipt, DevnetError> {
+        let request = WriteRequest {
+            kind: WriteKind::Transfer,
+            from: Some(parse_address("from", from)?),
+            to: parse_address("to", to)?,
+            amount,
+        };
+        self.apply(request, key)
+    }
+
+    /// The write applied under `key`, if any.
+    pub fn get_write(&self, key: &str) -> Result<Option<WriteRecord>, DevnetError> {
+        let state = self.state();
+        apply::find_by_key(&state.conn, key)
+    }
+
+    /// Applies one write in its own transaction, or in a savepoint inside a batch.
+    ///
+    /// Direct calls are for setup and checks; made while the server is inside a
+    /// JSON-RPC batch, the write joins that batch's transaction.
+    pub fn apply(&self, request: WriteRequest, key: Option<&str>) -> Result<Receipt, DevnetError> {
+        let mut state = self.state();
+        let (begin, commit, rollback) = if state.in_batch {
+            (
+                "SAVEPOINT write",
+                "RELEASE write",
+                "ROLLBACK TO write; RELEASE write",
+            )
+        } else {
+            ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+        };
+        run_cached(&state.conn, begin).map_err(DevnetError::storage("starting a write"))?;
+        let totals = (state.block_number, state.total_supply);
+        let outcome = apply::apply(
+            &state.conn,
+            self.shared.chain_id,
+            self.shared.max_supply,
+            totals,
+            &request,
+            key,
+        )
+        .and_then(|applied| {
+            state
+                .conn
+                .execute_batch(commit)
+                .map_err(DevnetError::storage("committing a write"))?;
+            Ok(applied)
+        });
+        match outcome {
+            Ok((receipt, totals)) => {
+                (state.block_number, state.total_supply) = totals;
+                Ok(receipt)
+            }
+            Err(error) => {
+                // The write left nothing behind; if even the rollback fails, the
+                // cached totals are rebuilt from what SQLite holds.
+                if state.conn.execute_batch(rollback).is_err() {
+                    reload(&mut state)?;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// Waits for sole use of the ledger for one request.
+    pub(crate) async fn exclusive(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.shared.gate.clone().lock_owned().await
+    }
+
+    /// Waits for sole use of the ledger and opens a transaction for a whole batch.
+    pub async fn begin_batch(&self) -> Result<BatchTx, DevnetError> {
+        let gate = self.exclusive().await;
+        BatchTx::begin(self.clone(), gate)
+    }
+}
+
+/// Runs one statement through the prepared-statement cache (savepoints run per write).
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([])?;
+    Ok(())
+}
+
+/// Rebuilds the cached totals from the `txs` table.
+fn reload(state: &mut State) -> Result<(), DevnetError> {
+    (state.block_number, state.total_supply) = schema::load_totals(&state.conn)?;
+    Ok(())
+}
+
+/// Reads one optional TEXT column by a key (shared by the read helpers).
+fn query_text(conn: &Connection, sql: &str, key: &str) -> Result<Option<String>, DevnetError> {
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| {
+            stmt.query_row([key], |row| row.get::<_, String>(0))
+                .optional()
+        })
+        .map_err(DevnetError::storage("reading the ledger"))
+}

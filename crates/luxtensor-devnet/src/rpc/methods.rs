@@ -1,0 +1,123 @@
+//! The method table of DESIGN.md's wire protocol, served over a [`Ledger`].
+//!
+//! Methods are synchronous: SQLite calls take microseconds, and running inline
+//! keeps every call of a batch inside the batch's transaction.
+
+use jsonrpsee::types::{ErrorObjectOwned, Params};
+use jsonrpsee::{Extensions, RpcModule};
+use serde_json::Value;
+
+use super::params::Args;
+use crate::auth::Authorization;
+use crate::codec::format_quantity;
+use crate::error::DevnetError;
+use crate::ledger::{Ledger, WriteKind, WriteRequest};
+
+type MethodResult = Result<Value, ErrorObjectOwned>;
+
+/// Builds the RPC module serving every method over `ledger`.
+pub fn rpc_module(ledger: Ledger) -> Result<RpcModule<Ledger>, DevnetError> {
+    let mut module = RpcModule::new(ledger);
+    let register = |module: &mut RpcModule<Ledger>,
+                    name: &'static str,
+                    method: fn(&Params<'_>, &Ledger, &Extensions) -> Result<Value, DevnetError>|
+     -> Result<(), DevnetError> {
+        module
+            .register_method(name, move |params, ledger, ext| -> MethodResult {
+                method(&params, ledger, ext).map_err(|error| {
+                    tracing::debug!(method = name, %error, "call failed");
+                    error.to_rpc_error()
+                })
+            })
+            .map(|_| ())
+            .map_err(|error| DevnetError::InvalidConfig(error.to_string()))
+    };
+    register(&mut module, "eth_chainId", chain_id)?;
+    register(&mut module, "eth_blockNumber", block_number)?;
+    register(&mut module, "eth_getBalance", get_balance)?;
+    register(&mut module, "luxtensor_totalSupply", total_supply)?;
+    register(&mut module, "luxtensor_mint", mint)?;
+    register(&mut module, "luxtensor_transfer", transfer)?;
+    register(&mut module, "luxtensor_getTransfer", get_transfer)?;
+    Ok(module)
+}
+
+fn quantity(value: u128) -> Value {
+    Value::String(format_quantity(value))
+}
+
+fn chain_id(params: &Params<'_>, ledger: &Ledger, _: &Extensions) -> Result<Value, DevnetError> {
+    Args::parse(params, &[])?;
+    Ok(quantity(u128::from(ledger.chain_id())))
+}
+
+fn block_number(
+    params: &Params<'_>,
+    ledger: &Ledger,
+    _: &Extensions,
+) -> Result<Value, DevnetError> {
+    Args::parse(params, &[])?;
+    Ok(quantity(u128::from(ledger.block_number())))
+}
+
+fn get_balance(params: &Params<'_>, ledger: &Ledger, _: &Extensions) -> Result<Value, DevnetError> {
+    let args = Args::parse(params, &["address", "blockTag"])?;
+    let address = args.address(0, "address")?;
+    // Every tag ("latest", "pending", a number) reads the latest state.
+    args.optional_text(1, "blockTag")?;
+    Ok(quantity(ledger.balance(&address)?))
+}
+
+fn total_supply(
+    params: &Params<'_>,
+    ledger: &Ledger,
+    _: &Extensions,
+) -> Result<Value, DevnetError> {
+    Args::parse(params, &[])?;
+    Ok(quantity(ledger.total_supply()))
+}
+
+fn require_token(ext: &Extensions) -> Result<(), DevnetError> {
+    match ext.get::<Authorization>() {
+        Some(Authorization::Granted) => Ok(()),
+        _ => Err(DevnetError::Unauthorized),
+    }
+}
+
+fn mint(params: &Params<'_>, ledger: &Ledger, ext: &Extensions) -> Result<Value, DevnetError> {
+    require_token(ext)?;
+    let args = Args::parse(params, &["to", "amount", "idempotencyKey"])?;
+    let request = WriteRequest {
+        kind: WriteKind::Mint,
+        from: None,
+        to: args.address(0, "to")?,
+        amount: args.quantity(1, "amount")?,
+    };
+    let receipt = ledger.apply(request, args.key(2)?.as_deref())?;
+    Ok(receipt.to_json())
+}
+
+fn transfer(params: &Params<'_>, ledger: &Ledger, ext: &Extensions) -> Result<Value, DevnetError> {
+    require_token(ext)?;
+    let args = Args::parse(params, &["from", "to", "amount", "idempotencyKey"])?;
+    let request = WriteRequest {
+        kind: WriteKind::Transfer,
+        from: Some(args.address(0, "from")?),
+        to: args.address(1, "to")?,
+        amount: args.quantity(2, "amount")?,
+    };
+    let receipt = ledger.apply(request, args.key(3)?.as_deref())?;
+    Ok(receipt.to_json())
+}
+
+fn get_transfer(
+    params: &Params<'_>,
+    ledger: &Ledger,
+    _: &Extensions,
+) -> Result<Value, DevnetError> {
+    let args = Args::parse(params, &["idempotencyKey"])?;
+    let key = args.required_key(0)?;
+    Ok(ledger
+        .get_write(&key)?
+        .map_or(Value::Null, |record| record.to_json()))
+}

@@ -1,0 +1,67 @@
+//! Wire encodings: hex quantities, addresses and MDT decimals, read as a table.
+
+use luxtensor_devnet::codec::{format_quantity, parse_address, parse_mdt, parse_quantity};
+use luxtensor_devnet::DevnetError;
+use proptest::prelude::*;
+
+/// Checks one MDT decimal: `Some(base units)` or `None` for a refusal.
+#[track_caller]
+fn check(text: &str, expected: Option<u128>) {
+    let got = parse_mdt("max_supply", text);
+    match (got, expected) {
+        (Ok(units), Some(want)) => assert_eq!(units, want, "{text}"),
+        (Err(DevnetError::InvalidParam { field, .. }), None) => assert_eq!(field, "max_supply"),
+        (got, want) => panic!("{text:?}: got {got:?}, want {want:?}"),
+    }
+}
+
+#[test]
+fn mdt_decimals_convert_to_base_units_exactly() {
+    check("21000000", Some(21_000_000 * 10u128.pow(18)));
+    check("0.5", Some(5 * 10u128.pow(17)));
+    check("0.000000000000000001", Some(1));
+    check("1.000000000000000000", Some(10u128.pow(18)));
+}
+
+#[test]
+fn bad_mdt_decimals_are_refused_naming_the_field() {
+    for text in [
+        "",
+        "-1",
+        "1.",
+        ".5",
+        "1e6",
+        "0.0000000000000000001",
+        "abc",
+        "1000000000000000000000000",
+    ] {
+        check(text, None);
+    }
+}
+
+#[test]
+fn quantities_need_the_0x_prefix_and_hex_digits() {
+    assert_eq!(parse_quantity("amount", "0x3e8").ok(), Some(1000));
+    assert_eq!(parse_quantity("amount", "0X0").ok(), Some(0));
+    for bad in ["3e8", "0x", "0xg", "0x-1"] {
+        assert!(parse_quantity("amount", bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn addresses_are_lowercased_and_need_40_hex_digits() {
+    let upper = format!("0x{}", "AB".repeat(20));
+    assert_eq!(
+        parse_address("to", &upper).ok(),
+        Some(format!("0x{}", "ab".repeat(20)))
+    );
+    assert!(parse_address("to", "0x1234").is_err());
+    assert!(parse_address("to", &"a".repeat(42)).is_err());
+}
+
+proptest! {
+    #[test]
+    fn quantities_round_trip(value in any::<u128>()) {
+        prop_assert_eq!(parse_quantity("amount", &format_quantity(value)).ok(), Some(value));
+    }
+}
