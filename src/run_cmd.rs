@@ -242,13 +242,7 @@ fn print_results(
     }
     println!(
         "{:>8}  {:>22}  {:>22}  {:>22}  {:>10}  {:>7}  {:>9}  outcome",
-        "epoch",
-        "emission (MDT)",
-        "minted (MDT)",
-        "paid (MDT)",
-        "recipients",
-        "retries",
-        "time",
+        "epoch", "emission (MDT)", "minted (MDT)", "paid (MDT)", "recipients", "retries", "time",
     );
     for r in reports {
         let outcome = match r.outcome {
