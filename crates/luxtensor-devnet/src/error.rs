@@ -79,6 +79,9 @@ pub enum DevnetError {
         #[source]
         source: rusqlite::Error,
     },
+    /// A write failed half-way inside a batch, so the whole batch was rolled back.
+    #[error("batch rolled back: {0}")]
+    BatchRolledBack(String),
     /// The ledger holds a value this version cannot read (e.g. a corrupt amount).
     #[error("corrupt ledger: {0}")]
     CorruptLedger(String),

@@ -129,3 +129,38 @@ fn amounts_past_i64_are_stored_losslessly() {
     assert_eq!(ledger.balance(&addr(1)).expect("balance"), big);
     check(&ledger);
 }
+
+#[tokio::test]
+async fn a_write_failing_half_way_rolls_back_its_whole_batch() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("ledger.sqlite");
+    let ledger = Ledger::open(&LedgerPath::File(file.clone()), 1_000, 1).expect("opens");
+    ledger.mint(&addr(1), 100, None).expect("mint");
+    ledger.mint(&addr(2), 100, None).expect("mint");
+    // Corrupt addr(2)'s stored balance behind the ledger's back.
+    let other = rusqlite::Connection::open(&file).expect("second connection");
+    other
+        .execute(
+            "UPDATE balances SET amount = 'garbage' WHERE address = ?1",
+            [addr(2)],
+        )
+        .expect("corrupt");
+    let batch = ledger.begin_batch().await.expect("batch");
+    ledger
+        .transfer(&addr(1), &addr(3), 10, Some("fine"))
+        .expect("first write");
+    // Debits addr(1), then fails reading addr(2): half-way.
+    let half_way = ledger.transfer(&addr(1), &addr(2), 10, Some("half"));
+    assert!(
+        matches!(half_way, Err(DevnetError::CorruptLedger(_))),
+        "{half_way:?}"
+    );
+    let committed = batch.commit();
+    assert!(
+        matches!(committed, Err(DevnetError::BatchRolledBack(_))),
+        "{committed:?}"
+    );
+    assert_eq!(ledger.balance(&addr(1)).expect("balance"), 100);
+    assert_eq!(ledger.block_number(), 2);
+    assert!(ledger.get_write("fine").expect("readable").is_none());
+}

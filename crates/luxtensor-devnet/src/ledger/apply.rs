@@ -1,7 +1,7 @@
 //! The rules of one write: idempotent replay, max supply, no overdraft.
 //!
-//! Runs inside a transaction or savepoint opened by the caller; it reads first and
-//! writes last, and returns the new totals for the caller to cache after commit.
+//! Runs inside a transaction opened by the caller; it decides every refusal before
+//! its first write, and returns the new totals for the caller to cache after commit.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};

@@ -1,7 +1,7 @@
 //! [`BatchTx`]: one SQLite transaction around every call of a JSON-RPC batch.
 //!
 //! While it lives it holds the ledger's gate, so no other request interleaves its
-//! statements; writes inside it run as savepoints. Dropped without
+//! statements; writes inside it need no savepoints (see `Ledger::apply`). Dropped without
 //! [`BatchTx::commit`] (e.g. the client went away), it rolls everything back.
 
 use tokio::sync::OwnedMutexGuard;
@@ -26,6 +26,7 @@ impl BatchTx {
                 .execute_batch("BEGIN IMMEDIATE")
                 .map_err(DevnetError::storage("starting a batch"))?;
             state.in_batch = true;
+            state.batch_poisoned = None;
         }
         Ok(BatchTx {
             ledger,
@@ -34,12 +35,18 @@ impl BatchTx {
         })
     }
 
-    /// Commits every write of the batch at once.
+    /// Commits every write of the batch at once; rolls back instead if a write
+    /// failed half-way inside it.
     pub fn commit(mut self) -> Result<(), DevnetError> {
         self.open = false;
         let mut state = self.ledger.state();
         state.in_batch = false;
-        match state.conn.execute_batch("COMMIT") {
+        if let Some(reason) = state.batch_poisoned.take() {
+            let _ = state.conn.execute_batch("ROLLBACK");
+            reload(&mut state)?;
+            return Err(DevnetError::BatchRolledBack(reason));
+        }
+        match super::run_cached(&state.conn, "COMMIT") {
             Ok(()) => Ok(()),
             Err(source) => {
                 let _ = state.conn.execute_batch("ROLLBACK");
@@ -58,6 +65,7 @@ impl Drop for BatchTx {
         if self.open {
             let mut state = self.ledger.state();
             state.in_batch = false;
+            state.batch_poisoned = None;
             let _ = state.conn.execute_batch("ROLLBACK");
             if let Err(error) = reload(&mut state) {
                 tracing::error!(%error, "cannot reload ledger totals after a rollback");

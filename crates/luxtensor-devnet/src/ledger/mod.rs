@@ -1,8 +1,8 @@
 //! The SQLite ledger: balances, supply, block number and applied writes.
 //!
-//! One connection behind a mutex; every write is its own transaction, or a
-//! savepoint inside the batch transaction that [`BatchTx`] holds open, so a JSON-RPC
-//! batch commits once. Amounts are u128 stored as decimal TEXT (SQLite's INTEGER is
+//! One connection behind a mutex; every write is its own transaction, or runs
+//! inside the batch transaction that [`BatchTx`] holds open, so a JSON-RPC batch
+//! commits once. Amounts are u128 stored as decimal TEXT (SQLite's INTEGER is
 //! only i64). Block number and total supply are cached in memory and rebuilt from
 //! the `txs` table whenever a transaction rolls back.
 
@@ -41,6 +41,8 @@ struct Shared {
 struct State {
     conn: Connection,
     in_batch: bool,
+    /// Why the open batch must roll back, once a write failed half-way inside it.
+    batch_poisoned: Option<String>,
     block_number: u64,
     total_supply: u128,
 }
@@ -55,6 +57,7 @@ impl Ledger {
                 state: Mutex::new(State {
                     conn,
                     in_batch: false,
+                    batch_poisoned: None,
                     block_number,
                     total_supply,
                 }),
@@ -156,38 +159,47 @@ impl Ledger {
         apply::find_by_key(&state.conn, key)
     }
 
-    /// Applies one write in its own transaction, or in a savepoint inside a batch.
+    /// Applies one write in its own transaction, or inside the open batch transaction.
     ///
     /// Direct calls are for setup and checks; made while the server is inside a
     /// JSON-RPC batch, the write joins that batch's transaction.
     pub fn apply(&self, request: WriteRequest, key: Option<&str>) -> Result<Receipt, DevnetError> {
         let mut state = self.state();
-        let (begin, commit, rollback) = if state.in_batch {
-            (
-                "SAVEPOINT write",
-                "RELEASE write",
-                "ROLLBACK TO write; RELEASE write",
-            )
-        } else {
-            ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
-        };
-        run_cached(&state.conn, begin).map_err(DevnetError::storage("starting a write"))?;
+        let state = &mut *state;
         let totals = (state.block_number, state.total_supply);
-        let outcome = apply::apply(
-            &state.conn,
-            self.shared.chain_id,
-            self.shared.max_supply,
-            totals,
-            &request,
-            key,
-        )
-        .and_then(|applied| {
-            state
-                .conn
-                .execute_batch(commit)
-                .map_err(DevnetError::storage("committing a write"))?;
-            Ok(applied)
-        });
+        let (chain_id, max_supply) = (self.shared.chain_id, self.shared.max_supply);
+        if state.in_batch {
+            // Every refusal (balance, supply, conflict) is decided before the first
+            // statement that writes, so a refused write leaves nothing behind and
+            // needs no savepoint. Any other error may strike half-way: it poisons
+            // the batch, which then rolls back whole.
+            let outcome = apply::apply(&state.conn, chain_id, max_supply, totals, &request, key);
+            return match outcome {
+                Ok((receipt, totals)) => {
+                    (state.block_number, state.total_supply) = totals;
+                    Ok(receipt)
+                }
+                Err(error) => {
+                    if matches!(
+                        error,
+                        DevnetError::Storage { .. } | DevnetError::CorruptLedger(_)
+                    ) {
+                        state
+                            .batch_poisoned
+                            .get_or_insert_with(|| error.to_string());
+                    }
+                    Err(error)
+                }
+            };
+        }
+        run_cached(&state.conn, "BEGIN IMMEDIATE")
+            .map_err(DevnetError::storage("starting a write"))?;
+        let outcome = apply::apply(&state.conn, chain_id, max_supply, totals, &request, key)
+            .and_then(|applied| {
+                run_cached(&state.conn, "COMMIT")
+                    .map_err(DevnetError::storage("committing a write"))?;
+                Ok(applied)
+            });
         match outcome {
             Ok((receipt, totals)) => {
                 (state.block_number, state.total_supply) = totals;
@@ -196,8 +208,8 @@ impl Ledger {
             Err(error) => {
                 // The write left nothing behind; if even the rollback fails, the
                 // cached totals are rebuilt from what SQLite holds.
-                if state.conn.execute_batch(rollback).is_err() {
-                    reload(&mut state)?;
+                if state.conn.execute_batch("ROLLBACK").is_err() {
+                    reload(state)?;
                 }
                 Err(error)
             }
@@ -216,7 +228,7 @@ impl Ledger {
     }
 }
 
-/// Runs one statement through the prepared-statement cache (savepoints run per write).
+/// Runs one statement through the prepared-statement cache (BEGIN/COMMIT run per write).
 fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql)?.execute([])?;
     Ok(())

@@ -2,8 +2,8 @@
 //! JSON-RPC batch one SQLite transaction.
 //!
 //! A single call holds the ledger's gate while it runs (its write commits on its
-//! own); a batch opens a [`crate::ledger::BatchTx`], runs every call inside it as a
-//! savepoint and commits once, which is what makes batched transfers fast.
+//! own); a batch opens a [`crate::ledger::BatchTx`], runs every call inside that one
+//! transaction and commits once, which is what makes batched transfers fast.
 
 use std::future::Future;
 
