@@ -11,7 +11,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
 const TREASURY: &str = "0x7472656173757279000000000000000000000000";
-const FAST_RPC: &str = "[rpc]\ntimeout_ms = 2000\ninitial_backoff_ms = 5\nmax_backoff_ms = 20\nmax_attempts = 2\n";
+const FAST_RPC: &str =
+    "[rpc]\ntimeout_ms = 2000\ninitial_backoff_ms = 5\nmax_backoff_ms = 20\nmax_attempts = 2\n";
 
 /// The command line of a run against `devnet` with the files in `dir`.
 fn run_command(devnet: &DevnetHandle, dir: &Path, inputs: &str) -> Command {
@@ -42,7 +43,13 @@ fn setup(participants: usize) -> (tempfile::TempDir, String, EpochPlan) {
 
 /// Starts a run and kills it (SIGKILL) when its progress on stderr shows `marker` for
 /// the `nth` time; returns whether it was killed (it may finish first).
-async fn kill_at(devnet: &DevnetHandle, dir: &Path, inputs: &str, marker: &str, nth: usize) -> bool {
+async fn kill_at(
+    devnet: &DevnetHandle,
+    dir: &Path,
+    inputs: &str,
+    marker: &str,
+    nth: usize,
+) -> bool {
     let mut child = run_command(devnet, dir, inputs).spawn().unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let mut seen = 0;
@@ -71,7 +78,10 @@ fn check_paid_exactly(devnet: &DevnetHandle, plan: &EpochPlan) {
         assert_eq!(devnet.balance(address).unwrap(), *amount, "{address}");
     }
     assert_eq!(devnet.total_supply(), plan.from_mint.base_units());
-    assert_eq!(devnet.ledger().sum_of_balances().unwrap(), plan.from_mint.base_units());
+    assert_eq!(
+        devnet.ledger().sum_of_balances().unwrap(),
+        plan.from_mint.base_units()
+    );
     assert_eq!(devnet.balance(TREASURY).unwrap(), 0);
 }
 
@@ -79,7 +89,12 @@ fn check_paid_exactly(devnet: &DevnetHandle, plan: &EpochPlan) {
 async fn killed_at_several_points_and_restarted_it_pays_everyone_exactly_once() {
     let devnet = Devnet::start(DevnetConfig::default()).await.unwrap();
     let (dir, inputs, plan) = setup(4000);
-    let kills = [("planned", 1), ("minted", 1), ("transfers confirmed", 2), ("transfers confirmed", 5)];
+    let kills = [
+        ("planned", 1),
+        ("minted", 1),
+        ("transfers confirmed", 2),
+        ("transfers confirmed", 5),
+    ];
     let mut killed = 0;
     for (marker, nth) in kills {
         if kill_at(&devnet, dir.path(), &inputs, marker, nth).await {
@@ -87,13 +102,23 @@ async fn killed_at_several_points_and_restarted_it_pays_everyone_exactly_once() 
         }
     }
     assert!(killed >= 3, "the run was killed mid-epoch ({killed} times)");
-    let out = run_command(&devnet, dir.path(), &inputs).output().await.unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run_command(&devnet, dir.path(), &inputs)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     check_paid_exactly(&devnet, &plan);
 
     // A finished epoch run again sends nothing.
     let block = devnet.ledger().block_number();
-    let again = run_command(&devnet, dir.path(), &inputs).output().await.unwrap();
+    let again = run_command(&devnet, dir.path(), &inputs)
+        .output()
+        .await
+        .unwrap();
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).contains("already done"));
     assert_eq!(devnet.ledger().block_number(), block);
@@ -103,8 +128,16 @@ async fn killed_at_several_points_and_restarted_it_pays_everyone_exactly_once() 
 async fn run_json_prints_the_reports() {
     let devnet = Devnet::start(DevnetConfig::default()).await.unwrap();
     let (dir, inputs, plan) = setup(50);
-    let out = run_command(&devnet, dir.path(), &inputs).arg("--json").output().await.unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run_command(&devnet, dir.path(), &inputs)
+        .arg("--json")
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(reports[0]["epoch"], 0);
     assert_eq!(reports[0]["outcome"], "paid");
@@ -112,7 +145,10 @@ async fn run_json_prints_the_reports() {
     assert_eq!(reports[0]["plan_hash"], plan.plan_hash.to_string());
     assert!(reports[0]["rpc"]["requests"].as_u64().unwrap() > 0);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains(devnet.token()), "the token never appears in logs");
+    assert!(
+        !stderr.contains(devnet.token()),
+        "the token never appears in logs"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -121,7 +157,10 @@ async fn bad_inputs_exit_with_code_2_and_send_nothing() {
     let (dir, _, _) = setup(10);
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, r#"{"epoch": 1, "utility_score": 1.5, "community_address": "0x00000000000000000000000000000000000000c0", "dao_address": "0x00000000000000000000000000000000000000d0"}"#).unwrap();
-    let out = run_command(&devnet, dir.path(), &bad.to_string_lossy()).output().await.unwrap();
+    let out = run_command(&devnet, dir.path(), &bad.to_string_lossy())
+        .output()
+        .await
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("bad.json: utility_score"), "{stderr}");
@@ -132,24 +171,45 @@ async fn bad_inputs_exit_with_code_2_and_send_nothing() {
 async fn conflicting_inputs_for_a_paid_epoch_are_refused() {
     let devnet = Devnet::start(DevnetConfig::default()).await.unwrap();
     let (dir, inputs, plan) = setup(20);
-    assert!(run_command(&devnet, dir.path(), &inputs).output().await.unwrap().status.success());
+    assert!(run_command(&devnet, dir.path(), &inputs)
+        .output()
+        .await
+        .unwrap()
+        .status
+        .success());
     let mut other = synthetic_inputs(0, 20);
     other.quality_score = "0.9".parse().unwrap();
     let path = dir.path().join("other.json");
     std::fs::write(&path, serde_json::to_string(&other).unwrap()).unwrap();
-    let out = run_command(&devnet, dir.path(), &path.to_string_lossy()).output().await.unwrap();
+    let out = run_command(&devnet, dir.path(), &path.to_string_lossy())
+        .output()
+        .await
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("epoch 0") && stderr.contains(&plan.plan_hash.to_string()), "{stderr}");
+    assert!(
+        stderr.contains("epoch 0") && stderr.contains(&plan.plan_hash.to_string()),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_node_exits_with_code_1() {
     let (dir, inputs, _) = setup(10);
     // Bind and drop a listener: nothing listens on that loopback port any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let out = Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-        .args(["run", "--rpc-url", &format!("http://127.0.0.1:{port}"), "--inputs", &inputs])
+        .args([
+            "run",
+            "--rpc-url",
+            &format!("http://127.0.0.1:{port}"),
+            "--inputs",
+            &inputs,
+        ])
         .arg("--journal")
         .arg(dir.path().join("journal.sqlite"))
         .arg("--config")

@@ -134,6 +134,16 @@ impl Chain {
     ) -> Result<Vec<std::result::Result<Receipt, RpcError>>> {
         const CALL: &str = "luxtensor_transfer";
         let from = from.to_string();
+        if let [single] = calls {
+            // One transfer is one plain call, not a batch of one.
+            let params = (
+                from.as_str(),
+                single.to.to_string(),
+                to_hex(single.amount),
+                single.key.as_str(),
+            );
+            return Ok(vec![self.client.call(CALL, params).await]);
+        }
         let items: Vec<(&str, TransferParams<'_>)> = calls
             .iter()
             .map(|c| {

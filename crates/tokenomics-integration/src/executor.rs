@@ -212,6 +212,7 @@ impl EpochExecutor {
         let epoch = plan.epoch;
         let wave_size = self.config.batch_size.max(1) * self.config.batches_in_flight.max(1);
         let mut confirmed_now = 0u64;
+        let (confirmed_before, total) = self.journal.progress(epoch)?;
         let mut pause = self.config.round_pause;
         for round in 1..=self.config.max_rounds {
             let pending = self.journal.pending(epoch)?;
@@ -234,10 +235,9 @@ impl EpochExecutor {
                 if let Some(refused) = refused {
                     return Err(refused);
                 }
-                let (done, total) = self.journal.progress(epoch)?;
                 progress(Progress::Confirmed {
                     epoch,
-                    confirmed: done,
+                    confirmed: confirmed_before + confirmed_now,
                     transfers: total,
                 });
             }
@@ -280,7 +280,10 @@ impl EpochExecutor {
         for (chunk, answer) in wave.chunks(self.config.batch_size.max(1)).zip(answers) {
             let results = match answer {
                 Ok(results) => results,
-                Err(error) if error.is_retryable() => continue,
+                Err(ExecutorError::Rpc { source, .. }) if !refused_for_good(&source) => {
+                    tracing::debug!(%source, "batch left pending");
+                    continue;
+                }
                 Err(error) => return Err(error),
             };
             for (pending, result) in chunk.iter().zip(results) {
@@ -364,9 +367,11 @@ struct WaveOutcome {
     refused: Option<ExecutorError>,
 }
 
-/// Whether the node refused a write for good: retrying the same call cannot help.
+/// Whether the node refused a write for good (a JSON-RPC error such as insufficient
+/// balance or an idempotency conflict). Anything else (timeouts, dropped connections,
+/// an open breaker, a spent budget) leaves the transfer pending for the next round.
 fn refused_for_good(error: &RpcError) -> bool {
-    !error.is_retryable()
+    matches!(error, RpcError::Rpc { .. } | RpcError::InvalidRequest { .. }) && !error.is_retryable()
 }
 
 /// Up to `count` distinct recipients spread evenly over the plan (never the treasury).
@@ -379,9 +384,9 @@ fn sample_recipients(plan: &EpochPlan, treasury: Address, count: usize) -> Vec<A
         .collect();
     unique.sort_unstable();
     unique.dedup();
-    if count == 0 || unique.is_empty() {
-        return Vec::new();
+    if unique.len() <= count {
+        return unique;
     }
-    let step = unique.len().div_ceil(count);
-    unique.into_iter().step_by(step).take(count).collect()
+    // proof: i < count < len, so i * len / count < len.
+    (0..count).map(|i| unique[i * unique.len() / count]).collect()
 }
