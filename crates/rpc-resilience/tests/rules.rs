@@ -62,7 +62,7 @@ fn errors_say_whether_a_retry_can_help_and_whether_the_request_may_have_run() {
         true,
     );
     check(RpcError::HttpStatus { status: 502 }, true, true, true);
-    check(RpcError::HttpStatus { status: 503 }, true, true, false);
+    check(RpcError::HttpStatus { status: 503 }, true, true, true);
     check(RpcError::HttpStatus { status: 404 }, false, true, false);
     check(
         RpcError::RateLimited { retry_after: None },
