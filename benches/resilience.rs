@@ -22,7 +22,7 @@ const CONCURRENT_CALLERS: usize = 64;
 const CALLS_PER_CALLER: usize = 60;
 const BATCHES: usize = 50;
 const BATCH_ITEMS: usize = 100;
-const ROUNDS: usize = 9;
+const ROUNDS: usize = 15;
 
 /// One measured run: operations per second and the p99 latency of one operation.
 #[derive(Debug, Clone, Copy)]
