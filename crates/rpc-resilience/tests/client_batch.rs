@@ -18,6 +18,22 @@ fn client_for(server: &Scripted, config: ResilienceConfig, idempotent: bool) -> 
         .unwrap()
 }
 
+/// Checks a batch's per-item results and how often the server saw each `flaky` item.
+#[track_caller]
+fn check(
+    server: &Scripted,
+    results: Vec<Result<u64, RpcError>>,
+    expected: Vec<Result<u64, RpcError>>,
+    hits: &[(u64, u32)],
+) {
+    assert_eq!(results, expected);
+    let seen: Vec<(u64, u32)> = hits
+        .iter()
+        .map(|&(id, _)| (id, server.flaky_hits(id)))
+        .collect();
+    assert_eq!(seen, hits, "server hits per item");
+}
+
 /// `flaky` items: (id, how many times it fails first).
 fn items(spec: &[(u64, u32)]) -> Vec<(&'static str, (u64, u32))> {
     spec.iter().map(|&item| ("flaky", item)).collect()
