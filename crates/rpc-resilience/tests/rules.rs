@@ -271,3 +271,21 @@ async fn the_bearer_token_is_sent_as_an_authorization_header() {
     assert_eq!(anonymous.call::<u64, _>("eth_blockNumber", ()).await, Ok(1));
     assert!(!server.heads()[1].contains("authorization"));
 }
+
+#[test]
+fn the_client_and_its_futures_can_cross_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone>(_: &T) {}
+    fn assert_send<T: Send>(_: T) {}
+    let c = ResilientClient::builder()
+        .endpoint("http://127.0.0.1:1")
+        .build()
+        .unwrap();
+    assert_send_sync(&c);
+    assert_send(c.call::<u64, _>("eth_blockNumber", ()));
+    assert_send(c.batch::<u64, ()>(&[]));
+    assert_send(jsonrpsee::core::client::ClientT::request::<u64, _>(
+        &c,
+        "eth_blockNumber",
+        jsonrpsee::rpc_params![],
+    ));
+}
