@@ -233,17 +233,19 @@ fn the_builder_rejects_no_endpoint_a_bad_url_and_a_bad_token() {
 #[test]
 fn the_token_never_shows_in_debug_output() {
     let builder = ResilientClient::builder()
-        .endpoint("http://user:pw@127.0.0.1:1")
+        .endpoint("http://user:p@ss@127.0.0.1:1/path@x")
         .bearer_token(Some("s3cret-token"));
     let shown = format!("{builder:?}");
     assert!(
-        !shown.contains("s3cret") && !shown.contains("pw@"),
+        !shown.contains("s3cret") && !shown.contains("ss@"),
         "{shown}"
     );
     let client = builder.build().unwrap();
     let shown = format!("{client:?}");
     assert!(
-        !shown.contains("s3cret") && !shown.contains("pw@") && shown.contains("127.0.0.1:1"),
+        !shown.contains("s3cret")
+            && !shown.contains("ss@")
+            && shown.contains("http://***@127.0.0.1:1/path@x"),
         "{shown}"
     );
 }
