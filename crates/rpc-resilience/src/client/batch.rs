@@ -157,7 +157,7 @@ impl ResilientClient {
             .iter()
             .map(|&i| (items[i].0, items[i].1.clone()))
             .collect();
-        let answer = crate::timeout::with_timeout(self.inner.timeout, endpoint.batch(&batch)).await;
+        let answer = endpoint.batch(&batch).await; // timed out by the endpoint's client
         settle(permit, answer.as_ref().err());
         match answer {
             Err(error) => failed(error),
