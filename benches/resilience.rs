@@ -2,11 +2,13 @@
 //! jsonrpsee server: sequential calls, 64 concurrent callers, and batches of 100.
 //!
 //! Target: the resilient client keeps at least 0.95x the raw throughput and at most 1.1x its
-//! p99 latency in every mode when nothing fails. Raw and resilient run back to back per mode,
-//! alternating who goes first, so machine noise hits both; the median round ratio is reported.
-//! Batches compare one request of 100 each (`batch_size` 100); the default 2 x 50 chunking is
-//! printed for information. Run: `cargo bench --bench resilience`.
+//! p99 latency in every mode when nothing fails. The machine is shared, so each round is cut
+//! into short slices that alternate raw / resilient (who goes first alternates too): load from
+//! elsewhere hits both sides alike. The median round ratio is reported. Batches compare one
+//! request of 100 each (`batch_size` 100); the default 2 x 50 chunking is printed for
+//! information. Run: `cargo bench --bench resilience`.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,34 +19,47 @@ use jsonrpsee::rpc_params;
 use jsonrpsee::server::{RpcModule, Server};
 use rpc_resilience::{ResilienceConfig, ResilientClient};
 
-const SEQUENTIAL_CALLS: usize = 1_000;
+const ROUNDS: usize = 11;
+const SLICES: usize = 10;
+const SEQUENTIAL_CALLS_PER_SLICE: usize = 100;
 const CONCURRENT_CALLERS: usize = 64;
-const CALLS_PER_CALLER: usize = 60;
-const BATCHES: usize = 50;
+const CALLS_PER_CALLER_PER_SLICE: usize = 6;
+const BATCHES_PER_SLICE: usize = 5;
 const BATCH_ITEMS: usize = 100;
-const ROUNDS: usize = 9;
 
-/// One measured run: operations per second and the p99 latency of one operation.
-#[derive(Debug, Clone, Copy)]
-struct Run {
-    ops_per_sec: f64,
-    p99: Duration,
+/// What one side did in one round: operations, busy time, per-operation latencies.
+#[derive(Debug, Default)]
+struct Tally {
+    ops: usize,
+    busy: Duration,
+    latencies: Vec<Duration>,
 }
 
-fn summarise(ops: usize, elapsed: Duration, mut latencies: Vec<Duration>) -> Run {
-    latencies.sort_unstable();
-    let index = ((latencies.len() as f64) * 0.99).ceil() as usize;
-    let p99 = latencies[index.saturating_sub(1).min(latencies.len() - 1)];
-    Run {
-        ops_per_sec: ops as f64 / elapsed.as_secs_f64(),
-        p99,
+impl Tally {
+    fn add(&mut self, ops: usize, busy: Duration, latencies: Vec<Duration>) {
+        self.ops += ops;
+        self.busy += busy;
+        self.latencies.extend(latencies);
+    }
+
+    fn ops_per_sec(&self) -> f64 {
+        self.ops as f64 / self.busy.as_secs_f64()
+    }
+
+    fn p99(&mut self) -> Duration {
+        self.latencies.sort_unstable();
+        let index = ((self.latencies.len() as f64) * 0.99).ceil() as usize;
+        self.latencies[index.saturating_sub(1).min(self.latencies.len() - 1)]
     }
 }
 
-async fn sequential<C: ClientT + Sync>(client: &C) -> Run {
-    let mut latencies = Vec::with_capacity(SEQUENTIAL_CALLS);
+/// One slice: (operations, elapsed, latencies).
+type Slice = (usize, Duration, Vec<Duration>);
+
+async fn sequential<C: ClientT + Sync>(client: Arc<C>) -> Slice {
+    let mut latencies = Vec::with_capacity(SEQUENTIAL_CALLS_PER_SLICE);
     let start = Instant::now();
-    for _ in 0..SEQUENTIAL_CALLS {
+    for _ in 0..SEQUENTIAL_CALLS_PER_SLICE {
         let t = Instant::now();
         let head: String = client
             .request("eth_blockNumber", rpc_params![])
@@ -53,17 +68,17 @@ async fn sequential<C: ClientT + Sync>(client: &C) -> Run {
         assert_eq!(head, "0x1");
         latencies.push(t.elapsed());
     }
-    summarise(SEQUENTIAL_CALLS, start.elapsed(), latencies)
+    (SEQUENTIAL_CALLS_PER_SLICE, start.elapsed(), latencies)
 }
 
-async fn concurrent<C: ClientT + Send + Sync + 'static>(client: Arc<C>) -> Run {
+async fn concurrent<C: ClientT + Send + Sync + 'static>(client: Arc<C>) -> Slice {
     let start = Instant::now();
     let tasks: Vec<_> = (0..CONCURRENT_CALLERS)
         .map(|_| {
             let client = Arc::clone(&client);
             tokio::spawn(async move {
-                let mut latencies = Vec::with_capacity(CALLS_PER_CALLER);
-                for _ in 0..CALLS_PER_CALLER {
+                let mut latencies = Vec::with_capacity(CALLS_PER_CALLER_PER_SLICE);
+                for _ in 0..CALLS_PER_CALLER_PER_SLICE {
                     let t = Instant::now();
                     let _: String = client
                         .request("eth_blockNumber", rpc_params![])
@@ -79,17 +94,17 @@ async fn concurrent<C: ClientT + Send + Sync + 'static>(client: Arc<C>) -> Run {
     for task in tasks {
         latencies.extend(task.await.expect("caller"));
     }
-    summarise(
-        CONCURRENT_CALLERS * CALLS_PER_CALLER,
+    (
+        CONCURRENT_CALLERS * CALLS_PER_CALLER_PER_SLICE,
         start.elapsed(),
         latencies,
     )
 }
 
-async fn batches<C: ClientT + Sync>(client: &C) -> Run {
-    let mut latencies = Vec::with_capacity(BATCHES);
+async fn batches<C: ClientT + Sync>(client: Arc<C>) -> Slice {
+    let mut latencies = Vec::with_capacity(BATCHES_PER_SLICE);
     let start = Instant::now();
-    for _ in 0..BATCHES {
+    for _ in 0..BATCHES_PER_SLICE {
         let mut batch = BatchRequestBuilder::new();
         for i in 0..BATCH_ITEMS {
             batch.insert("echo", rpc_params![i]).expect("params");
@@ -99,36 +114,63 @@ async fn batches<C: ClientT + Sync>(client: &C) -> Run {
         assert_eq!(response.num_successful_calls(), BATCH_ITEMS);
         latencies.push(t.elapsed());
     }
-    summarise(BATCHES * BATCH_ITEMS, start.elapsed(), latencies)
+    (BATCHES_PER_SLICE * BATCH_ITEMS, start.elapsed(), latencies)
 }
 
-fn median(mut runs: Vec<f64>) -> f64 {
-    runs.sort_by(f64::total_cmp);
-    runs[runs.len() / 2]
+/// Runs `ROUNDS` rounds of `SLICES` alternating slices; returns per-round (raw, subject) ratios
+/// of throughput and p99, plus the medians of each side's figures.
+async fn compare<A, B, FA, FB>(raw: A, subject: B) -> [f64; 6]
+where
+    A: Fn() -> FA,
+    B: Fn() -> FB,
+    FA: Future<Output = Slice>,
+    FB: Future<Output = Slice>,
+{
+    let (mut ops_ratios, mut p99_ratios) = (Vec::new(), Vec::new());
+    let (mut raw_ops, mut sub_ops, mut raw_p99, mut sub_p99) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        let (mut a, mut b) = (Tally::default(), Tally::default());
+        for slice in 0..SLICES {
+            if (round + slice) % 2 == 0 {
+                let (n, t, l) = raw().await;
+                a.add(n, t, l);
+                let (n, t, l) = subject().await;
+                b.add(n, t, l);
+            } else {
+                let (n, t, l) = subject().await;
+                b.add(n, t, l);
+                let (n, t, l) = raw().await;
+                a.add(n, t, l);
+            }
+        }
+        let (pa, pb) = (a.p99().as_secs_f64() * 1e6, b.p99().as_secs_f64() * 1e6);
+        ops_ratios.push(b.ops_per_sec() / a.ops_per_sec());
+        p99_ratios.push(pb / pa);
+        raw_ops.push(a.ops_per_sec());
+        sub_ops.push(b.ops_per_sec());
+        raw_p99.push(pa);
+        sub_p99.push(pb);
+    }
+    [
+        median(raw_ops),
+        median(raw_p99),
+        median(sub_ops),
+        median(sub_p99),
+        median(ops_ratios),
+        median(p99_ratios),
+    ]
 }
 
-fn report(mode: &str, raw: &[Run], resilient: &[Run]) -> bool {
-    let ops_ratio = median(
-        raw.iter()
-            .zip(resilient)
-            .map(|(r, s)| s.ops_per_sec / r.ops_per_sec)
-            .collect(),
-    );
-    let p99_ratio = median(
-        raw.iter()
-            .zip(resilient)
-            .map(|(r, s)| s.p99.as_secs_f64() / r.p99.as_secs_f64())
-            .collect(),
-    );
-    let raw_ops = median(raw.iter().map(|r| r.ops_per_sec).collect());
-    let res_ops = median(resilient.iter().map(|r| r.ops_per_sec).collect());
-    let raw_p99 = median(raw.iter().map(|r| r.p99.as_secs_f64() * 1e6).collect());
-    let res_p99 = median(
-        resilient
-            .iter()
-            .map(|r| r.p99.as_secs_f64() * 1e6)
-            .collect(),
-    );
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn report(
+    mode: &str,
+    [raw_ops, raw_p99, res_ops, res_p99, ops_ratio, p99_ratio]: [f64; 6],
+) -> bool {
     let ok = ops_ratio >= 0.95 && p99_ratio <= 1.1;
     println!(
         "{mode:<22} raw {raw_ops:>9.0} ops/s p99 {raw_p99:>7.0} us | resilient {res_ops:>9.0} ops/s p99 {res_p99:>7.0} us | throughput x{ops_ratio:.3} (>= 0.95) p99 x{p99_ratio:.3} (<= 1.10) {}",
@@ -144,93 +186,46 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         let mut module = RpcModule::new(());
-        module
-            .register_method("eth_blockNumber", |_, _, _| "0x1")
-            .expect("register");
-        module
-            .register_method("echo", |params, _, _| params.one::<usize>())
-            .expect("register");
-        let server = Server::builder()
-            .build("127.0.0.1:0")
-            .await
-            .expect("server");
+        module.register_method("eth_blockNumber", |_, _, _| "0x1").expect("register");
+        module.register_method("echo", |params, _, _| params.one::<usize>()).expect("register");
+        let server = Server::builder().build("127.0.0.1:0").await.expect("server");
         let url = format!("http://{}", server.local_addr().expect("addr"));
         let handle = server.start(module);
 
         let raw = Arc::new(HttpClient::builder().build(&url).expect("raw client"));
-        let resilient = Arc::new(
-            ResilientClient::builder()
-                .endpoint(&url)
-                .build()
-                .expect("resilient client"),
-        );
+        let resilient = Arc::new(ResilientClient::builder().endpoint(&url).build().expect("resilient client"));
         // Same batch shape as the raw client (one request of 100) to measure overhead alone.
-        let config = ResilienceConfig {
-            batch_size: BATCH_ITEMS,
-            ..ResilienceConfig::default()
-        };
-        let unchunked = ResilientClient::builder()
-            .endpoint(&url)
-            .config(config)
-            .build()
-            .expect("client");
+        let config = ResilienceConfig { batch_size: BATCH_ITEMS, ..ResilienceConfig::default() };
+        let unchunked = Arc::new(ResilientClient::builder().endpoint(&url).config(config).build().expect("client"));
         // Warm both (connections, allocator).
-        let _ = sequential(&*raw).await;
-        let _ = sequential(&*resilient).await;
-        let _ = concurrent(Arc::clone(&raw)).await;
-        let _ = concurrent(Arc::clone(&resilient)).await;
-
-        // Each mode runs raw and resilient back to back, alternating who goes first, so load
-        // from elsewhere on the machine hits both sides alike.
-        let (mut seq, mut conc, mut bat, mut chunked) =
-            ((vec![], vec![]), (vec![], vec![]), (vec![], vec![]), vec![]);
-        for round in 0..ROUNDS {
-            let raw_first = round % 2 == 0;
-            for side in [raw_first, !raw_first] {
-                if side {
-                    seq.0.push(sequential(&*raw).await)
-                } else {
-                    seq.1.push(sequential(&*resilient).await)
-                }
-            }
-            for side in [raw_first, !raw_first] {
-                if side {
-                    conc.0.push(concurrent(Arc::clone(&raw)).await)
-                } else {
-                    conc.1.push(concurrent(Arc::clone(&resilient)).await)
-                }
-            }
-            for side in [raw_first, !raw_first] {
-                if side {
-                    bat.0.push(batches(&*raw).await)
-                } else {
-                    bat.1.push(batches(&unchunked).await)
-                }
-            }
-            chunked.push(batches(&*resilient).await);
+        for _ in 0..3 {
+            concurrent(Arc::clone(&raw)).await;
+            concurrent(Arc::clone(&resilient)).await;
+            concurrent(Arc::clone(&unchunked)).await;
         }
-        println!("rpc-resilience overhead, median of {ROUNDS} alternating rounds, no faults:");
+
+        println!("rpc-resilience overhead, median of {ROUNDS} rounds of {SLICES} alternating slices, no faults:");
+        let seq = compare(|| sequential(Arc::clone(&raw)), || sequential(Arc::clone(&resilient))).await;
+        let conc = compare(|| concurrent(Arc::clone(&raw)), || concurrent(Arc::clone(&resilient))).await;
+        let bat = compare(|| batches(Arc::clone(&raw)), || batches(Arc::clone(&unchunked))).await;
+        let chunked = compare(|| batches(Arc::clone(&raw)), || batches(Arc::clone(&resilient))).await;
         let all_ok = [
-            report("sequential", &seq.0, &seq.1),
-            report(
-                &format!("{CONCURRENT_CALLERS} concurrent callers"),
-                &conc.0,
-                &conc.1,
-            ),
-            report(&format!("batches of {BATCH_ITEMS}"), &bat.0, &bat.1),
+            report("sequential", seq),
+            report(&format!("{CONCURRENT_CALLERS} concurrent callers"), conc),
+            report(&format!("batches of {BATCH_ITEMS}"), bat),
         ]
         .iter()
         .all(|ok| *ok);
         println!("targets {}", if all_ok { "met" } else { "MISSED" });
-        let _ = report(
-            &format!("(info) default 2x{}", BATCH_ITEMS / 2),
-            &bat.0,
-            &chunked,
-        );
+        let _ = report(&format!("(info) default 2x{}", BATCH_ITEMS / 2), chunked);
         let metrics = resilient.metrics();
         println!(
-            "resilient client: {} requests, {} retries, {} failures",
-            metrics.requests, metrics.retries, metrics.failures
+            "resilient client: {} requests, {} retries, {} failures, p50 {:.0} us, p99 {:.0} us",
+            metrics.requests,
+            metrics.retries,
+            metrics.failures,
+            metrics.latency.p50_ms * 1000.0,
+            metrics.latency.p99_ms * 1000.0
         );
         handle.stop().expect("stop");
     });

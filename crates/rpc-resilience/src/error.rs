@@ -145,7 +145,7 @@ impl RpcError {
             | Self::Timeout { .. }
             | Self::Transport { .. }
             | Self::MalformedResponse { .. } => true,
-            Self::HttpStatus { status } => *status >= 500 && *status != 503,
+            Self::HttpStatus { status } => *status >= 500,
             Self::Rpc { code, .. } => *code == -32603,
             _ => false,
         }

@@ -209,3 +209,28 @@ async fn many_concurrent_callers_get_exactly_the_probe_limit_when_half_open() {
     }
     assert_eq!(probes, 3, "probes admitted at once");
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_outcome_sequence_keeps_the_breaker_consistent(outcomes in proptest::collection::vec(0u8..3, 0..200)) {
+        let b = CircuitBreaker::new(BreakerConfig { recovery_timeout: Duration::ZERO, ..BreakerConfig::default() });
+        let mut events = b.subscribe();
+        let mut opened = 0u64;
+        for outcome in outcomes {
+            if let Ok(permit) = b.try_acquire() {
+                match outcome {
+                    0 => permit.success(),
+                    1 => permit.failure(),
+                    _ => permit.neutral(),
+                }
+            }
+            while let Ok(change) = events.try_recv() {
+                proptest::prop_assert_ne!(change.from, change.to);
+                if change.to == BreakerState::Open {
+                    opened += 1;
+                }
+            }
+        }
+        proptest::prop_assert_eq!(b.trips(), opened);
+    }
+}

@@ -47,3 +47,24 @@ fn a_nonsense_ratio_allows_no_retries() {
 fn the_default_budget_is_a_reserve_of_ten_and_twenty_percent() {
     check(&RetryBudget::default(), 50, 20);
 }
+
+proptest::proptest! {
+    #[test]
+    fn retries_never_exceed_the_reserve_plus_the_ratio_of_calls(
+        ratio_pct in 0u32..=100,
+        reserve in 0u32..20,
+        ops in proptest::collection::vec(proptest::bool::ANY, 0..400),
+    ) {
+        let budget = RetryBudget::new(f64::from(ratio_pct) / 100.0, reserve, 1_000);
+        let (mut calls, mut retries) = (0u64, 0u64);
+        for is_call in ops {
+            if is_call {
+                budget.deposit();
+                calls += 1;
+            } else if budget.try_withdraw() {
+                retries += 1;
+            }
+        }
+        proptest::prop_assert!(retries * 100 <= u64::from(reserve) * 100 + calls * u64::from(ratio_pct));
+    }
+}

@@ -18,6 +18,22 @@ fn client_for(server: &Scripted, config: ResilienceConfig, idempotent: bool) -> 
         .unwrap()
 }
 
+/// Checks a batch's per-item results and how often the server saw each `flaky` item.
+#[track_caller]
+fn check(
+    server: &Scripted,
+    results: Vec<Result<u64, RpcError>>,
+    expected: Vec<Result<u64, RpcError>>,
+    hits: &[(u64, u32)],
+) {
+    assert_eq!(results, expected);
+    let seen: Vec<(u64, u32)> = hits
+        .iter()
+        .map(|&(id, _)| (id, server.flaky_hits(id)))
+        .collect();
+    assert_eq!(seen, hits, "server hits per item");
+}
+
 /// `flaky` items: (id, how many times it fails first).
 fn items(spec: &[(u64, u32)]) -> Vec<(&'static str, (u64, u32))> {
     spec.iter().map(|&item| ("flaky", item)).collect()
@@ -48,9 +64,13 @@ async fn only_the_failed_items_of_a_batch_are_retried() {
         .batch::<u64, _>(&items(&[(0, 0), (1, 1), (2, 0), (3, 2), (4, 0)]))
         .await
         .unwrap();
-    assert_eq!(results, vec![Ok(0), Ok(1), Ok(2), Ok(3), Ok(4)]);
-    let hits: Vec<u32> = (0..5).map(|id| server.flaky_hits(id)).collect();
-    assert_eq!(hits, vec![1, 2, 1, 3, 1]);
+    let expected = vec![Ok(0), Ok(1), Ok(2), Ok(3), Ok(4)];
+    check(
+        &server,
+        results,
+        expected,
+        &[(0, 1), (1, 2), (2, 1), (3, 3), (4, 1)],
+    );
     assert_eq!(c.metrics().retries, 2);
 }
 
@@ -64,8 +84,12 @@ async fn failed_items_that_are_not_idempotent_are_not_retried() {
         message: "flaky failure".into(),
         data: None,
     };
-    assert_eq!(results, vec![Ok(0), Err(failure)]);
-    assert_eq!(server.flaky_hits(1), 1);
+    check(
+        &server,
+        results,
+        vec![Ok(0), Err(failure)],
+        &[(0, 1), (1, 1)],
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -160,4 +184,99 @@ async fn a_batch_stops_retrying_when_the_budget_is_spent() {
         "{results:?}"
     );
     assert_eq!(server.flaky_hits(1), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rate_limited_batch_item_waits_the_delay_the_server_asked_for() {
+    let server = Scripted::start(vec![
+        Step::Err(-32005, Some(json!({"retry_after_ms": 4_000}))),
+        Step::Ok(json!(8)),
+    ])
+    .await;
+    let c = client_for(&server, exact_config(), false);
+    let start = tokio::time::Instant::now();
+    let results = c.batch::<u64, _>(&[("scripted", ())]).await.unwrap();
+    assert_eq!(
+        (results, start.elapsed()),
+        (vec![Ok(8)], std::time::Duration::from_secs(4))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_batch_that_outlives_the_overall_deadline_fails_its_pending_items() {
+    let server = Scripted::start(vec![Step::Slow(
+        std::time::Duration::from_secs(20),
+        json!(1),
+    )])
+    .await;
+    let c = client_for(
+        &server,
+        ResilienceConfig {
+            deadline_ms: Some(10_000),
+            ..exact_config()
+        },
+        true,
+    );
+    let results = c.batch::<u64, _>(&[("scripted", ())]).await.unwrap();
+    let deadline = RpcError::DeadlineExceeded {
+        deadline: std::time::Duration::from_secs(10),
+        last: None,
+    };
+    assert_eq!(results, vec![Err(deadline)]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_batch_retry_that_would_overrun_the_deadline_is_not_made() {
+    let server = Scripted::start(vec![]).await;
+    let c = client_for(
+        &server,
+        ResilienceConfig {
+            deadline_ms: Some(500),
+            ..exact_config()
+        },
+        true,
+    );
+    let results = c.batch::<u64, _>(&items(&[(1, 1)])).await.unwrap();
+    assert!(
+        matches!(&results[0], Err(RpcError::Rpc { code: -32603, .. })),
+        "{results:?}"
+    );
+    assert_eq!(server.flaky_hits(1), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn batch_item_errors_map_to_json_rpc_error_objects() {
+    let server = Scripted::start(vec![Step::Err(-32005, None)]).await;
+    let c = client_for(
+        &server,
+        ResilienceConfig {
+            max_attempts: 1,
+            ..exact_config()
+        },
+        true,
+    );
+    let mut batch = BatchRequestBuilder::new();
+    batch.insert("scripted", rpc_params![]).unwrap();
+    let response = c.batch_request::<u64>(batch).await.unwrap();
+    let codes: Vec<Result<u64, i32>> = response
+        .into_iter()
+        .map(|r| r.map_err(|e| e.code()))
+        .collect();
+    assert_eq!(codes, vec![Err(-32005)]);
+    let dead = ResilientClient::builder()
+        .endpoint(support::dead_url())
+        .config(ResilienceConfig {
+            max_attempts: 1,
+            ..exact_config()
+        })
+        .build()
+        .unwrap();
+    let mut batch = BatchRequestBuilder::new();
+    batch.insert("scripted", rpc_params![]).unwrap();
+    let response = dead.batch_request::<u64>(batch).await.unwrap();
+    let codes: Vec<Result<u64, i32>> = response
+        .into_iter()
+        .map(|r| r.map_err(|e| e.code()))
+        .collect();
+    assert_eq!(codes, vec![Err(-32603)]);
 }

@@ -279,3 +279,64 @@ async fn a_per_call_deadline_and_idempotency_override_the_defaults() {
         .await;
     assert_eq!((result, server.hits()), (Err(rpc(-32603)), 1));
 }
+
+#[tokio::test(start_paused = true)]
+async fn http_503_with_retry_after_is_a_rate_limit_and_without_it_a_status_error() {
+    let server = RawServer::start(vec![
+        http("503 Service Unavailable", &["retry-after: 3"], b"busy"),
+        http("503 Service Unavailable", &[], b"down"),
+    ])
+    .await;
+    let c = client(
+        &[&server.url],
+        ResilienceConfig {
+            max_attempts: 1,
+            ..exact_config()
+        },
+    );
+    let first = c.call::<String, _>("eth_blockNumber", ()).await;
+    assert_eq!(
+        first,
+        Err(RpcError::RateLimited {
+            retry_after: Some(Duration::from_secs(3))
+        })
+    );
+    let second = c.call::<String, _>("eth_blockNumber", ()).await;
+    assert_eq!(second, Err(RpcError::HttpStatus { status: 503 }));
+}
+
+#[tokio::test(start_paused = true)]
+async fn builder_shortcuts_set_timeout_deadline_attempts_and_classifier() {
+    use rpc_resilience::{RetryClassifier, RetryDecision};
+    #[derive(Debug)]
+    struct NeverRetry;
+    impl RetryClassifier<RpcError> for NeverRetry {
+        fn classify(&self, _: &RpcError) -> RetryDecision {
+            RetryDecision::DoNotRetry
+        }
+    }
+    let server = Scripted::start(vec![Step::Err(-32603, None)]).await;
+    let never = rpc_resilience::ResilientClient::builder()
+        .endpoint(&server.url)
+        .classifier(NeverRetry)
+        .build()
+        .unwrap();
+    assert!(never.call::<Value, _>("eth_blockNumber", ()).await.is_err());
+    assert_eq!(server.hits(), 1);
+    server.set_script(vec![Step::Slow(Duration::from_secs(20), json!(1))]);
+    let c = rpc_resilience::ResilientClient::builder()
+        .endpoint(&server.url)
+        .timeout(Duration::from_secs(2))
+        .deadline(Duration::from_secs(3))
+        .max_attempts(5)
+        .jitter_seed(3)
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    let result = c.call::<Value, _>("eth_blockNumber", ()).await;
+    assert!(
+        matches!(result, Err(RpcError::DeadlineExceeded { .. })),
+        "{result:?}"
+    );
+    assert!(start.elapsed() <= Duration::from_secs(3));
+}

@@ -38,6 +38,12 @@ async fn statuses(monitor: &HealthMonitor, probes: usize) -> Vec<HealthStatus> {
     seen
 }
 
+/// Checks the status seen after each probe.
+#[track_caller]
+fn check(seen: Vec<HealthStatus>, expected: Vec<HealthStatus>) {
+    assert_eq!(seen, expected, "status after each probe");
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_head_that_stops_advancing_for_three_probes_is_stalled() {
     let m = monitor(
@@ -53,7 +59,7 @@ async fn a_head_that_stops_advancing_for_three_probes_is_stalled() {
         Stalled { head: 2, probes: 3 },
         Healthy { head: 3 },
     ];
-    assert_eq!(statuses(&m, 6).await, expected);
+    check(statuses(&m, 6).await, expected);
 }
 
 #[tokio::test(start_paused = true)]

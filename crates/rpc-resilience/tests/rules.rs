@@ -62,7 +62,7 @@ fn errors_say_whether_a_retry_can_help_and_whether_the_request_may_have_run() {
         true,
     );
     check(RpcError::HttpStatus { status: 502 }, true, true, true);
-    check(RpcError::HttpStatus { status: 503 }, true, true, false);
+    check(RpcError::HttpStatus { status: 503 }, true, true, true);
     check(RpcError::HttpStatus { status: 404 }, false, true, false);
     check(
         RpcError::RateLimited { retry_after: None },
@@ -233,17 +233,19 @@ fn the_builder_rejects_no_endpoint_a_bad_url_and_a_bad_token() {
 #[test]
 fn the_token_never_shows_in_debug_output() {
     let builder = ResilientClient::builder()
-        .endpoint("http://user:pw@127.0.0.1:1")
+        .endpoint("http://user:p@ss@127.0.0.1:1/path@x")
         .bearer_token(Some("s3cret-token"));
     let shown = format!("{builder:?}");
     assert!(
-        !shown.contains("s3cret") && !shown.contains("pw@"),
+        !shown.contains("s3cret") && !shown.contains("ss@"),
         "{shown}"
     );
     let client = builder.build().unwrap();
     let shown = format!("{client:?}");
     assert!(
-        !shown.contains("s3cret") && !shown.contains("pw@") && shown.contains("127.0.0.1:1"),
+        !shown.contains("s3cret")
+            && !shown.contains("ss@")
+            && shown.contains("http://***@127.0.0.1:1/path@x"),
         "{shown}"
     );
 }
@@ -270,4 +272,22 @@ async fn the_bearer_token_is_sent_as_an_authorization_header() {
         .unwrap();
     assert_eq!(anonymous.call::<u64, _>("eth_blockNumber", ()).await, Ok(1));
     assert!(!server.heads()[1].contains("authorization"));
+}
+
+#[test]
+fn the_client_and_its_futures_can_cross_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone>(_: &T) {}
+    fn assert_send<T: Send>(_: T) {}
+    let c = ResilientClient::builder()
+        .endpoint("http://127.0.0.1:1")
+        .build()
+        .unwrap();
+    assert_send_sync(&c);
+    assert_send(c.call::<u64, _>("eth_blockNumber", ()));
+    assert_send(c.batch::<u64, ()>(&[]));
+    assert_send(jsonrpsee::core::client::ClientT::request::<u64, _>(
+        &c,
+        "eth_blockNumber",
+        jsonrpsee::rpc_params![],
+    ));
 }

@@ -51,7 +51,24 @@ impl ResilientClient {
             let sends = chunks
                 .iter()
                 .map(|chunk| self.send_chunk(&items, chunk, start));
-            let answers = futures_util::future::join_all(sends).await;
+            let round_of_sends = futures_util::future::join_all(sends);
+            let answers = match deadline {
+                None => round_of_sends.await,
+                Some(deadline) => match tokio::time::timeout_at(deadline, round_of_sends).await {
+                    Ok(answers) => answers,
+                    Err(_) => {
+                        let overall = inner.deadline.unwrap_or_default();
+                        for &index in &pending {
+                            let last = results[index].take().and_then(Result::err).map(Box::new);
+                            results[index] = Some(Err(RpcError::DeadlineExceeded {
+                                deadline: overall,
+                                last,
+                            }));
+                        }
+                        break;
+                    }
+                },
+            };
             let mut retry_later = Vec::new();
             let mut asked_delay = None;
             for (chunk, answer) in chunks.iter().zip(answers) {
@@ -140,7 +157,7 @@ impl ResilientClient {
             .iter()
             .map(|&i| (items[i].0, items[i].1.clone()))
             .collect();
-        let answer = crate::timeout::with_timeout(self.inner.timeout, endpoint.batch(&batch)).await;
+        let answer = endpoint.batch(&batch).await; // timed out by the endpoint's client
         settle(permit, answer.as_ref().err());
         match answer {
             Err(error) => failed(error),

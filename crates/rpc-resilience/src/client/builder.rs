@@ -147,20 +147,26 @@ impl ResilientClientBuilder {
         let mut endpoints = Vec::with_capacity(self.urls.len());
         for url in &self.urls {
             let slot = Arc::new(RetryAfterSlot::default());
-            let mut http = HttpClientBuilder::new()
-                .request_timeout(INNER_TIMEOUT)
-                .set_headers(headers.clone())
-                .set_rpc_middleware(RpcServiceBuilder::new())
-                .set_http_middleware(
-                    tower::ServiceBuilder::new().layer(RetryAfterLayer(Arc::clone(&slot))),
-                );
-            if let Some(bytes) = self.max_response_size {
-                http = http.max_response_size(bytes);
-            }
             let url_shown = redact_url(url);
-            let http = http.build(url).map_err(|e| RpcError::InvalidRequest {
-                reason: format!("bad endpoint {url_shown}: {e}"),
-            })?;
+            let http_client = |timeout: Duration| {
+                let mut http = HttpClientBuilder::new()
+                    .request_timeout(timeout)
+                    .set_headers(headers.clone())
+                    .set_rpc_middleware(RpcServiceBuilder::new())
+                    .set_http_middleware(
+                        tower::ServiceBuilder::new().layer(RetryAfterLayer(Arc::clone(&slot))),
+                    );
+                if let Some(bytes) = self.max_response_size {
+                    http = http.max_response_size(bytes);
+                }
+                http.build(url).map_err(|e| RpcError::InvalidRequest {
+                    reason: format!("bad endpoint {url_shown}: {e}"),
+                })
+            };
+            // The default timeout is jsonrpsee's own (one timer per attempt); calls with their
+            // own timeout use a second client (its pool is opened lazily) under our timer.
+            let http = http_client(config.timeout())?;
+            let http_own_timeout = http_client(INNER_TIMEOUT)?;
             let trips = Arc::clone(&metrics);
             let breaker = CircuitBreaker::new(config.breaker()).with_listener(move |change| {
                 if change.to == crate::BreakerState::Open {
@@ -170,6 +176,8 @@ impl ResilientClientBuilder {
             endpoints.push(Arc::new(Endpoint {
                 url: url_shown,
                 http,
+                http_own_timeout,
+                timeout: config.timeout(),
                 breaker: Arc::new(breaker),
                 retry_after: slot,
             }));
@@ -219,7 +227,7 @@ fn spawn_monitor(endpoint: &Arc<Endpoint>, config: &ResilienceConfig) -> HealthM
         let endpoint = Arc::clone(&probe_target);
         async move {
             let raw = endpoint
-                .request("eth_blockNumber", &super::endpoint::RawParams(None))
+                .request("eth_blockNumber", &super::endpoint::RawParams(None), None)
                 .await?;
             let hex: String = super::decode(&raw)?;
             parse_quantity(&hex)

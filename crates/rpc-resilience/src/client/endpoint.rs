@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::error_map::from_client_error;
 use super::retry_after::RetryAfterSlot;
+use crate::timeout::with_timeout;
 use crate::{BreakerState, CircuitBreaker, HealthStatus, RpcError};
 
 /// The jsonrpsee client type under each endpoint (no RPC middleware; the Retry-After capture
@@ -33,7 +34,11 @@ impl ToRpcParams for RawParams {
 /// One node behind the client.
 pub(crate) struct Endpoint {
     pub(crate) url: String,
+    /// Times attempts out itself after `timeout` (jsonrpsee's `request_timeout`).
     pub(crate) http: Http,
+    /// No practical timeout: for calls that bring their own.
+    pub(crate) http_own_timeout: Http,
+    pub(crate) timeout: Duration,
     pub(crate) breaker: Arc<CircuitBreaker>,
     pub(crate) retry_after: Arc<RetryAfterSlot>,
 }
@@ -48,19 +53,30 @@ impl std::fmt::Debug for Endpoint {
 }
 
 impl Endpoint {
-    /// One JSON-RPC request; the result stays raw JSON.
+    /// One JSON-RPC request, timed out after `timeout` (default: the endpoint's); the result
+    /// stays raw JSON.
     pub(crate) async fn request(
         &self,
         method: &str,
         params: &RawParams,
+        timeout: Option<Duration>,
     ) -> Result<Box<JsonRawValue>, RpcError> {
-        self.http
-            .request::<Box<JsonRawValue>, _>(method, params.clone())
-            .await
-            .map_err(|e| self.map(e))
+        match timeout {
+            Some(after) if after != self.timeout => {
+                let call = self
+                    .http_own_timeout
+                    .request::<Box<JsonRawValue>, _>(method, params.clone());
+                with_timeout(after, async { call.await.map_err(|e| self.map(e)) }).await
+            }
+            _ => self
+                .http
+                .request(method, params.clone())
+                .await
+                .map_err(|e| self.map(e)),
+        }
     }
 
-    /// One notification.
+    /// One notification, timed out after the endpoint's timeout.
     pub(crate) async fn notify(&self, method: &str, params: &RawParams) -> Result<(), RpcError> {
         self.http
             .notification(method, params.clone())
@@ -88,7 +104,12 @@ impl Endpoint {
     }
 
     fn map(&self, error: jsonrpsee::core::client::Error) -> RpcError {
-        from_client_error(error, &self.url, self.retry_after.take())
+        match from_client_error(error, &self.url, self.retry_after.take()) {
+            RpcError::Timeout { .. } => RpcError::Timeout {
+                after: self.timeout,
+            },
+            other => other,
+        }
     }
 }
 
@@ -107,13 +128,14 @@ pub struct EndpointStatus {
 
 /// The URL with any `user:password@` removed, for logs and Debug output.
 pub(crate) fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(scheme_end), Some(at))
-            if at > scheme_end && !url[scheme_end + 3..at].contains('/') =>
-        {
-            format!("{}***@{}", &url[..scheme_end + 3], &url[at + 1..])
-        }
-        _ => url.to_owned(),
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    match authority.rfind('@') {
+        Some(at) => format!("{}***@{}", &url[..scheme_end], &rest[at + 1..]),
+        None => url.to_owned(),
     }
 }
 

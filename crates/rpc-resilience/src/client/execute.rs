@@ -23,9 +23,9 @@ impl ResilientClient {
         options: CallOptions,
     ) -> Result<Box<JsonRawValue>, RpcError> {
         let idempotent = self.is_idempotent(method, &params, options);
-        self.run(idempotent, options, |endpoint, timeout| {
+        self.run(idempotent, options, |endpoint| {
             let params = &params;
-            async move { crate::timeout::with_timeout(timeout, endpoint.request(method, params)).await }
+            async move { endpoint.request(method, params, options.timeout).await }
         })
         .await
     }
@@ -40,9 +40,9 @@ impl ResilientClient {
             idempotent: Some(false),
             ..CallOptions::default()
         };
-        self.run(false, options, |endpoint, timeout| {
+        self.run(false, options, |endpoint| {
             let params = &params;
-            async move { crate::timeout::with_timeout(timeout, endpoint.notify(method, params)).await }
+            async move { endpoint.notify(method, params).await }
         })
         .await
     }
@@ -60,7 +60,7 @@ impl ResilientClient {
         })
     }
 
-    /// The stack around `send(endpoint, per_attempt_timeout)`.
+    /// The stack around `send(endpoint)` (which applies the per-attempt timeout).
     async fn run<'s, T, F, Fut>(
         &'s self,
         idempotent: bool,
@@ -68,14 +68,13 @@ impl ResilientClient {
         send: F,
     ) -> Result<T, RpcError>
     where
-        F: Fn(&'s Endpoint, Duration) -> Fut,
+        F: Fn(&'s Endpoint) -> Fut,
         Fut: std::future::Future<Output = Result<T, RpcError>>,
     {
         let inner = &self.inner;
         let _slot = inner.limit.acquire().await;
         let started = Instant::now();
         inner.metrics.record_request();
-        let timeout = options.timeout.unwrap_or(inner.timeout);
         let overall = options.deadline.or(inner.deadline);
         let next = AtomicUsize::new(0);
         let result = inner
@@ -92,7 +91,7 @@ impl ResilientClient {
                     async move {
                         let (index, permit) = self.select(start)?;
                         let endpoint = &inner.endpoints[index];
-                        let outcome = send(endpoint, timeout).await;
+                        let outcome = send(endpoint).await;
                         settle(permit, outcome.as_ref().err());
                         if outcome.is_err() {
                             next.store(index + 1, Ordering::Relaxed);

@@ -31,7 +31,8 @@ use crate::{
 /// Per-call overrides of the client's settings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CallOptions {
-    /// Per-attempt timeout (default: the client's, 30 s).
+    /// Per-attempt timeout (default: the client's, 30 s). Calls with their own timeout use a
+    /// second connection pool per endpoint, so the common path keeps a single timer.
     pub timeout: Option<Duration>,
     /// Overall deadline, retries included (default: the client's, none).
     pub deadline: Option<Duration>,
