@@ -60,7 +60,7 @@ async fn epoch(batch_size: usize, faults: Option<FaultConfig>) -> (Duration, u64
         devnet.set_faults(faults);
     }
     let rpc = ResilienceConfig {
-        timeout_ms: 250,
+        timeout_ms: 100,
         initial_backoff_ms: 10,
         max_backoff_ms: 100,
         max_attempts: 4,

@@ -11,11 +11,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::future::join_all;
+use futures_util::{stream, StreamExt};
 use rpc_resilience::RpcError;
 use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
 
-use crate::chain::{mint_key, transfer_key, Chain, TransferCall};
+use crate::chain::{mint_key, transfer_key, Chain, Receipt, TransferCall};
 use crate::error::{ExecutorError, Result};
 use crate::journal::{EpochRecord, Journal, PendingTransfer, Stage};
 use crate::report::{EpochReport, Outcome, Progress};
@@ -29,7 +29,7 @@ pub struct ExecutorConfig {
     pub verify_sample: usize,
     /// Transfers per JSON-RPC batch (50).
     pub batch_size: usize,
-    /// Batches in flight at once; confirmations are journaled once per wave (8).
+    /// Batches in flight at once (8); each batch's confirmations are journaled as it completes.
     pub batches_in_flight: usize,
     /// Rounds over the still-unconfirmed transfers before giving up for this run (8).
     pub max_rounds: u32,
@@ -203,16 +203,21 @@ impl EpochExecutor {
         self.journal.set_stage(plan.epoch, Stage::Minted)
     }
 
-    /// Sends every unconfirmed transfer, in waves of batches, until all are confirmed.
+    /// Sends every unconfirmed transfer, `batches_in_flight` batches at a time, and
+    /// journals each batch's confirmations as it completes; rounds over what is left.
     async fn send_transfers(
         &mut self,
         plan: &EpochPlan,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<u64> {
         let epoch = plan.epoch;
-        let wave_size = self.config.batch_size.max(1) * self.config.batches_in_flight.max(1);
-        let mut confirmed_now = 0u64;
+        let (chain, stop, treasury) = (
+            self.chain.clone(),
+            Arc::clone(&self.stop),
+            self.config.treasury,
+        );
         let (confirmed_before, total) = self.journal.progress(epoch)?;
+        let mut confirmed_now = 0u64;
         let mut pause = self.config.round_pause;
         for round in 1..=self.config.max_rounds {
             let pending = self.journal.pending(epoch)?;
@@ -221,14 +226,22 @@ impl EpochExecutor {
             }
             if round > 1 {
                 tokio::time::sleep(pause).await;
-                pause = pause.saturating_mul(2).min(Duration::from_secs(30));
+                pause = pause.saturating_mul(2).min(MAX_ROUND_PAUSE);
             }
-            for wave in pending.chunks(wave_size) {
-                if self.stop.load(Ordering::SeqCst) {
-                    let pending = self.journal.pending(epoch)?.len();
-                    return Err(ExecutorError::Interrupted { epoch, pending });
-                }
-                let WaveOutcome { confirmed, refused } = self.send_wave(plan, wave).await?;
+            let batches: Vec<Batch> = pending
+                .chunks(self.config.batch_size.max(1))
+                .map(|chunk| Batch::new(plan, chunk))
+                .collect();
+            // Once a stop is asked for, no new batch starts; those in flight finish.
+            let mut answers = stream::iter(&batches)
+                .take_while(|_| std::future::ready(!stop.load(Ordering::SeqCst)))
+                .map(|batch| {
+                    let chain = &chain;
+                    async move { (batch, chain.transfers(treasury, &batch.calls).await) }
+                })
+                .buffer_unordered(self.config.batches_in_flight.max(1));
+            while let Some((batch, answer)) = answers.next().await {
+                let BatchOutcome { confirmed, refused } = batch.outcome(answer)?;
                 confirmed_now += confirmed.len() as u64;
                 // Journal what was confirmed before anything else, refusal or not.
                 self.journal.confirm(epoch, &confirmed)?;
@@ -241,6 +254,10 @@ impl EpochExecutor {
                     transfers: total,
                 });
             }
+            if stop.load(Ordering::SeqCst) {
+                let pending = self.journal.pending(epoch)?.len();
+                return Err(ExecutorError::Interrupted { epoch, pending });
+            }
         }
         let pending = self.journal.pending(epoch)?.len();
         if pending == 0 {
@@ -251,59 +268,6 @@ impl EpochExecutor {
             pending,
             rounds: self.config.max_rounds,
         })
-    }
-
-    /// Sends one wave. Retryable failures stay pending for the next round; a refusal
-    /// for good is returned beside what was confirmed, which must be journaled first.
-    async fn send_wave(&self, plan: &EpochPlan, wave: &[PendingTransfer]) -> Result<WaveOutcome> {
-        let batches: Vec<Vec<TransferCall>> = wave
-            .chunks(self.config.batch_size.max(1))
-            .map(|chunk| {
-                chunk
-                    .iter()
-                    .map(|p| TransferCall {
-                        to: p.transfer.to,
-                        amount: p.transfer.amount,
-                        key: transfer_key(plan.epoch, &plan.plan_hash, p.index),
-                    })
-                    .collect()
-            })
-            .collect();
-        let answers = join_all(
-            batches
-                .iter()
-                .map(|calls| self.chain.transfers(self.config.treasury, calls)),
-        )
-        .await;
-        let mut confirmed = Vec::with_capacity(wave.len());
-        let mut refused = None;
-        for (chunk, answer) in wave.chunks(self.config.batch_size.max(1)).zip(answers) {
-            let results = match answer {
-                Ok(results) => results,
-                Err(ExecutorError::Rpc { source, .. }) if !refused_for_good(&source) => {
-                    tracing::debug!(%source, "batch left pending");
-                    continue;
-                }
-                Err(error) => return Err(error),
-            };
-            for (pending, result) in chunk.iter().zip(results) {
-                match result {
-                    Ok(receipt) => confirmed.push((pending.index, receipt.tx_hash)),
-                    Err(error) if refused_for_good(&error) => {
-                        refused.get_or_insert((pending.index, pending.transfer.to, error));
-                    }
-                    Err(error) => {
-                        tracing::debug!(index = pending.index, %error, "transfer left pending")
-                    }
-                }
-            }
-        }
-        let refused = refused.map(|(index, to, source)| ExecutorError::TransferRefused {
-            index,
-            to: to.to_string(),
-            source,
-        });
-        Ok(WaveOutcome { confirmed, refused })
     }
 
     /// Checks the treasury's change and the sampled recipients' balances against the plan.
@@ -358,20 +322,86 @@ impl EpochExecutor {
     }
 }
 
-/// What one wave of batches achieved.
+/// The longest pause between two rounds over unconfirmed transfers.
+const MAX_ROUND_PAUSE: Duration = Duration::from_secs(5);
+
+/// One JSON-RPC batch of transfers: their plan indices and the calls.
 #[derive(Debug)]
-struct WaveOutcome {
+struct Batch {
+    indices: Vec<u32>,
+    recipients: Vec<Address>,
+    calls: Vec<TransferCall>,
+}
+
+/// What one batch achieved.
+#[derive(Debug)]
+struct BatchOutcome {
     /// (index, tx hash) of every transfer confirmed.
     confirmed: Vec<(u32, String)>,
     /// The first transfer the node refused for good, if any.
     refused: Option<ExecutorError>,
 }
 
+impl Batch {
+    fn new(plan: &EpochPlan, chunk: &[PendingTransfer]) -> Batch {
+        Batch {
+            indices: chunk.iter().map(|p| p.index).collect(),
+            recipients: chunk.iter().map(|p| p.transfer.to).collect(),
+            calls: chunk
+                .iter()
+                .map(|p| TransferCall {
+                    to: p.transfer.to,
+                    amount: p.transfer.amount,
+                    key: transfer_key(plan.epoch, &plan.plan_hash, p.index),
+                })
+                .collect(),
+        }
+    }
+
+    /// Sorts the node's answers: confirmed, left pending (retryable), refused for good.
+    fn outcome(
+        &self,
+        answer: Result<Vec<std::result::Result<Receipt, RpcError>>>,
+    ) -> Result<BatchOutcome> {
+        let mut outcome = BatchOutcome {
+            confirmed: Vec::with_capacity(self.calls.len()),
+            refused: None,
+        };
+        let results = match answer {
+            Ok(results) => results,
+            Err(ExecutorError::Rpc { source, .. }) if !refused_for_good(&source) => {
+                tracing::debug!(%source, "batch left pending");
+                return Ok(outcome);
+            }
+            Err(error) => return Err(error),
+        };
+        for ((index, to), result) in self.indices.iter().zip(&self.recipients).zip(results) {
+            match result {
+                Ok(receipt) => outcome.confirmed.push((*index, receipt.tx_hash)),
+                Err(source) if refused_for_good(&source) => {
+                    outcome
+                        .refused
+                        .get_or_insert(ExecutorError::TransferRefused {
+                            index: *index,
+                            to: to.to_string(),
+                            source,
+                        });
+                }
+                Err(error) => tracing::debug!(index, %error, "transfer left pending"),
+            }
+        }
+        Ok(outcome)
+    }
+}
+
 /// Whether the node refused a write for good (a JSON-RPC error such as insufficient
 /// balance or an idempotency conflict). Anything else (timeouts, dropped connections,
 /// an open breaker, a spent budget) leaves the transfer pending for the next round.
 fn refused_for_good(error: &RpcError) -> bool {
-    matches!(error, RpcError::Rpc { .. } | RpcError::InvalidRequest { .. }) && !error.is_retryable()
+    matches!(
+        error,
+        RpcError::Rpc { .. } | RpcError::InvalidRequest { .. }
+    ) && !error.is_retryable()
 }
 
 /// Up to `count` distinct recipients spread evenly over the plan (never the treasury).
@@ -388,5 +418,7 @@ fn sample_recipients(plan: &EpochPlan, treasury: Address, count: usize) -> Vec<A
         return unique;
     }
     // proof: i < count < len, so i * len / count < len.
-    (0..count).map(|i| unique[i * unique.len() / count]).collect()
+    (0..count)
+        .map(|i| unique[i * unique.len() / count])
+        .collect()
 }
