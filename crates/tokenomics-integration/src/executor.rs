@@ -29,7 +29,8 @@ pub struct ExecutorConfig {
     pub verify_sample: usize,
     /// Transfers per JSON-RPC batch (50).
     pub batch_size: usize,
-    /// Batches in flight at once (8); each batch's confirmations are journaled as it completes.
+    /// Batches in flight at once (16); confirmations are journaled in groups of
+    /// `batch_size * batches_in_flight` transfers.
     pub batches_in_flight: usize,
     /// Rounds over the still-unconfirmed transfers before giving up for this run (8).
     pub max_rounds: u32,
@@ -44,7 +45,7 @@ impl ExecutorConfig {
             treasury,
             verify_sample: 100,
             batch_size: 50,
-            batches_in_flight: 8,
+            batches_in_flight: 16,
             max_rounds: 8,
             round_pause: Duration::from_secs(1),
         }
@@ -219,6 +220,7 @@ impl EpochExecutor {
         let (confirmed_before, total) = self.journal.progress(epoch)?;
         let mut confirmed_now = 0u64;
         let mut pause = self.config.round_pause;
+        let journal_group = self.config.batch_size.max(1) * self.config.batches_in_flight.max(1);
         for round in 1..=self.config.max_rounds {
             let pending = self.journal.pending(epoch)?;
             if pending.is_empty() {
@@ -240,20 +242,35 @@ impl EpochExecutor {
                     async move { (batch, chain.transfers(treasury, &batch.calls).await) }
                 })
                 .buffer_unordered(self.config.batches_in_flight.max(1));
+            // Confirmations are journaled in groups: a mark lost to a kill only means an
+            // idempotent resend, and one commit per group keeps the journal off the hot path.
+            let mut unjournaled: Vec<(u32, String)> = Vec::new();
             while let Some((batch, answer)) = answers.next().await {
                 let BatchOutcome { confirmed, refused } = batch.outcome(answer)?;
-                confirmed_now += confirmed.len() as u64;
-                // Journal what was confirmed before anything else, refusal or not.
-                self.journal.confirm(epoch, &confirmed)?;
-                if let Some(refused) = refused {
-                    return Err(refused);
+                unjournaled.extend(confirmed);
+                let last = refused.is_some() || unjournaled.len() >= journal_group;
+                if last {
+                    confirmed_now += unjournaled.len() as u64;
+                    // Journal what was confirmed before anything else, refusal or not.
+                    self.journal
+                        .confirm(epoch, &std::mem::take(&mut unjournaled))?;
+                    if let Some(refused) = refused {
+                        return Err(refused);
+                    }
+                    progress(Progress::Confirmed {
+                        epoch,
+                        confirmed: confirmed_before + confirmed_now,
+                        transfers: total,
+                    });
                 }
-                progress(Progress::Confirmed {
-                    epoch,
-                    confirmed: confirmed_before + confirmed_now,
-                    transfers: total,
-                });
             }
+            confirmed_now += unjournaled.len() as u64;
+            self.journal.confirm(epoch, &unjournaled)?;
+            progress(Progress::Confirmed {
+                epoch,
+                confirmed: confirmed_before + confirmed_now,
+                transfers: total,
+            });
             if stop.load(Ordering::SeqCst) {
                 let pending = self.journal.pending(epoch)?.len();
                 return Err(ExecutorError::Interrupted { epoch, pending });
