@@ -5,20 +5,20 @@
 //! writes are simply sent again, and the node answers a replayed key with its first
 //! result. **Invariant:** a recipient is paid once per plan, whatever the faults.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{stream, StreamExt};
-use rpc_resilience::RpcError;
-use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
+use tokenomics_core::{Address, EpochInputs, EpochPlan, Params};
 
-use crate::chain::{mint_key, transfer_key, Chain, Receipt, TransferCall};
+use crate::batch::{Batch, BatchOutcome};
+use crate::chain::{mint_key, Chain};
 use crate::error::{ExecutorError, Result};
-use crate::journal::{EpochRecord, Journal, PendingTransfer, Stage};
+use crate::journal::{EpochRecord, Journal, Stage};
 use crate::report::{EpochReport, Outcome, Progress};
+use crate::verify::{sample_recipients, verify};
 
 /// How the executor pays; the defaults are DESIGN.md's.
 #[derive(Debug, Clone)]
@@ -171,7 +171,7 @@ impl EpochExecutor {
         } else {
             0
         };
-        let verified = self.verify(&plan).await?;
+        let verified = verify(&self.chain, &self.journal, self.config.treasury, &plan).await?;
         self.journal.set_stage(epoch, Stage::Done)?;
         progress(Progress::Verified { epoch });
 
@@ -286,156 +286,7 @@ impl EpochExecutor {
             rounds: self.config.max_rounds,
         })
     }
-
-    /// Checks the treasury's change and the sampled recipients' balances against the plan.
-    async fn verify(&self, plan: &EpochPlan) -> Result<u64> {
-        let record =
-            self.journal
-                .epoch(plan.epoch)?
-                .ok_or_else(|| ExecutorError::JournalCorrupt {
-                    reason: format!("epoch {} disappeared", plan.epoch),
-                })?;
-        let treasury = self.config.treasury;
-        let mut incoming: HashMap<Address, Amount> = HashMap::new();
-        for transfer in &plan.transfers {
-            let sum = incoming.entry(transfer.to).or_default();
-            *sum = sum.checked_add(transfer.amount, "verification sum")?;
-        }
-        let paid_out = plan.total.checked_sub(
-            incoming.get(&treasury).copied().unwrap_or_default(),
-            "paid out",
-        )?;
-        let before = record.treasury_before.unwrap_or_default();
-        let expected = before
-            .checked_add(plan.from_mint, "expected treasury balance")?
-            .checked_sub(paid_out, "expected treasury balance")?;
-        let actual = self.chain.balance(treasury).await?;
-        if actual != expected {
-            return Err(ExecutorError::Mismatch {
-                epoch: plan.epoch,
-                what: format!("treasury {treasury}"),
-                expected,
-                actual,
-            });
-        }
-        let samples = self.journal.samples(plan.epoch)?;
-        let addresses: Vec<Address> = samples.iter().map(|(a, _)| *a).collect();
-        let balances = self.chain.balances(&addresses).await?;
-        for ((address, before), actual) in samples.iter().zip(balances) {
-            let expected = before.checked_add(
-                incoming.get(address).copied().unwrap_or_default(),
-                "expected balance",
-            )?;
-            if actual != expected {
-                return Err(ExecutorError::Mismatch {
-                    epoch: plan.epoch,
-                    what: format!("recipient {address}"),
-                    expected,
-                    actual,
-                });
-            }
-        }
-        Ok(samples.len() as u64)
-    }
 }
 
 /// The longest pause between two rounds over unconfirmed transfers.
 const MAX_ROUND_PAUSE: Duration = Duration::from_secs(5);
-
-/// One JSON-RPC batch of transfers: their plan indices and the calls.
-#[derive(Debug)]
-struct Batch {
-    indices: Vec<u32>,
-    recipients: Vec<Address>,
-    calls: Vec<TransferCall>,
-}
-
-/// What one batch achieved.
-#[derive(Debug)]
-struct BatchOutcome {
-    /// (index, tx hash) of every transfer confirmed.
-    confirmed: Vec<(u32, String)>,
-    /// The first transfer the node refused for good, if any.
-    refused: Option<ExecutorError>,
-}
-
-impl Batch {
-    fn new(plan: &EpochPlan, chunk: &[PendingTransfer]) -> Batch {
-        Batch {
-            indices: chunk.iter().map(|p| p.index).collect(),
-            recipients: chunk.iter().map(|p| p.transfer.to).collect(),
-            calls: chunk
-                .iter()
-                .map(|p| TransferCall {
-                    to: p.transfer.to,
-                    amount: p.transfer.amount,
-                    key: transfer_key(plan.epoch, &plan.plan_hash, p.index),
-                })
-                .collect(),
-        }
-    }
-
-    /// Sorts the node's answers: confirmed, left pending (retryable), refused for good.
-    fn outcome(
-        &self,
-        answer: Result<Vec<std::result::Result<Receipt, RpcError>>>,
-    ) -> Result<BatchOutcome> {
-        let mut outcome = BatchOutcome {
-            confirmed: Vec::with_capacity(self.calls.len()),
-            refused: None,
-        };
-        let results = match answer {
-            Ok(results) => results,
-            Err(ExecutorError::Rpc { source, .. }) if !refused_for_good(&source) => {
-                tracing::debug!(%source, "batch left pending");
-                return Ok(outcome);
-            }
-            Err(error) => return Err(error),
-        };
-        for ((index, to), result) in self.indices.iter().zip(&self.recipients).zip(results) {
-            match result {
-                Ok(receipt) => outcome.confirmed.push((*index, receipt.tx_hash)),
-                Err(source) if refused_for_good(&source) => {
-                    outcome
-                        .refused
-                        .get_or_insert(ExecutorError::TransferRefused {
-                            index: *index,
-                            to: to.to_string(),
-                            source,
-                        });
-                }
-                Err(error) => tracing::debug!(index, %error, "transfer left pending"),
-            }
-        }
-        Ok(outcome)
-    }
-}
-
-/// Whether the node refused a write for good (a JSON-RPC error such as insufficient
-/// balance or an idempotency conflict). Anything else (timeouts, dropped connections,
-/// an open breaker, a spent budget) leaves the transfer pending for the next round.
-fn refused_for_good(error: &RpcError) -> bool {
-    matches!(
-        error,
-        RpcError::Rpc { .. } | RpcError::InvalidRequest { .. }
-    ) && !error.is_retryable()
-}
-
-/// Up to `count` distinct recipients spread evenly over the plan (never the treasury).
-fn sample_recipients(plan: &EpochPlan, treasury: Address, count: usize) -> Vec<Address> {
-    let mut unique: Vec<Address> = plan
-        .transfers
-        .iter()
-        .map(|t| t.to)
-        .filter(|a| *a != treasury)
-        .collect();
-    unique.sort_unstable();
-    unique.dedup();
-    if unique.len() <= count {
-        return unique;
-    }
-    // proof: i < count < len, so i * len / count < len.
-    (0..count)
-        .map(|i| unique[i * unique.len() / count])
-        .collect()
-}

@@ -44,12 +44,14 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod batch;
 mod chain;
 mod error;
 mod executor;
 mod journal;
 mod report;
 mod synthetic;
+mod verify;
 
 pub use chain::{from_hex, mint_key, to_hex, transfer_key, Chain, Receipt, TransferCall};
 pub use error::{ExecutorError, Result};
