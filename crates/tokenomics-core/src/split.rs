@@ -127,12 +127,25 @@ pub(crate) fn apportion_in_place<T>(
     if left_over == 0 {
         return Ok(Some(Vec::new()));
     }
-    // proof: len fits in u32 (checked above).
-    let mut order: Vec<u32> = (0..items.len() as u32).collect();
-    order.select_nth_unstable_by(left_over - 1, |&a, &b| {
-        let mut remainder = |i: u32| *slot(&mut items[i as usize]);
-        remainder(b).cmp(&remainder(a)).then(a.cmp(&b))
-    });
-    order.truncate(left_over);
-    Ok(Some(order))
+    // The left_over-th largest remainder is the threshold: every part above it gets a
+    // unit, and the parts exactly at it take the rest in index order (the tie-break).
+    // Selecting on a contiguous copy of the remainders is much faster than on indices.
+    let mut remainders: Vec<u128> = items.iter_mut().map(|item| *slot(item)).collect();
+    let (_, threshold, _) = remainders.select_nth_unstable_by(left_over - 1, |a, b| b.cmp(a));
+    let threshold = *threshold;
+    let above = remainders.iter().filter(|&&r| r > threshold).count();
+    drop(remainders);
+    let mut ties = left_over - above;
+    let mut bumped = Vec::with_capacity(left_over);
+    for (index, item) in items.iter_mut().enumerate() {
+        let remainder = *slot(item);
+        if remainder > threshold || (remainder == threshold && ties > 0) {
+            if remainder == threshold {
+                ties -= 1;
+            }
+            // proof: len fits in u32 (checked above).
+            bumped.push(index as u32);
+        }
+    }
+    Ok(Some(bumped))
 }
