@@ -7,8 +7,6 @@
 //! the peak heap of the batched run (target: at most 512 MiB).
 //! Run: `cargo xtask bench epoch` (or `cargo bench --bench epoch`).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use luxtensor_devnet::{Devnet, DevnetConfig, FaultConfig, LedgerPath};
@@ -18,30 +16,11 @@ use tokenomics_integration::{
     synthetic_inputs, Chain, EpochExecutor, ExecutorConfig, Journal, MintedSupply,
 };
 
-/// The system allocator, counting live and peak bytes.
-struct PeakAlloc;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for PeakAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
+#[path = "support/peak_alloc.rs"]
+mod peak_alloc;
 
 #[global_allocator]
-static ALLOCATOR: PeakAlloc = PeakAlloc;
+static ALLOCATOR: peak_alloc::PeakAlloc = peak_alloc::PeakAlloc;
 
 const RECIPIENTS: usize = 100_000;
 const TREASURY: &str = "0x7472656173757279000000000000000000000000";
@@ -111,10 +90,9 @@ fn main() {
         retry_after: Duration::from_millis(50),
         ..FaultConfig::default()
     };
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let before = peak_alloc::reset_peak();
     let (batched, transfers) = runtime.block_on(epoch(50, None));
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    let peak = peak_alloc::peak().saturating_sub(before);
     let (faulty, _) = runtime.block_on(epoch(50, Some(fault_mix)));
     let (single, _) = runtime.block_on(epoch(1, None));
 

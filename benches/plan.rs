@@ -6,9 +6,7 @@
 //! f64-truncation split of the same network as the baseline it is compared with.
 //! Run: `cargo xtask bench plan` (or `cargo bench --bench plan`).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tokenomics_core::{
@@ -16,30 +14,11 @@ use tokenomics_core::{
     Weighted, SCALE,
 };
 
-/// The system allocator, counting live and peak bytes.
-struct PeakAlloc;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for PeakAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
+#[path = "support/peak_alloc.rs"]
+mod peak_alloc;
 
 #[global_allocator]
-static ALLOCATOR: PeakAlloc = PeakAlloc;
+static ALLOCATOR: peak_alloc::PeakAlloc = peak_alloc::PeakAlloc;
 
 /// A small deterministic pseudo-random source (xorshift64).
 struct XorShift(u64);
@@ -190,10 +169,9 @@ fn main() {
         let _ = plan(&full);
     });
 
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let before = peak_alloc::reset_peak();
     let transfers = plan(&full).unwrap_or(0);
-    let peak = PEAK.load(Ordering::Relaxed);
+    let peak = peak_alloc::peak();
     let t_naive = median(5, || {
         black_box(naive_f64_split(&full, 670e18));
     });
