@@ -124,9 +124,12 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
     } else {
         (None, args.rpc_url.clone(), args.rpc_token.clone())
     };
+    // The health monitor probes each endpoint every `health_interval_ms` and feeds its
+    // breaker, so a stalled node is noticed between epochs, not only on a failed call.
     let mut builder = ResilientClient::builder()
         .config(config.rpc.clone())
-        .bearer_token(token);
+        .bearer_token(token)
+        .health_monitor(true);
     for url in &urls {
         builder = builder.endpoint(url.clone());
     }
