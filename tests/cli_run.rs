@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle};
-use tokenomics_core::{Amount, EpochPlan, Params};
+use tokenomics_core::{EpochPlan, Params};
 use tokenomics_integration::synthetic_inputs;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -16,14 +16,20 @@ const FAST_RPC: &str =
 
 /// The command line of a run against `devnet` with the files in `dir`.
 fn run_command(devnet: &DevnetHandle, dir: &Path, inputs: &str) -> Command {
+    let mut command = run_against(&devnet.url(), dir, inputs);
+    command.env("TOKENOMICS_RPC_TOKEN", devnet.token());
+    command
+}
+
+/// The command line of a run against the node at `url` with the files in `dir`.
+fn run_against(url: &str, dir: &Path, inputs: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tokenomics"));
     command
-        .args(["run", "--rpc-url", &devnet.url(), "--inputs", inputs])
+        .args(["run", "--rpc-url", url, "--inputs", inputs])
         .arg("--journal")
         .arg(dir.join("journal.sqlite"))
         .arg("--config")
         .arg(dir.join("config.toml"))
-        .env("TOKENOMICS_RPC_TOKEN", devnet.token())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -202,23 +208,12 @@ async fn an_unreachable_node_exits_with_code_1() {
         .local_addr()
         .unwrap()
         .port();
-    let out = Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-        .args([
-            "run",
-            "--rpc-url",
-            &format!("http://127.0.0.1:{port}"),
-            "--inputs",
-            &inputs,
-        ])
-        .arg("--journal")
-        .arg(dir.path().join("journal.sqlite"))
-        .arg("--config")
-        .arg(dir.path().join("config.toml"))
+    let url = format!("http://127.0.0.1:{port}");
+    let out = run_against(&url, dir.path(), &inputs)
         .output()
         .await
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("connect"), "{stderr}");
-    let _ = Amount::ZERO;
 }
