@@ -68,6 +68,23 @@ pub fn parse_idempotency_key(text: &str) -> Result<String, DevnetError> {
     Ok(text.to_owned())
 }
 
+/// Longest memo `luxtensor_mint` takes, in bytes.
+pub const MAX_MEMO_LEN: usize = 256;
+
+/// Checks a memo: 1 to [`MAX_MEMO_LEN`] bytes of printable ASCII.
+pub fn parse_memo(text: &str) -> Result<String, DevnetError> {
+    if text.is_empty() || text.len() > MAX_MEMO_LEN {
+        return Err(DevnetError::invalid(
+            "memo",
+            format!("must be 1 to {MAX_MEMO_LEN} bytes long"),
+        ));
+    }
+    if !text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return Err(DevnetError::invalid("memo", "must be printable ASCII"));
+    }
+    Ok(text.to_owned())
+}
+
 /// Parses a decimal MDT amount ("21000000", "0.5", at most 18 decimals) into base units.
 pub fn parse_mdt(field: &'static str, text: &str) -> Result<u128, DevnetError> {
     let bad = |why: &str| DevnetError::invalid(field, format!("{text:?} {why}"));

@@ -137,3 +137,58 @@ async fn an_empty_key_is_invalid_params() {
         .unwrap_or_default()
         .contains("idempotencyKey"));
 }
+
+#[tokio::test]
+async fn a_mint_replayed_with_another_memo_is_a_conflict() {
+    let (_devnet, rpc) = start(|_| {}).await;
+    rpc.ok("luxtensor_mint", json!([addr(1), "0x64", "m-1", "plan=a"]))
+        .await;
+    let before = state(&rpc).await;
+    check_conflict(
+        &rpc.err("luxtensor_mint", json!([addr(1), "0x64", "m-1", "plan=b"]))
+            .await,
+        "m-1",
+    );
+    check_conflict(
+        &rpc.err("luxtensor_mint", json!([addr(1), "0x64", "m-1"]))
+            .await,
+        "m-1",
+    );
+    assert_eq!(state(&rpc).await, before);
+}
+
+#[tokio::test]
+async fn a_mint_replayed_with_the_same_memo_returns_the_first_receipt() {
+    let (_devnet, rpc) = start(|_| {}).await;
+    let params = json!([addr(1), "0x64", "m-1", "plan=a"]);
+    let first = rpc.ok("luxtensor_mint", params.clone()).await;
+    let before = state(&rpc).await;
+    assert_eq!(rpc.ok("luxtensor_mint", params).await, first);
+    assert_eq!(state(&rpc).await, before);
+}
+
+#[tokio::test]
+async fn get_transfer_returns_the_memo_a_mint_was_given() {
+    let (_devnet, rpc) = start(|_| {}).await;
+    rpc.ok("luxtensor_mint", json!([addr(1), "0x0", "m-0", "plan=a"]))
+        .await;
+    let record = rpc.ok("luxtensor_getTransfer", json!(["m-0"])).await;
+    assert_eq!(record["memo"], json!("plan=a"));
+    assert_eq!(record["amount"], json!("0x0"));
+    assert_eq!(record["kind"], json!("mint"));
+    let plain = {
+        rpc.mint(&addr(1), 5, Some("m-1")).await;
+        rpc.ok("luxtensor_getTransfer", json!(["m-1"])).await
+    };
+    assert_eq!(plain["memo"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_memo_that_is_not_printable_ascii_is_refused_naming_it() {
+    let (_devnet, rpc) = start(|_| {}).await;
+    let error = rpc
+        .err("luxtensor_mint", json!([addr(1), "0x1", "m-1", "plan\u{7}"]))
+        .await;
+    assert_eq!(error["code"].as_i64(), Some(-32602), "{error}");
+    assert!(error["message"].as_str().unwrap_or_default().contains("memo"));
+}

@@ -70,8 +70,8 @@ pub(super) fn apply(
         block_number: block,
     };
     conn.prepare_cached(
-        "INSERT INTO txs (block_number, idempotency_key, kind, from_addr, to_addr, amount, tx_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO txs (block_number, idempotency_key, kind, from_addr, to_addr, amount, tx_hash, memo)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )
     .and_then(|mut stmt| {
         stmt.execute(params![
@@ -82,6 +82,7 @@ pub(super) fn apply(
             request.to,
             request.amount.to_string(),
             receipt.tx_hash,
+            request.memo,
         ])
     })
     .map_err(DevnetError::storage("recording a write"))?;
@@ -117,7 +118,7 @@ pub(super) fn find_by_key(
 ) -> Result<Option<WriteRecord>, DevnetError> {
     let row = conn
         .prepare_cached(
-            "SELECT kind, from_addr, to_addr, amount, tx_hash, block_number
+            "SELECT kind, from_addr, to_addr, amount, tx_hash, block_number, memo
              FROM txs WHERE idempotency_key = ?1",
         )
         .and_then(|mut stmt| {
@@ -129,12 +130,13 @@ pub(super) fn find_by_key(
                     row.get::<_, String>(3)?,
                     row.get::<_, String>(4)?,
                     row.get::<_, i64>(5)?,
+                    row.get::<_, Option<String>>(6)?,
                 ))
             })
             .optional()
         })
         .map_err(DevnetError::storage("looking up an idempotency key"))?;
-    let Some((kind, from, to, amount, tx_hash, block)) = row else {
+    let Some((kind, from, to, amount, tx_hash, block, memo)) = row else {
         return Ok(None);
     };
     let kind = match kind.as_str() {
@@ -152,6 +154,7 @@ pub(super) fn find_by_key(
             from,
             to,
             amount: decode_amount(&amount)?,
+            memo,
         },
         receipt: Receipt {
             tx_hash,
@@ -166,12 +169,13 @@ pub(super) fn find_by_key(
 fn tx_hash(chain_id: u64, block: u64, request: &WriteRequest, key: Option<&str>) -> String {
     let mut hasher = Sha256::new();
     hasher.update(format!(
-        "{chain_id}|{block}|{}|{}|{}|{}|{}",
+        "{chain_id}|{block}|{}|{}|{}|{}|{}|{}",
         request.kind.as_str(),
         request.from.as_deref().unwrap_or(""),
         request.to,
         request.amount,
         key.unwrap_or(""),
+        request.memo.as_deref().unwrap_or(""),
     ));
     format!("0x{}", hex::encode(hasher.finalize()))
 }

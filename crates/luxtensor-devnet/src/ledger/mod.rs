@@ -132,6 +132,7 @@ impl Ledger {
             from: None,
             to: parse_address("to", to)?,
             amount,
+            memo: None,
         };
         self.apply(request, key)
     }
@@ -149,6 +150,7 @@ impl Ledger {
             from: Some(parse_address("from", from)?),
             to: parse_address("to", to)?,
             amount,
+            memo: None,
         };
         self.apply(request, key)
     }

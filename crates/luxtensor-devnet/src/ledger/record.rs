@@ -35,6 +35,9 @@ pub struct WriteRequest {
     pub to: String,
     /// Amount in base units.
     pub amount: u128,
+    /// A caller's note bound to the key with the rest (e.g. the plan an epoch's
+    /// first write opens); compared on replay like every other param.
+    pub memo: Option<String>,
 }
 
 /// What an applied write answers: its hash and the block it landed in.
@@ -76,6 +79,7 @@ impl WriteRecord {
             "from": self.request.from,
             "to": self.request.to,
             "amount": format_quantity(self.request.amount),
+            "memo": self.request.memo,
         })
     }
 }

@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS txs (
     from_addr       TEXT,
     to_addr         TEXT NOT NULL,
     amount          TEXT NOT NULL,
-    tx_hash         TEXT NOT NULL
+    tx_hash         TEXT NOT NULL,
+    memo            TEXT
 );
 ";
 
@@ -36,11 +37,25 @@ pub(super) fn open(path: &LedgerPath) -> Result<Connection, DevnetError> {
         let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
         conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;")?;
         conn.execute_batch(SCHEMA)?;
+        add_memo_column(&conn)?;
         conn.set_prepared_statement_cache_capacity(32);
         Ok(())
     };
     setup().map_err(DevnetError::storage("setting up the ledger"))?;
     Ok(conn)
+}
+
+/// Ledgers written before `luxtensor_mint` took a memo lack its column: add it.
+fn add_memo_column(conn: &Connection) -> rusqlite::Result<()> {
+    let has_memo: bool = conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('txs') WHERE name = 'memo'",
+        [],
+        |row| row.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has_memo {
+        conn.execute_batch("ALTER TABLE txs ADD COLUMN memo TEXT")?;
+    }
+    Ok(())
 }
 
 /// Decodes an amount stored as decimal TEXT.

@@ -86,12 +86,13 @@ fn require_token(ext: &Extensions) -> Result<(), DevnetError> {
 
 fn mint(params: &Params<'_>, ledger: &Ledger, ext: &Extensions) -> Result<Value, DevnetError> {
     require_token(ext)?;
-    let args = Args::parse(params, &["to", "amount", "idempotencyKey"])?;
+    let args = Args::parse(params, &["to", "amount", "idempotencyKey", "memo"])?;
     let request = WriteRequest {
         kind: WriteKind::Mint,
         from: None,
         to: args.address(0, "to")?,
         amount: args.quantity(1, "amount")?,
+        memo: args.memo(3)?,
     };
     let receipt = ledger.apply(request, args.key(2)?.as_deref())?;
     Ok(receipt.to_json())
@@ -105,6 +106,7 @@ fn transfer(params: &Params<'_>, ledger: &Ledger, ext: &Extensions) -> Result<Va
         from: Some(args.address(0, "from")?),
         to: args.address(1, "to")?,
         amount: args.quantity(2, "amount")?,
+        memo: None,
     };
     let receipt = ledger.apply(request, args.key(3)?.as_deref())?;
     Ok(receipt.to_json())

@@ -6,7 +6,7 @@
 use jsonrpsee::types::Params;
 use serde_json::Value;
 
-use crate::codec::{parse_address, parse_idempotency_key, parse_quantity};
+use crate::codec::{parse_address, parse_idempotency_key, parse_memo, parse_quantity};
 use crate::error::DevnetError;
 
 /// The positional params of one call, checked against the method's param names.
@@ -76,6 +76,13 @@ impl Args {
     pub(crate) fn key(&self, index: usize) -> Result<Option<String>, DevnetError> {
         self.text(index, "idempotencyKey")?
             .map(parse_idempotency_key)
+            .transpose()
+    }
+
+    /// An optional memo: printable ASCII, at most [`MAX_MEMO_LEN`] bytes.
+    pub(crate) fn memo(&self, index: usize) -> Result<Option<String>, DevnetError> {
+        self.text(index, "memo")?
+            .map(parse_memo)
             .transpose()
     }
 
