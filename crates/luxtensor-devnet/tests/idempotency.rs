@@ -187,8 +187,14 @@ async fn get_transfer_returns_the_memo_a_mint_was_given() {
 async fn a_memo_that_is_not_printable_ascii_is_refused_naming_it() {
     let (_devnet, rpc) = start(|_| {}).await;
     let error = rpc
-        .err("luxtensor_mint", json!([addr(1), "0x1", "m-1", "plan\u{7}"]))
+        .err(
+            "luxtensor_mint",
+            json!([addr(1), "0x1", "m-1", "plan\u{7}"]),
+        )
         .await;
     assert_eq!(error["code"].as_i64(), Some(-32602), "{error}");
-    assert!(error["message"].as_str().unwrap_or_default().contains("memo"));
+    assert!(error["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("memo"));
 }

@@ -2,22 +2,21 @@
 //! pending for the next round, or refused for good.
 //!
 //! Only a JSON-RPC error that says the request itself is wrong (insufficient balance,
-//! an idempotency conflict) stops an epoch; every transport trouble leaves the
-//! transfer pending, because resending it with its key is replay-safe.
+//! an idempotency conflict, a batch the node will never take) stops an epoch; every
+//! transport trouble leaves the transfer pending, because resending it with its key
+//! is replay-safe.
 
 use rpc_resilience::RpcError;
-use tokenomics_core::{Address, EpochPlan};
+use tokenomics_core::EpochPlan;
 
-use crate::chain::{transfer_key, Receipt, TransferCall};
+use crate::chain::{transfer_key, Receipt, TransferCall, IDEMPOTENCY_CONFLICT};
 use crate::error::{ExecutorError, Result};
-use crate::journal::PendingTransfer;
 
-/// One JSON-RPC batch of transfers: their plan indices and the calls.
+/// One JSON-RPC batch of transfers: each call with its index in the plan.
 #[derive(Debug)]
 pub(crate) struct Batch {
-    pub(crate) indices: Vec<u32>,
-    pub(crate) recipients: Vec<Address>,
-    pub(crate) calls: Vec<TransferCall>,
+    epoch: u64,
+    items: Vec<(u32, TransferCall)>,
 }
 
 /// What one batch achieved.
@@ -30,19 +29,29 @@ pub(crate) struct BatchOutcome {
 }
 
 impl Batch {
-    pub(crate) fn new(plan: &EpochPlan, chunk: &[PendingTransfer]) -> Batch {
+    /// The transfers of `plan` at `indices`.
+    pub(crate) fn new(plan: &EpochPlan, indices: &[u32]) -> Batch {
+        let items = indices
+            .iter()
+            .filter_map(|&index| {
+                let transfer = plan.transfers.get(index as usize)?;
+                let call = TransferCall {
+                    to: transfer.to,
+                    amount: transfer.amount,
+                    key: transfer_key(plan.epoch, index),
+                };
+                Some((index, call))
+            })
+            .collect();
         Batch {
-            indices: chunk.iter().map(|p| p.index).collect(),
-            recipients: chunk.iter().map(|p| p.transfer.to).collect(),
-            calls: chunk
-                .iter()
-                .map(|p| TransferCall {
-                    to: p.transfer.to,
-                    amount: p.transfer.amount,
-                    key: transfer_key(plan.epoch, &plan.plan_hash, p.index),
-                })
-                .collect(),
+            epoch: plan.epoch,
+            items,
         }
+    }
+
+    /// The calls, in order.
+    pub(crate) fn calls(&self) -> impl ExactSizeIterator<Item = &TransferCall> {
+        self.items.iter().map(|(_, call)| call)
     }
 
     /// Sorts the node's answers: confirmed, left pending (retryable), refused for good.
@@ -51,7 +60,7 @@ impl Batch {
         answer: Result<Vec<std::result::Result<Receipt, RpcError>>>,
     ) -> Result<BatchOutcome> {
         let mut outcome = BatchOutcome {
-            confirmed: Vec::with_capacity(self.calls.len()),
+            confirmed: Vec::with_capacity(self.items.len()),
             refused: None,
         };
         let results = match answer {
@@ -62,29 +71,41 @@ impl Batch {
             }
             Err(error) => return Err(error),
         };
-        for ((index, to), result) in self.indices.iter().zip(&self.recipients).zip(results) {
+        for ((index, call), result) in self.items.iter().zip(results) {
             match result {
                 Ok(receipt) => outcome.confirmed.push((*index, receipt.tx_hash)),
                 Err(source) if refused_for_good(&source) => {
                     outcome
                         .refused
-                        .get_or_insert(ExecutorError::TransferRefused {
-                            index: *index,
-                            to: to.to_string(),
-                            source,
-                        });
+                        .get_or_insert_with(|| self.refusal(*index, call, source));
                 }
                 Err(error) => tracing::debug!(index, %error, "transfer left pending"),
             }
         }
         Ok(outcome)
     }
+
+    fn refusal(&self, index: u32, call: &TransferCall, source: RpcError) -> ExecutorError {
+        match source {
+            RpcError::Rpc { code, .. } if code == IDEMPOTENCY_CONFLICT => {
+                ExecutorError::ChainConflict {
+                    epoch: self.epoch,
+                    detail: format!("key {} was used for another transfer", call.key),
+                }
+            }
+            source => ExecutorError::TransferRefused {
+                index,
+                to: call.to.to_string(),
+                source,
+            },
+        }
+    }
 }
 
 /// Whether the node refused a write for good (a JSON-RPC error such as insufficient
 /// balance or an idempotency conflict). Anything else (timeouts, dropped connections,
 /// an open breaker, a spent budget) leaves the transfer pending for the next round.
-fn refused_for_good(error: &RpcError) -> bool {
+pub(crate) fn refused_for_good(error: &RpcError) -> bool {
     matches!(
         error,
         RpcError::Rpc { .. } | RpcError::InvalidRequest { .. }

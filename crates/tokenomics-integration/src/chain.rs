@@ -1,8 +1,14 @@
-//! The Luxtensor wire protocol, typed: hex quantities, addresses, receipts, idempotency keys.
+//! The Luxtensor wire protocol, typed: hex quantities, receipts, write records, keys.
 //!
-//! Every write carries an idempotency key derived from the epoch, the plan hash and
-//! the transfer's index, so a resend after a lost answer is replay-safe: the node
-//! answers with the first result and changes nothing.
+//! Every write carries an idempotency key that depends only on the epoch and the
+//! transfer's position ([`mint_key`], [`transfer_key`]), never on a value read from
+//! the chain, so a run that lost its journal sends the very same keys again. The
+//! epoch's first write (the mint) also carries an [`EpochMemo`]: the plan hash and the
+//! minted supply the plan used. The node compares it on replay, so another plan for a
+//! started epoch is refused at the mint, and a run without its journal reads it back
+//! to plan the epoch the same way.
+
+use std::fmt;
 
 use rpc_resilience::{ResilientClient, RpcError};
 use serde::Deserialize;
@@ -10,14 +16,17 @@ use tokenomics_core::{Address, Amount, Hash256};
 
 use crate::error::{ExecutorError, Result};
 
-/// The idempotency key of an epoch's mint: `mint:<epoch>:<plan_hash>`.
-pub fn mint_key(epoch: u64, plan_hash: &Hash256) -> String {
-    format!("mint:{epoch}:{plan_hash}")
+/// The JSON-RPC code of an idempotency conflict: the key was used with other params.
+pub(crate) const IDEMPOTENCY_CONFLICT: i32 = -32003;
+
+/// The idempotency key of an epoch's mint (its opening write): `mint:<epoch>`.
+pub fn mint_key(epoch: u64) -> String {
+    format!("mint:{epoch}")
 }
 
-/// The idempotency key of transfer `index` of a plan: `transfer:<epoch>:<plan_hash>:<index>`.
-pub fn transfer_key(epoch: u64, plan_hash: &Hash256, index: u32) -> String {
-    format!("transfer:{epoch}:{plan_hash}:{index}")
+/// The idempotency key of transfer `index` of an epoch: `transfer:<epoch>:<index>`.
+pub fn transfer_key(epoch: u64, index: u32) -> String {
+    format!("transfer:{epoch}:{index}")
 }
 
 /// An amount as an Ethereum-style hex quantity (`0x3e8`; zero is `0x0`).
@@ -29,7 +38,7 @@ pub fn to_hex(amount: Amount) -> String {
 pub fn from_hex(call: &'static str, text: &str) -> Result<Amount> {
     let malformed = || ExecutorError::Malformed {
         call,
-        reason: format!("{text:?} is not a hex quantity"),
+        reason: format!("{:?} is not a hex quantity", short(text)),
     };
     let digits = text.strip_prefix("0x").ok_or_else(malformed)?;
     if digits.is_empty() || digits.len() > 32 {
@@ -40,12 +49,101 @@ pub fn from_hex(call: &'static str, text: &str) -> Result<Amount> {
         .map_err(|_| malformed())
 }
 
+/// At most 40 characters of a value the node sent, for error messages.
+fn short(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// What the epoch's mint records on chain besides its amount: the plan it opens.
+///
+/// Its text form is `plan=<plan hash>;minted_supply=<base units>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EpochMemo {
+    /// The hash of the plan the epoch is paid by.
+    pub plan_hash: Hash256,
+    /// The minted supply that plan was computed with.
+    pub minted_supply: Amount,
+}
+
+impl fmt::Display for EpochMemo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "plan={};minted_supply={}",
+            self.plan_hash,
+            self.minted_supply.base_units()
+        )
+    }
+}
+
+impl EpochMemo {
+    /// Reads the text form; `None` when it is not one (another tool's mint).
+    pub fn parse(text: &str) -> Option<EpochMemo> {
+        let (plan, supply) = text.split_once(';')?;
+        Some(EpochMemo {
+            plan_hash: plan.strip_prefix("plan=")?.parse().ok()?,
+            minted_supply: Amount::from_base_units(
+                supply.strip_prefix("minted_supply=")?.parse().ok()?,
+            ),
+        })
+    }
+}
+
 /// What the node answers to an applied write.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Receipt {
     /// The transaction's hash.
     #[serde(rename = "txHash")]
     pub tx_hash: String,
+}
+
+/// A write the node applied under an idempotency key (`luxtensor_getTransfer`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteRecord {
+    /// The sender (`None` for a mint).
+    pub from: Option<Address>,
+    /// The recipient.
+    pub to: Address,
+    /// How much.
+    pub amount: Amount,
+    /// The memo it carried, if any.
+    pub memo: Option<String>,
+    /// The transaction's hash.
+    pub tx_hash: String,
+}
+
+/// The wire form of [`WriteRecord`].
+#[derive(Debug, Deserialize)]
+struct RawRecord {
+    from: Option<String>,
+    to: String,
+    amount: String,
+    memo: Option<String>,
+    #[serde(rename = "txHash")]
+    tx_hash: String,
+}
+
+impl RawRecord {
+    fn typed(self) -> Result<WriteRecord> {
+        const CALL: &str = "luxtensor_getTransfer";
+        let address = |text: &str| {
+            text.parse::<Address>()
+                .map_err(|_| ExecutorError::Malformed {
+                    call: CALL,
+                    reason: format!("{:?} is not an address", short(text)),
+                })
+        };
+        Ok(WriteRecord {
+            from: self.from.as_deref().map(address).transpose()?,
+            to: address(&self.to)?,
+            amount: from_hex(CALL, &self.amount)?,
+            memo: self.memo,
+            tx_hash: self.tx_hash,
+        })
+    }
 }
 
 /// One transfer to send: recipient, amount, idempotency key.
@@ -58,9 +156,6 @@ pub struct TransferCall {
     /// Its idempotency key.
     pub key: String,
 }
-
-/// `luxtensor_transfer` params: from, to, hex amount, idempotency key.
-type TransferParams<'a> = (&'a str, String, String, &'a str);
 
 /// A Luxtensor node reached through a [`ResilientClient`].
 #[derive(Debug, Clone)]
@@ -83,22 +178,42 @@ impl Chain {
         move |source| ExecutorError::Rpc { call, source }
     }
 
+    async fn quantity<P>(&self, call: &'static str, params: P) -> Result<Amount>
+    where
+        P: serde::Serialize + Send + Sync,
+    {
+        let hex: String = self
+            .client
+            .call(call, params)
+            .await
+            .map_err(Chain::rpc(call))?;
+        from_hex(call, &hex)
+    }
+
+    /// `eth_chainId`.
+    pub async fn chain_id(&self) -> Result<u64> {
+        const CALL: &str = "eth_chainId";
+        let id = self.quantity(CALL, ()).await?.base_units();
+        u64::try_from(id).map_err(|_| ExecutorError::Malformed {
+            call: CALL,
+            reason: format!("chain id {id} does not fit 64 bits"),
+        })
+    }
+
+    /// `eth_blockNumber` (on the Luxtensor protocol, every applied write is a block).
+    pub async fn block_number(&self) -> Result<u128> {
+        Ok(self.quantity("eth_blockNumber", ()).await?.base_units())
+    }
+
     /// `luxtensor_totalSupply`.
     pub async fn total_supply(&self) -> Result<Amount> {
-        const CALL: &str = "luxtensor_totalSupply";
-        let hex: String = self.client.call(CALL, ()).await.map_err(Chain::rpc(CALL))?;
-        from_hex(CALL, &hex)
+        self.quantity("luxtensor_totalSupply", ()).await
     }
 
     /// `eth_getBalance` at the latest block.
     pub async fn balance(&self, address: Address) -> Result<Amount> {
-        const CALL: &str = "eth_getBalance";
-        let hex: String = self
-            .client
-            .call(CALL, (address.to_string(), "latest"))
+        self.quantity("eth_getBalance", (address.to_string(), "latest"))
             .await
-            .map_err(Chain::rpc(CALL))?;
-        from_hex(CALL, &hex)
     }
 
     /// Balances of many addresses, in JSON-RPC batches.
@@ -116,48 +231,76 @@ impl Chain {
             .collect()
     }
 
-    /// `luxtensor_mint` with an idempotency key.
-    pub async fn mint(&self, to: Address, amount: Amount, key: &str) -> Result<Receipt> {
+    /// The writes applied under `keys` (`None` where nothing was), in JSON-RPC batches.
+    pub async fn records(&self, keys: &[String]) -> Result<Vec<Option<WriteRecord>>> {
+        const CALL: &str = "luxtensor_getTransfer";
+        let items: Vec<(&str, (&str,))> = keys.iter().map(|k| (CALL, (k.as_str(),))).collect();
+        let answers: Vec<std::result::Result<Option<RawRecord>, RpcError>> =
+            self.client.batch(&items).await.map_err(Chain::rpc(CALL))?;
+        answers
+            .into_iter()
+            .map(|answer| {
+                answer
+                    .map_err(Chain::rpc(CALL))?
+                    .map(RawRecord::typed)
+                    .transpose()
+            })
+            .collect()
+    }
+
+    /// The write applied under `key`, if any.
+    pub async fn record(&self, key: &str) -> Result<Option<WriteRecord>> {
+        const CALL: &str = "luxtensor_getTransfer";
+        let raw: Option<RawRecord> = self
+            .client
+            .call(CALL, (key,))
+            .await
+            .map_err(Chain::rpc(CALL))?;
+        raw.map(RawRecord::typed).transpose()
+    }
+
+    /// `luxtensor_mint` of an epoch's opening: its key, and the memo the node compares.
+    pub async fn mint(
+        &self,
+        to: Address,
+        amount: Amount,
+        key: &str,
+        memo: &EpochMemo,
+    ) -> Result<Receipt> {
         const CALL: &str = "luxtensor_mint";
         self.client
-            .call(CALL, (to.to_string(), to_hex(amount), key))
+            .call(
+                CALL,
+                (to.to_string(), to_hex(amount), key, memo.to_string()),
+            )
             .await
             .map_err(Chain::rpc(CALL))
     }
 
     /// `luxtensor_transfer` from `from` for each call, as JSON-RPC batches; one result
     /// per call, in order (the client retries only the failed, keyed items).
-    pub async fn transfers(
+    pub async fn transfers<'a>(
         &self,
         from: Address,
-        calls: &[TransferCall],
+        calls: impl ExactSizeIterator<Item = &'a TransferCall>,
     ) -> Result<Vec<std::result::Result<Receipt, RpcError>>> {
         const CALL: &str = "luxtensor_transfer";
         let from = from.to_string();
-        if let [single] = calls {
+        let params = |c: &'a TransferCall| {
+            (
+                from.clone(),
+                c.to.to_string(),
+                to_hex(c.amount),
+                c.key.as_str(),
+            )
+        };
+        let mut items: Vec<_> = calls.map(|c| (CALL, params(c))).collect();
+        if items.len() == 1 {
             // One transfer is one plain call, not a batch of one.
-            let params = (
-                from.as_str(),
-                single.to.to_string(),
-                to_hex(single.amount),
-                single.key.as_str(),
-            );
-            return Ok(vec![self.client.call(CALL, params).await]);
+            if let Some((_, single)) = items.pop() {
+                return Ok(vec![self.client.call(CALL, single).await]);
+            }
         }
-        let items: Vec<(&str, TransferParams<'_>)> = calls
-            .iter()
-            .map(|c| {
-                (
-                    CALL,
-                    (
-                        from.as_str(),
-                        c.to.to_string(),
-                        to_hex(c.amount),
-                        c.key.as_str(),
-                    ),
-                )
-            })
-            .collect();
         self.client.batch(&items).await.map_err(Chain::rpc(CALL))
     }
 }

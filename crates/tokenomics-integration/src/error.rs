@@ -4,8 +4,10 @@
 //! so [`ExecutorError::is_retryable`] says whether it can *succeed* without a change
 //! of inputs, configuration or chain state.
 
+use std::path::PathBuf;
+
 use rpc_resilience::RpcError;
-use tokenomics_core::{Amount, CoreError, Hash256};
+use tokenomics_core::{Address, Amount, CoreError, Hash256};
 
 /// Why an epoch could not be paid (yet).
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +27,64 @@ pub enum ExecutorError {
         journaled: Hash256,
         /// The plan hash of the inputs given now.
         new: Hash256,
+    },
+    /// The chain records another plan for the epoch (or a write of it differs from
+    /// this plan): the chain refuses to pay the epoch a second way, and so does the
+    /// executor, before sending anything more.
+    #[error("epoch {epoch} was started on chain with another plan ({detail}); nothing more is sent for it")]
+    ChainConflict {
+        /// The epoch.
+        epoch: u64,
+        /// What differs.
+        detail: String,
+    },
+    /// A resumed epoch would pay from another treasury than the one it was minted to.
+    #[error("epoch {epoch} is journaled with treasury {journaled}, but the configuration names {configured}")]
+    TreasuryChanged {
+        /// The epoch.
+        epoch: u64,
+        /// The treasury in the journal.
+        journaled: Address,
+        /// The treasury configured now.
+        configured: Address,
+    },
+    /// The treasury cannot cover the part of the epoch paid from the recycling pool
+    /// (plus what unfinished epochs still owe): refused before the mint.
+    #[error("epoch {epoch}: treasury {treasury} holds {available} MDT but needs {needed} MDT (recycled pool plus what unfinished epochs still owe)")]
+    TreasuryShort {
+        /// The epoch.
+        epoch: u64,
+        /// The treasury address.
+        treasury: Address,
+        /// What it holds.
+        available: Amount,
+        /// What it must hold before the mint.
+        needed: Amount,
+    },
+    /// Another run holds the journal.
+    #[error("journal {} is in use by another run (pid {})", path.display(), pid.map_or_else(|| "unknown".to_string(), |p| p.to_string()))]
+    JournalInUse {
+        /// The journal file.
+        path: PathBuf,
+        /// The process holding it, when its lock file says.
+        pid: Option<u32>,
+    },
+    /// The journal's lock file could not be created or locked.
+    #[error("journal lock {}: {source}", path.display())]
+    JournalLock {
+        /// The lock file.
+        path: PathBuf,
+        /// What the file system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The journal was written by a newer version of this tool.
+    #[error("journal schema version {found} is newer than this version reads ({supported})")]
+    JournalVersion {
+        /// The version in the file.
+        found: i64,
+        /// The newest version this build reads.
+        supported: i64,
     },
     /// The journal database failed.
     #[error("journal: {0}")]
@@ -69,16 +129,6 @@ pub enum ExecutorError {
         #[source]
         source: RpcError,
     },
-    /// The treasury cannot cover the transfers still to send.
-    #[error("treasury {treasury} holds {available} MDT but {needed} MDT is still to pay")]
-    TreasuryShort {
-        /// The treasury address.
-        treasury: String,
-        /// What it holds.
-        available: Amount,
-        /// What the pending transfers need.
-        needed: Amount,
-    },
     /// Some transfers were still unconfirmed when the executor gave up for this run.
     #[error("epoch {epoch}: {pending} transfers still unconfirmed after {rounds} rounds; run again to resume")]
     Incomplete {
@@ -102,6 +152,14 @@ pub enum ExecutorError {
         expected: Amount,
         /// What the chain holds.
         actual: Amount,
+    },
+    /// A write the plan needs has no record on chain although it was confirmed.
+    #[error("epoch {epoch}: verification failed: {reason}")]
+    Unverified {
+        /// The epoch.
+        epoch: u64,
+        /// What is missing.
+        reason: String,
     },
     /// Stopped on request (Ctrl-C) between batches; the journal is consistent.
     #[error("epoch {epoch}: stopped on request with {pending} transfers still to send; run again to resume")]
@@ -130,7 +188,11 @@ impl ExecutorError {
             self,
             ExecutorError::Plan(_)
                 | ExecutorError::Conflict { .. }
+                | ExecutorError::ChainConflict { .. }
+                | ExecutorError::TreasuryChanged { .. }
+                | ExecutorError::TreasuryShort { .. }
                 | ExecutorError::EpochTooLarge { .. }
+                | ExecutorError::JournalVersion { .. }
         )
     }
 }

@@ -1,9 +1,12 @@
-//! `EpochExecutor`: plan -> journal -> mint -> batched transfers -> verify, exactly once.
+//! `EpochExecutor`: plan -> journal -> open (mint) -> batched transfers -> verify, exactly once.
 //!
-//! Every step is journaled before the next starts, and every write carries an
-//! idempotency key, so a run killed anywhere resumes: journaled-but-unconfirmed
-//! writes are simply sent again, and the node answers a replayed key with its first
-//! result. **Invariant:** a recipient is paid once per plan, whatever the faults.
+//! The chain decides what was paid. Every write carries a key that depends only on
+//! the epoch and the transfer's position, and the epoch's mint carries its plan, so
+//! a run killed anywhere, or one that lost its journal, sends the same keys again and
+//! the node answers each replay with its first result. The journal records each stage
+//! before the next starts; it only spares a run the reads that find where it stands.
+//! **Invariant:** a recipient is paid once per epoch, whatever the faults, kills or
+//! journals.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,18 +17,18 @@ use futures_util::{stream, StreamExt};
 use tokenomics_core::{Address, EpochInputs, EpochPlan, Params};
 
 use crate::batch::{Batch, BatchOutcome};
-use crate::chain::{mint_key, Chain};
+use crate::chain::{mint_key, Chain, EpochMemo};
 use crate::error::{ExecutorError, Result};
-use crate::journal::{EpochRecord, Journal, Stage};
+use crate::journal::{Journal, Stage};
 use crate::report::{EpochReport, Outcome, Progress};
-use crate::verify::{sample_recipients, verify};
+use crate::verify::verify;
 
 /// How the executor pays; the defaults are DESIGN.md's.
 #[derive(Debug, Clone)]
 pub struct ExecutorConfig {
     /// The account that is minted into and pays out.
     pub treasury: Address,
-    /// Recipients whose balances are checked after the transfers (100).
+    /// Recipients whose balances (and transfers whose records) are checked (100).
     pub verify_sample: usize,
     /// Transfers per JSON-RPC batch (50).
     pub batch_size: usize,
@@ -57,22 +60,60 @@ impl ExecutorConfig {
 pub enum MintedSupply {
     /// As given in the inputs.
     Given,
-    /// Read with `luxtensor_totalSupply` before planning (and journaled with the plan).
+    /// Read before planning: from the journal, else from the epoch's mint memo on
+    /// chain, else `luxtensor_totalSupply` (and then journaled and memoed).
     FromChain,
+}
+
+/// Which transfers of a plan are confirmed, in memory.
+#[derive(Debug)]
+pub(crate) struct Confirmed {
+    marks: Vec<bool>,
+    count: u64,
+}
+
+impl Confirmed {
+    fn new(transfers: usize, confirmed: &[u32]) -> Confirmed {
+        let mut set = Confirmed {
+            marks: vec![false; transfers],
+            count: 0,
+        };
+        for &index in confirmed {
+            set.mark(index);
+        }
+        set
+    }
+
+    pub(crate) fn mark(&mut self, index: u32) {
+        if let Some(mark) = self.marks.get_mut(index as usize).filter(|m| !**m) {
+            *mark = true;
+            self.count += 1;
+        }
+    }
+
+    pub(crate) fn pending(&self) -> Vec<u32> {
+        (0..self.marks.len() as u32)
+            .filter(|&i| !self.marks[i as usize])
+            .collect()
+    }
+
+    fn left(&self) -> usize {
+        self.marks.len() - self.count as usize
+    }
 }
 
 /// Runs epochs against one chain and one journal.
 #[derive(Debug)]
 pub struct EpochExecutor {
     params: Params,
-    config: ExecutorConfig,
-    chain: Chain,
-    journal: Journal,
+    pub(crate) config: ExecutorConfig,
+    pub(crate) chain: Chain,
+    pub(crate) journal: Journal,
     stop: Arc<AtomicBool>,
 }
 
 impl EpochExecutor {
-    /// An executor with the journal at `journal`.
+    /// An executor with the journal at `journal` (refused while another run holds it).
     pub fn open(
         params: Params,
         config: ExecutorConfig,
@@ -108,7 +149,38 @@ impl EpochExecutor {
         &self.journal
     }
 
-    /// Pays `inputs.epoch` exactly once, resuming whatever the journal says is left.
+    /// Where a run without inputs carries on: the journal's first unfinished epoch (or
+    /// the one after its last), unless the chain shows later epochs opened (by a run
+    /// with another journal): then the last of those, to resume or confirm it.
+    pub async fn next_epoch(&self) -> Result<u64> {
+        let from = self.journal.next_epoch()?;
+        let opened = |epoch: u64| async move {
+            Ok::<_, ExecutorError>(self.chain.record(&mint_key(epoch)).await?.is_some())
+        };
+        if !opened(from).await? {
+            return Ok(from);
+        }
+        // Epochs are opened in order: probe doubling steps, then bisect.
+        let (mut low, mut step) = (from, 1u64);
+        let mut high = loop {
+            let probe = low.saturating_add(step);
+            if probe == low || !opened(probe).await? {
+                break probe;
+            }
+            (low, step) = (probe, step.saturating_mul(2));
+        };
+        while high - low > 1 {
+            let mid = low + (high - low) / 2;
+            if opened(mid).await? {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        Ok(low)
+    }
+
+    /// Pays `inputs.epoch` exactly once, resuming whatever the chain and journal say is left.
     pub async fn run_epoch(
         &mut self,
         mut inputs: EpochInputs,
@@ -118,97 +190,129 @@ impl EpochExecutor {
         let started = tokio::time::Instant::now();
         let metrics_before = self.chain.client().metrics();
         let epoch = inputs.epoch;
-        let record = self.journal.epoch(epoch)?;
-        match (&record, minted) {
-            (Some(record), MintedSupply::FromChain) => inputs.minted_supply = record.minted_supply,
-            (None, MintedSupply::FromChain) => {
-                inputs.minted_supply = self.chain.total_supply().await?
-            }
-            (_, MintedSupply::Given) => {}
+        let journaled = self.journal.epoch(epoch)?;
+        // Without a journal record, the chain tells whether (and with what) the epoch opened.
+        let opening = match journaled {
+            None => self.opening(epoch).await?,
+            Some(_) => None,
+        };
+        if minted == MintedSupply::FromChain {
+            inputs.minted_supply = match (&journaled, &opening) {
+                (Some(record), _) => record.minted_supply,
+                (None, Some((_, memo))) => memo.minted_supply,
+                (None, None) => self.chain.total_supply().await?,
+            };
         }
         let plan = EpochPlan::build(&self.params, &inputs)?;
-        let record = match record {
+        let memo = EpochMemo {
+            plan_hash: plan.plan_hash,
+            minted_supply: inputs.minted_supply,
+        };
+        let treasury = self.config.treasury;
+        let record = match journaled {
             Some(record) if record.plan_hash != plan.plan_hash => {
                 return Err(ExecutorError::Conflict {
                     epoch,
                     journaled: record.plan_hash,
                     new: plan.plan_hash,
-                });
+                })
+            }
+            Some(record) if record.treasury != treasury => {
+                return Err(ExecutorError::TreasuryChanged {
+                    epoch,
+                    journaled: record.treasury,
+                    configured: treasury,
+                })
             }
             Some(record) => record,
             None => {
+                if let Some((_, on_chain)) = opening.filter(|(_, m)| *m != memo) {
+                    return Err(ExecutorError::ChainConflict {
+                        epoch,
+                        detail: format!(
+                            "on chain plan {}, these inputs plan {}",
+                            on_chain.plan_hash, plan.plan_hash
+                        ),
+                    });
+                }
                 self.journal
-                    .record_plan(&plan, inputs.minted_supply, self.config.treasury)?;
+                    .record_plan(&plan, inputs.minted_supply, treasury)?;
                 self.journal
                     .epoch(epoch)?
-                    .ok_or_else(|| ExecutorError::JournalCorrupt {
-                        reason: format!("epoch {epoch} missing right after it was recorded"),
-                    })?
+                    .ok_or_else(|| disappeared(epoch))?
             }
         };
-        let metrics = || self.chain.client().metrics();
         if record.stage == Stage::Done {
-            return Ok(EpochReport::new(&plan, Outcome::AlreadyDone, metrics()));
+            let metrics = self.chain.client().metrics();
+            return Ok(EpochReport::new(&plan, Outcome::AlreadyDone, metrics));
         }
-        let (confirmed, total) = self.journal.progress(epoch)?;
+        let mut confirmed = Confirmed::new(
+            plan.transfers.len(),
+            &self.journal.confirmed_indices(epoch)?,
+        );
         progress(Progress::Planned {
             epoch,
-            transfers: total,
-            confirmed,
+            transfers: plan.transfers.len() as u64,
+            confirmed: confirmed.count,
         });
-
+        let mut found_on_chain = 0;
+        let mut opened_before = false;
         if record.stage < Stage::Minted {
-            self.mint(&plan, &record).await?;
+            opened_before = self.open_on_chain(&plan, &record, &memo).await?;
+            if opened_before {
+                found_on_chain = self.scan(&plan, &mut confirmed).await?;
+            }
+            self.journal.set_stage(epoch, Stage::Minted)?;
             progress(Progress::Minted {
                 epoch,
                 amount: plan.from_mint,
             });
         }
         let confirmed_now = if record.stage < Stage::Paid {
-            let sent = self.send_transfers(&plan, progress).await?;
+            let sent = self.send_transfers(&plan, &mut confirmed, progress).await?;
             self.journal.set_stage(epoch, Stage::Paid)?;
             sent
         } else {
             0
         };
-        let verified = verify(&self.chain, &self.journal, self.config.treasury, &plan).await?;
+        let record = self
+            .journal
+            .epoch(epoch)?
+            .ok_or_else(|| disappeared(epoch))?;
+        let verified = verify(
+            &self.chain,
+            &self.journal,
+            &record,
+            &plan,
+            self.config.verify_sample,
+        )
+        .await?;
         self.journal.set_stage(epoch, Stage::Done)?;
         progress(Progress::Verified { epoch });
 
         let after = self.chain.client().metrics();
-        let mut report = EpochReport::new(&plan, Outcome::Paid, after.clone());
+        let outcome = if opened_before && confirmed_now == 0 {
+            Outcome::AlreadyPaidOnChain
+        } else {
+            Outcome::Paid
+        };
+        let mut report = EpochReport::new(&plan, outcome, after.clone());
         report.confirmed_now = confirmed_now;
-        report.verified_recipients = verified;
+        report.found_on_chain = found_on_chain;
+        report.verified_records = verified.records;
+        report.verified_recipients = verified.balances;
         report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         report.retries = after.retries.saturating_sub(metrics_before.retries);
         report.breaker_trips = after.trips.saturating_sub(metrics_before.trips);
         Ok(report)
     }
 
-    /// Reads the balances verification starts from, then mints `from_mint` (keyed).
-    async fn mint(&mut self, plan: &EpochPlan, record: &EpochRecord) -> Result<()> {
-        if record.treasury_before.is_none() {
-            let treasury_before = self.chain.balance(self.config.treasury).await?;
-            let sample = sample_recipients(plan, self.config.treasury, self.config.verify_sample);
-            let balances = self.chain.balances(&sample).await?;
-            let samples: Vec<_> = sample.into_iter().zip(balances).collect();
-            self.journal
-                .record_balances_before(plan.epoch, treasury_before, &samples)?;
-        }
-        if !plan.from_mint.is_zero() {
-            let key = mint_key(plan.epoch, &plan.plan_hash);
-            self.chain
-                .mint(self.config.treasury, plan.from_mint, &key)
-                .await?;
-        }
-        self.journal.set_stage(plan.epoch, Stage::Minted)
-    }
-
     /// Sends every unconfirmed transfer, `batches_in_flight` batches at a time, and
-    /// journals each batch's confirmations as it completes; rounds over what is left.
+    /// journals confirmations in groups as batches complete; rounds over what is left.
     async fn send_transfers(
         &mut self,
         plan: &EpochPlan,
+        confirmed: &mut Confirmed,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<u64> {
         let epoch = plan.epoch;
@@ -217,12 +321,13 @@ impl EpochExecutor {
             Arc::clone(&self.stop),
             self.config.treasury,
         );
-        let (confirmed_before, total) = self.journal.progress(epoch)?;
+        let total = plan.transfers.len() as u64;
         let mut confirmed_now = 0u64;
         let mut pause = self.config.round_pause;
-        let journal_group = self.config.batch_size.max(1) * self.config.batches_in_flight.max(1);
+        let batch_size = self.config.batch_size.max(1);
+        let journal_group = batch_size * self.config.batches_in_flight.max(1);
         for round in 1..=self.config.max_rounds {
-            let pending = self.journal.pending(epoch)?;
+            let pending = confirmed.pending();
             if pending.is_empty() {
                 return Ok(confirmed_now);
             }
@@ -231,7 +336,7 @@ impl EpochExecutor {
                 pause = pause.saturating_mul(2).min(MAX_ROUND_PAUSE);
             }
             let batches: Vec<Batch> = pending
-                .chunks(self.config.batch_size.max(1))
+                .chunks(batch_size)
                 .map(|chunk| Batch::new(plan, chunk))
                 .collect();
             // Once a stop is asked for, no new batch starts; those in flight finish.
@@ -239,52 +344,76 @@ impl EpochExecutor {
                 .take_while(|_| std::future::ready(!stop.load(Ordering::SeqCst)))
                 .map(|batch| {
                     let chain = &chain;
-                    async move { (batch, chain.transfers(treasury, &batch.calls).await) }
+                    async move { (batch, chain.transfers(treasury, batch.calls()).await) }
                 })
                 .buffer_unordered(self.config.batches_in_flight.max(1));
             // Confirmations are journaled in groups: a mark lost to a kill only means an
             // idempotent resend, and one commit per group keeps the journal off the hot path.
             let mut unjournaled: Vec<(u32, String)> = Vec::new();
+            let mut refusal = None;
             while let Some((batch, answer)) = answers.next().await {
-                let BatchOutcome { confirmed, refused } = batch.outcome(answer)?;
-                unjournaled.extend(confirmed);
-                let last = refused.is_some() || unjournaled.len() >= journal_group;
-                if last {
-                    confirmed_now += unjournaled.len() as u64;
-                    // Journal what was confirmed before anything else, refusal or not.
-                    self.journal
-                        .confirm(epoch, &std::mem::take(&mut unjournaled))?;
-                    if let Some(refused) = refused {
+                let BatchOutcome {
+                    confirmed: done,
+                    refused,
+                } = batch.outcome(answer)?;
+                unjournaled.extend(done);
+                if refused.is_some() || unjournaled.len() >= journal_group {
+                    refusal = refusal.or(refused);
+                    confirmed_now += self.journal_group(epoch, confirmed, &mut unjournaled)?;
+                    if let Some(refused) = refusal.take() {
                         return Err(refused);
                     }
                     progress(Progress::Confirmed {
                         epoch,
-                        confirmed: confirmed_before + confirmed_now,
+                        confirmed: confirmed.count,
                         transfers: total,
                     });
                 }
             }
-            confirmed_now += unjournaled.len() as u64;
-            self.journal.confirm(epoch, &unjournaled)?;
+            drop(answers);
+            confirmed_now += self.journal_group(epoch, confirmed, &mut unjournaled)?;
             progress(Progress::Confirmed {
                 epoch,
-                confirmed: confirmed_before + confirmed_now,
+                confirmed: confirmed.count,
                 transfers: total,
             });
             if stop.load(Ordering::SeqCst) {
-                let pending = self.journal.pending(epoch)?.len();
-                return Err(ExecutorError::Interrupted { epoch, pending });
+                return Err(ExecutorError::Interrupted {
+                    epoch,
+                    pending: confirmed.left(),
+                });
             }
         }
-        let pending = self.journal.pending(epoch)?.len();
-        if pending == 0 {
-            return Ok(confirmed_now);
+        match confirmed.left() {
+            0 => Ok(confirmed_now),
+            pending => Err(ExecutorError::Incomplete {
+                epoch,
+                pending,
+                rounds: self.config.max_rounds,
+            }),
         }
-        Err(ExecutorError::Incomplete {
-            epoch,
-            pending,
-            rounds: self.config.max_rounds,
-        })
+    }
+
+    /// Journals a group of confirmations and marks them in memory; returns how many.
+    fn journal_group(
+        &mut self,
+        epoch: u64,
+        confirmed: &mut Confirmed,
+        group: &mut Vec<(u32, String)>,
+    ) -> Result<u64> {
+        self.journal.confirm(epoch, group)?;
+        for (index, _) in group.iter() {
+            confirmed.mark(*index);
+        }
+        let count = group.len() as u64;
+        group.clear();
+        Ok(count)
+    }
+}
+
+fn disappeared(epoch: u64) -> ExecutorError {
+    ExecutorError::JournalCorrupt {
+        reason: format!("epoch {epoch} missing right after it was recorded"),
     }
 }
 

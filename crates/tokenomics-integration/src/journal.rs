@@ -4,15 +4,24 @@
 //! Amounts are stored as decimal text of base units (SQLite integers are only 64-bit).
 //! Each state change is one transaction (WAL, `synchronous=NORMAL`: a commit survives
 //! the process being killed). A confirmation mark lost to a power cut only means an
-//! idempotent resend: the chain, not the journal, is what makes a write exactly-once.
+//! idempotent resend: the chain, not the journal, is what makes a write exactly-once;
+//! the journal only spares a run the reads that find where an epoch stands.
+//! One run at a time holds a journal ([`JournalLock`]); the schema carries its version
+//! (`PRAGMA user_version`) and a journal from a newer version is refused.
 
 use std::path::Path;
 use std::str::FromStr;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use tokenomics_core::{Address, Amount, Category, EpochPlan, Hash256, Transfer};
+use tokenomics_core::{Address, Amount, EpochPlan, Hash256};
 
 use crate::error::{ExecutorError, Result};
+use crate::lock::JournalLock;
+
+/// The schema this version writes (`PRAGMA user_version`). Version 1 (never set, 0 on
+/// disk) keyed writes by plan hash; its finished epochs are kept, unfinished ones are
+/// refused because their keys differ from today's.
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS epochs (
@@ -24,7 +33,8 @@ CREATE TABLE IF NOT EXISTS epochs (
     from_mint       TEXT NOT NULL,
     total           TEXT NOT NULL,
     treasury_before TEXT,
-    stage           TEXT NOT NULL
+    stage           TEXT NOT NULL,
+    baseline_block  TEXT
 );
 CREATE TABLE IF NOT EXISTS transfers (
     epoch     INTEGER NOT NULL,
@@ -91,41 +101,46 @@ pub struct EpochRecord {
     pub treasury: Address,
     /// The treasury's balance before the mint, once read.
     pub treasury_before: Option<Amount>,
+    /// The block number read just before the balances above, when the epoch had not
+    /// started on chain yet (so the balances are a true starting point).
+    pub baseline_block: Option<u128>,
     /// How far the epoch has got.
     pub stage: Stage,
 }
 
-/// A journaled transfer not yet confirmed on chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PendingTransfer {
-    /// Its position in the plan (part of its idempotency key).
-    pub index: u32,
-    /// The payment.
-    pub transfer: Transfer,
-}
-
-/// The journal database.
+/// The journal database, held by this run alone.
 #[derive(Debug)]
 pub struct Journal {
     conn: Connection,
+    _lock: Option<JournalLock>,
 }
 
 impl Journal {
-    /// Opens (or creates) the journal at `path`.
+    /// Opens (or creates) the journal at `path`; refused while another run holds it.
     pub fn open(path: &Path) -> Result<Journal> {
-        Journal::init(Connection::open(path)?)
+        let lock = JournalLock::acquire(path)?;
+        Journal::init(Connection::open(path)?, Some(lock))
     }
 
     /// A journal that lives in memory (tests).
     pub fn in_memory() -> Result<Journal> {
-        Journal::init(Connection::open_in_memory()?)
+        Journal::init(Connection::open_in_memory()?, None)
     }
 
-    fn init(conn: Connection) -> Result<Journal> {
+    fn init(conn: Connection, lock: Option<JournalLock>) -> Result<Journal> {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(ExecutorError::JournalVersion {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.execute_batch(SCHEMA)?;
-        Ok(Journal { conn })
+        if version < SCHEMA_VERSION {
+            migrate(&conn)?;
+        }
+        Ok(Journal { conn, _lock: lock })
     }
 
     /// The record of `epoch`, if it was ever planned.
@@ -133,7 +148,7 @@ impl Journal {
         let row = self
             .conn
             .query_row(
-                "SELECT plan_hash, minted_supply, treasury, treasury_before, stage
+                "SELECT plan_hash, minted_supply, treasury, treasury_before, stage, baseline_block
                  FROM epochs WHERE epoch = ?1",
                 params![key(epoch)?],
                 |row| {
@@ -143,11 +158,12 @@ impl Journal {
                         row.get::<_, String>(2)?,
                         row.get::<_, Option<String>>(3)?,
                         row.get::<_, String>(4)?,
+                        row.get::<_, Option<String>>(5)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((hash, minted, treasury, before, stage)) = row else {
+        let Some((hash, minted, treasury, before, stage, baseline)) = row else {
             return Ok(None);
         };
         Ok(Some(EpochRecord {
@@ -156,6 +172,7 @@ impl Journal {
             minted_supply: units(&minted)?,
             treasury: parse(&treasury)?,
             treasury_before: before.as_deref().map(units).transpose()?,
+            baseline_block: baseline.as_deref().map(parse).transpose()?,
             stage: Stage::parse(&stage)?,
         }))
     }
@@ -202,17 +219,23 @@ impl Journal {
         Ok(())
     }
 
-    /// Records the balances read before the mint: the treasury's and the sample's.
+    /// Records the balances read before the mint (the treasury's and the sample's),
+    /// and the block they were read at when they are a true starting point.
     pub fn record_balances_before(
         &mut self,
         epoch: u64,
         treasury_before: Amount,
         samples: &[(Address, Amount)],
+        baseline_block: Option<u128>,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "UPDATE epochs SET treasury_before = ?2 WHERE epoch = ?1",
-            params![key(epoch)?, treasury_before.base_units().to_string()],
+            "UPDATE epochs SET treasury_before = ?2, baseline_block = ?3 WHERE epoch = ?1",
+            params![
+                key(epoch)?,
+                treasury_before.base_units().to_string(),
+                baseline_block.map(|b| b.to_string())
+            ],
         )?;
         tx.execute("DELETE FROM samples WHERE epoch = ?1", params![key(epoch)?])?;
         for (address, balance) in samples {
@@ -254,43 +277,32 @@ impl Journal {
         Ok(())
     }
 
-    /// Every transfer of `epoch` not yet confirmed, in plan order.
-    pub fn pending(&self, epoch: u64) -> Result<Vec<PendingTransfer>> {
-        self.transfers(epoch, "AND tx_hash IS NULL")
+    /// The plan indices of `epoch`'s confirmed transfers.
+    pub fn confirmed_indices(&self, epoch: u64) -> Result<Vec<u32>> {
+        let mut query = self.conn.prepare_cached(
+            "SELECT idx FROM transfers WHERE epoch = ?1 AND tx_hash IS NOT NULL ORDER BY idx",
+        )?;
+        let rows = query.query_map(params![key(epoch)?], |row| row.get::<_, i64>(0))?;
+        rows.map(|index| {
+            let index = index?;
+            u32::try_from(index).map_err(|_| corrupt(format!("transfer index {index}")))
+        })
+        .collect()
     }
 
-    /// Every transfer of `epoch`, in plan order.
-    pub fn all_transfers(&self, epoch: u64) -> Result<Vec<PendingTransfer>> {
-        self.transfers(epoch, "")
-    }
-
-    fn transfers(&self, epoch: u64, filter: &str) -> Result<Vec<PendingTransfer>> {
-        let mut query = self.conn.prepare(&format!(
-            "SELECT idx, recipient, amount, category FROM transfers
-             WHERE epoch = ?1 {filter} ORDER BY idx"
-        ))?;
-        let rows = query.query_map(params![key(epoch)?], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (index, to, amount, category) = row?;
-            out.push(PendingTransfer {
-                index: u32::try_from(index)
-                    .map_err(|_| corrupt(format!("transfer index {index}")))?,
-                transfer: Transfer {
-                    to: parse(&to)?,
-                    amount: units(&amount)?,
-                    category: category_named(&category)?,
-                },
-            });
+    /// What the treasury still owes other epochs that were minted but not finished:
+    /// the sum of their unconfirmed transfers.
+    pub fn owed_by_unfinished(&self, except: u64) -> Result<Amount> {
+        let mut query = self.conn.prepare(
+            "SELECT t.amount FROM transfers t JOIN epochs e ON e.epoch = t.epoch
+             WHERE e.stage IN ('minted', 'paid') AND e.epoch != ?1 AND t.tx_hash IS NULL",
+        )?;
+        let rows = query.query_map(params![key(except)?], |row| row.get::<_, String>(0))?;
+        let mut owed = Amount::ZERO;
+        for amount in rows {
+            owed = owed.checked_add(units(&amount?)?, "owed by unfinished epochs")?;
         }
-        Ok(out)
+        Ok(owed)
     }
 
     /// Marks transfers confirmed with their transaction hashes, in one transaction.
@@ -353,9 +365,37 @@ fn units(text: &str) -> Result<Amount> {
     parse::<u128>(text).map(Amount::from_base_units)
 }
 
-fn category_named(name: &str) -> Result<Category> {
-    Category::ALL
-        .into_iter()
-        .find(|c| c.name() == name)
-        .ok_or_else(|| corrupt(format!("unknown category {name:?}")))
+/// Brings a journal of an older schema (or a new file) to [`SCHEMA_VERSION`].
+fn migrate(conn: &Connection) -> Result<()> {
+    let had_epochs: bool = conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'epochs'",
+        [],
+        |row| row.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    conn.execute_batch(SCHEMA)?;
+    if had_epochs {
+        let has_baseline: bool = conn.query_row(
+            "SELECT COUNT(*) FROM pragma_table_info('epochs') WHERE name = 'baseline_block'",
+            [],
+            |row| row.get::<_, i64>(0).map(|n| n > 0),
+        )?;
+        if !has_baseline {
+            // Version 1 keyed every write by its plan hash: an unfinished epoch of it
+            // resumed with today's keys could pay twice, so it is refused.
+            let unfinished: Option<i64> = conn.query_row(
+                "SELECT MIN(epoch) FROM epochs WHERE stage != 'done'",
+                [],
+                |row| row.get(0),
+            )?;
+            if let Some(epoch) = unfinished {
+                return Err(corrupt(format!(
+                    "epoch {epoch} was started by an older version with other idempotency keys; \
+                     finish it with that version or pay it from a new journal"
+                )));
+            }
+            conn.execute_batch("ALTER TABLE epochs ADD COLUMN baseline_block TEXT")?;
+        }
+    }
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    Ok(())
 }

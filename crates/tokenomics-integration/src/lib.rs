@@ -49,13 +49,17 @@ mod chain;
 mod error;
 mod executor;
 mod journal;
+mod lock;
+mod opening;
 mod report;
 mod synthetic;
 mod verify;
 
-pub use chain::{from_hex, mint_key, to_hex, transfer_key, Chain, Receipt, TransferCall};
+pub use chain::{
+    from_hex, mint_key, to_hex, transfer_key, Chain, EpochMemo, Receipt, TransferCall, WriteRecord,
+};
 pub use error::{ExecutorError, Result};
 pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply};
-pub use journal::{EpochRecord, Journal, PendingTransfer, Stage};
+pub use journal::{EpochRecord, Journal, Stage};
 pub use report::{EpochReport, Outcome, Progress};
 pub use synthetic::{synthetic_address, synthetic_inputs};

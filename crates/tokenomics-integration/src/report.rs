@@ -48,6 +48,20 @@ pub enum Outcome {
     Paid,
     /// The journal says the epoch was already done: nothing was sent.
     AlreadyDone,
+    /// The chain shows the epoch already paid (by a run with another journal, or one
+    /// that lost it): nothing was sent, everything was verified.
+    AlreadyPaidOnChain,
+}
+
+impl Outcome {
+    /// The words a person reads.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Outcome::Paid => "paid",
+            Outcome::AlreadyDone => "already done",
+            Outcome::AlreadyPaidOnChain => "already paid on chain",
+        }
+    }
 }
 
 /// The result of one epoch: the plan's figures, what was sent, and how the RPC went.
@@ -79,7 +93,13 @@ pub struct EpochReport {
     pub recipients: u64,
     /// Transfers confirmed by this run (0 when already done).
     pub confirmed_now: u64,
-    /// Recipients whose balances were checked on chain.
+    /// Transfers this run found already applied on chain (sent by an earlier run
+    /// whose confirmations the journal does not have).
+    pub found_on_chain: u64,
+    /// Transfers whose on-chain records were read back and matched the plan.
+    pub verified_records: u64,
+    /// Recipients whose balances were compared on chain (0 when other writes during
+    /// the epoch made balances unable to tell; the records still were).
     pub verified_recipients: u64,
     /// Wall time of this run of the epoch, in milliseconds.
     pub elapsed_ms: u64,
@@ -110,6 +130,8 @@ impl EpochReport {
             transfers: plan.transfers.len() as u64,
             recipients: recipients.len() as u64,
             confirmed_now: 0,
+            found_on_chain: 0,
+            verified_records: 0,
             verified_recipients: 0,
             elapsed_ms: 0,
             retries: 0,

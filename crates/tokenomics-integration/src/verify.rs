@@ -1,31 +1,138 @@
-//! Verification on chain: the treasury's change and a sample of recipients' balances
-//! must be exactly what the plan implies; a mismatch is an error, not a warning.
+//! Verification on chain: the epoch's records, and balances where they can tell.
 //!
-//! The balances it starts from are read before the mint and journaled, so a resumed
-//! run verifies against the same starting point. It assumes nothing else moves these
-//! accounts during the epoch (true of the devnet; on a shared chain, pick a treasury
-//! only the executor uses).
+//! Two checks, a mismatch in either is an error, not a warning:
+//! - **records** (always): the mint and a sample of transfers, read back by their
+//!   idempotency keys, are exactly the plan's (recipient, amount, memo). This is what
+//!   the chain guarantees, whoever sent the writes and whatever else runs.
+//! - **balances** (when they are a true measure): the treasury's change and the sampled
+//!   recipients' balances equal what the plan implies. The starting balances are read
+//!   before the mint and journaled with the block number they were read at, but only
+//!   when the epoch had not started on chain yet. On the Luxtensor protocol every
+//!   applied write is one block, so if the chain advanced by exactly the epoch's own
+//!   writes (its mint and its transfers) nothing else moved these accounts and the
+//!   comparison is exact; if other writes happened meanwhile (another epoch paid by a
+//!   concurrent run, anyone else), balances cannot tell and only the records count.
 
 use std::collections::HashMap;
 
 use tokenomics_core::{Address, Amount, EpochPlan};
 
-use crate::chain::Chain;
+use crate::chain::{mint_key, transfer_key, Chain, EpochMemo, WriteRecord};
 use crate::error::{ExecutorError, Result};
-use crate::journal::Journal;
+use crate::journal::{EpochRecord, Journal};
 
-/// Checks the treasury's change and the sampled recipients' balances against the plan.
+/// What verification looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Verified {
+    /// Transfers whose records were read back and matched.
+    pub(crate) records: u64,
+    /// Recipients whose balances were compared (0 when balances could not tell).
+    pub(crate) balances: u64,
+}
+
+/// Checks the epoch's records, then its balances when they are a true measure.
 pub(crate) async fn verify(
     chain: &Chain,
     journal: &Journal,
+    record: &EpochRecord,
+    plan: &EpochPlan,
+    sample: usize,
+) -> Result<Verified> {
+    let memo = EpochMemo {
+        plan_hash: plan.plan_hash,
+        minted_supply: record.minted_supply,
+    };
+    let records = verify_records(chain, record.treasury, plan, &memo, sample).await?;
+    let balances = match (record.baseline_block, record.treasury_before) {
+        (Some(baseline), Some(treasury_before)) => {
+            verify_balances(chain, journal, record, plan, baseline, treasury_before).await?
+        }
+        _ => 0,
+    };
+    Ok(Verified { records, balances })
+}
+
+/// Whether `found` is the write `plan` asks for; the difference, if not.
+pub(crate) fn differs(
+    found: &WriteRecord,
+    from: Option<Address>,
+    to: Address,
+    amount: Amount,
+) -> Option<String> {
+    (found.from != from || found.to != to || found.amount != amount).then(|| {
+        format!(
+            "on chain {} MDT to {}, planned {amount} MDT to {to}",
+            found.amount, found.to
+        )
+    })
+}
+
+async fn verify_records(
+    chain: &Chain,
     treasury: Address,
     plan: &EpochPlan,
+    memo: &EpochMemo,
+    sample: usize,
 ) -> Result<u64> {
-    let record = journal
-        .epoch(plan.epoch)?
-        .ok_or_else(|| ExecutorError::JournalCorrupt {
-            reason: format!("epoch {} disappeared", plan.epoch),
-        })?;
+    let indices = spread(plan.transfers.len(), sample);
+    let mut keys = vec![mint_key(plan.epoch)];
+    keys.extend(indices.iter().map(|&i| transfer_key(plan.epoch, i)));
+    let found = chain.records(&keys).await?;
+    let missing = |reason: String| ExecutorError::Unverified {
+        epoch: plan.epoch,
+        reason,
+    };
+    let mut found = found.into_iter();
+    let mint = found
+        .next()
+        .flatten()
+        .ok_or_else(|| missing("no mint record".into()))?;
+    let memo_text = memo.to_string();
+    if let Some(detail) = differs(&mint, None, treasury, plan.from_mint).or_else(|| {
+        (mint.memo.as_deref() != Some(memo_text.as_str())).then(|| "memo differs".into())
+    }) {
+        return Err(ExecutorError::ChainConflict {
+            epoch: plan.epoch,
+            detail,
+        });
+    }
+    for (index, record) in indices.iter().zip(found) {
+        // proof: `spread` yields indices below `plan.transfers.len()`.
+        let transfer = &plan.transfers[*index as usize];
+        let record = record.ok_or_else(|| missing(format!("transfer #{index} has no record")))?;
+        if let Some(detail) = differs(&record, Some(treasury), transfer.to, transfer.amount) {
+            return Err(ExecutorError::ChainConflict {
+                epoch: plan.epoch,
+                detail: format!("transfer #{index}: {detail}"),
+            });
+        }
+    }
+    Ok(indices.len() as u64)
+}
+
+async fn verify_balances(
+    chain: &Chain,
+    journal: &Journal,
+    record: &EpochRecord,
+    plan: &EpochPlan,
+    baseline: u128,
+    treasury_before: Amount,
+) -> Result<u64> {
+    let treasury = record.treasury;
+    let samples = journal.samples(plan.epoch)?;
+    let mut addresses: Vec<Address> = vec![treasury];
+    addresses.extend(samples.iter().map(|(a, _)| *a));
+    let balances = chain.balances(&addresses).await?;
+    let head = chain.block_number().await?;
+    let own_writes = 1 + plan.transfers.len() as u128;
+    if head.checked_sub(baseline) != Some(own_writes) {
+        tracing::info!(
+            epoch = plan.epoch,
+            other_writes = head.saturating_sub(baseline).saturating_sub(own_writes),
+            "other writes happened during the epoch; verified by records only"
+        );
+        return Ok(0);
+    }
     let mut incoming: HashMap<Address, Amount> = HashMap::new();
     for transfer in &plan.transfers {
         let sum = incoming.entry(transfer.to).or_default();
@@ -35,37 +142,43 @@ pub(crate) async fn verify(
         incoming.get(&treasury).copied().unwrap_or_default(),
         "paid out",
     )?;
-    let before = record.treasury_before.unwrap_or_default();
-    let expected = before
+    let expected_treasury = treasury_before
         .checked_add(plan.from_mint, "expected treasury balance")?
         .checked_sub(paid_out, "expected treasury balance")?;
-    let actual = chain.balance(treasury).await?;
-    if actual != expected {
-        return Err(ExecutorError::Mismatch {
-            epoch: plan.epoch,
-            what: format!("treasury {treasury}"),
-            expected,
-            actual,
-        });
-    }
-    let samples = journal.samples(plan.epoch)?;
-    let addresses: Vec<Address> = samples.iter().map(|(a, _)| *a).collect();
-    let balances = chain.balances(&addresses).await?;
-    for ((address, before), actual) in samples.iter().zip(balances) {
-        let expected = before.checked_add(
-            incoming.get(address).copied().unwrap_or_default(),
-            "expected balance",
-        )?;
+    let expected = std::iter::once((treasury, expected_treasury)).chain(
+        samples
+            .iter()
+            .map(|(address, before)| {
+                let incoming = incoming.get(address).copied().unwrap_or_default();
+                Ok((*address, before.checked_add(incoming, "expected balance")?))
+            })
+            .collect::<Result<Vec<_>>>()?,
+    );
+    for ((address, expected), actual) in expected.zip(balances) {
         if actual != expected {
+            let whose = if address == treasury {
+                "treasury"
+            } else {
+                "recipient"
+            };
             return Err(ExecutorError::Mismatch {
                 epoch: plan.epoch,
-                what: format!("recipient {address}"),
+                what: format!("{whose} {address}"),
                 expected,
                 actual,
             });
         }
     }
     Ok(samples.len() as u64)
+}
+
+/// Up to `count` positions spread evenly over `0..len`.
+fn spread(len: usize, count: usize) -> Vec<u32> {
+    let count = count.min(len);
+    // proof: i < count <= len, so i * len / count < len, and plan indices fit u32.
+    (0..count)
+        .map(|i| u32::try_from(i * len / count).unwrap_or(u32::MAX))
+        .collect()
 }
 
 /// Up to `count` distinct recipients spread evenly over the plan (never the treasury).
@@ -78,11 +191,8 @@ pub(crate) fn sample_recipients(plan: &EpochPlan, treasury: Address, count: usiz
         .collect();
     unique.sort_unstable();
     unique.dedup();
-    if unique.len() <= count {
-        return unique;
-    }
-    // proof: i < count < len, so i * len / count < len.
-    (0..count)
-        .map(|i| unique[i * unique.len() / count])
+    spread(unique.len(), count)
+        .into_iter()
+        .map(|i| unique[i as usize])
         .collect()
 }

@@ -81,9 +81,7 @@ impl Args {
 
     /// An optional memo: printable ASCII, at most [`MAX_MEMO_LEN`] bytes.
     pub(crate) fn memo(&self, index: usize) -> Result<Option<String>, DevnetError> {
-        self.text(index, "memo")?
-            .map(parse_memo)
-            .transpose()
+        self.text(index, "memo")?.map(parse_memo).transpose()
     }
 
     /// A required idempotency key.

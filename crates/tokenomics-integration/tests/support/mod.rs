@@ -1,0 +1,92 @@
+//! Shared helpers of the executor tests: a tuned client, an executor, the ledger check.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::time::Duration;
+
+use luxtensor_devnet::DevnetHandle;
+use rpc_resilience::{ResilienceConfig, ResilientClient};
+use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
+use tokenomics_integration::{
+    Chain, EpochExecutor, EpochReport, ExecutorConfig, ExecutorError, Journal, MintedSupply,
+};
+
+pub const TREASURY: &str = "0x7472656173757279000000000000000000000000";
+
+pub fn treasury() -> Address {
+    TREASURY.parse().unwrap()
+}
+
+/// A client tuned for tests: short timeouts and backoffs, so faults resolve fast.
+pub fn client(devnet: &DevnetHandle) -> ResilientClient {
+    let config = ResilienceConfig {
+        timeout_ms: 500,
+        initial_backoff_ms: 5,
+        max_backoff_ms: 50,
+        max_attempts: 4,
+        recovery_timeout_ms: 100,
+        retry_budget_ratio: 1.0,
+        retry_budget_reserve: 1000,
+        health_interval_ms: 3_600_000,
+        ..ResilienceConfig::default()
+    };
+    ResilientClient::builder()
+        .endpoint(devnet.url())
+        .config(config)
+        .bearer_token(Some(devnet.token().to_string()))
+        .build()
+        .unwrap()
+}
+
+pub fn executor(devnet: &DevnetHandle, journal: Journal) -> EpochExecutor {
+    let mut config = ExecutorConfig::new(treasury());
+    config.round_pause = Duration::from_millis(10);
+    config.max_rounds = 50;
+    EpochExecutor::new(
+        Params::default(),
+        config,
+        Chain::new(client(devnet)),
+        journal,
+    )
+}
+
+pub async fn run(
+    executor: &mut EpochExecutor,
+    inputs: EpochInputs,
+) -> Result<EpochReport, ExecutorError> {
+    executor
+        .run_epoch(inputs, MintedSupply::FromChain, &mut |_| {})
+        .await
+}
+
+/// Every recipient holds exactly what the plans paid it, and sum(balances) == supply.
+#[track_caller]
+pub fn check_ledger(devnet: &DevnetHandle, plans: &[EpochPlan]) {
+    let mut expected: std::collections::BTreeMap<Address, u128> = Default::default();
+    for plan in plans {
+        for transfer in &plan.transfers {
+            *expected.entry(transfer.to).or_default() += transfer.amount.base_units();
+        }
+    }
+    for (address, amount) in &expected {
+        assert_eq!(
+            devnet.balance(&address.to_string()).unwrap(),
+            *amount,
+            "{address}"
+        );
+    }
+    let minted: u128 = plans.iter().map(|p| p.from_mint.base_units()).sum();
+    assert_eq!(devnet.total_supply(), minted);
+    assert_eq!(devnet.ledger().sum_of_balances().unwrap(), minted);
+    assert_eq!(
+        devnet.balance(TREASURY).unwrap(),
+        0,
+        "treasury paid out everything minted"
+    );
+}
+
+pub fn plan_for(inputs: &EpochInputs, minted: Amount) -> EpochPlan {
+    let mut inputs = inputs.clone();
+    inputs.minted_supply = minted;
+    EpochPlan::build(&Params::default(), &inputs).unwrap()
+}
