@@ -186,7 +186,7 @@ async fn a_run_without_a_journal_carries_on_after_the_last_epoch_opened_on_chain
     }
     let fresh = executor(&devnet, Journal::in_memory().unwrap());
     assert_eq!(fresh.next_epoch().await.unwrap(), 4);
-    let other_chain = devnet().await;
+    let other_chain = Devnet::start(DevnetConfig::default()).await.unwrap();
     let empty = executor(&other_chain, Journal::in_memory().unwrap());
     assert_eq!(empty.next_epoch().await.unwrap(), 0);
 }
