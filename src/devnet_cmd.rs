@@ -1,15 +1,20 @@
 //! `tokenomics devnet`: runs the embedded Luxtensor devnet until Ctrl-C.
 //!
-//! Turns flags into a [`DevnetConfig`], refuses anything but a loopback address,
-//! prints the URL (and a generated token) on stdout, and logs to stderr.
+//! Turns flags into a [`DevnetConfig`], refuses anything but a loopback address and
+//! a token that could never authenticate, prints the URL (and a generated token) on
+//! stdout, and logs to stderr. A ledger file held by another devnet exits 1; one
+//! holding more than `--max-supply` exits 2.
 
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use luxtensor_devnet::auth::check_token;
 use luxtensor_devnet::codec::parse_mdt;
-use luxtensor_devnet::{Devnet, DevnetConfig, FaultConfig, LedgerPath, DEFAULT_CHAIN_ID};
+use luxtensor_devnet::{
+    Devnet, DevnetConfig, DevnetError, FaultConfig, LedgerPath, DEFAULT_CHAIN_ID,
+};
 
 use crate::error::CliError;
 
@@ -83,10 +88,17 @@ impl DevnetArgs {
             }
         }
         let (token, generated) = match self.token {
-            Some(token) if token.trim().is_empty() => {
-                return Err(CliError::BadInput("--token: must not be empty".into()))
+            Some(token) => {
+                // The reason never repeats the token: it is a secret.
+                check_token(&token).map_err(|error| {
+                    let reason = match &error {
+                        DevnetError::InvalidToken { reason } => (*reason).to_owned(),
+                        other => other.to_string(),
+                    };
+                    CliError::BadInput(format!("--token (or LUXTENSOR_DEVNET_TOKEN): {reason}"))
+                })?;
+                (token, false)
             }
-            Some(token) => (token, false),
             None => (luxtensor_devnet::auth::generate_token(), true),
         };
         let config = DevnetConfig {
@@ -121,9 +133,7 @@ pub(crate) fn run(args: DevnetArgs) -> Result<(), CliError> {
         .build()
         .map_err(|error| CliError::Failed(format!("cannot start the async runtime: {error}")))?;
     runtime.block_on(async move {
-        let devnet = Devnet::start(config)
-            .await
-            .map_err(|error| CliError::Failed(error.to_string()))?;
+        let devnet = Devnet::start(config).await.map_err(start_error)?;
         let mut out = std::io::stdout().lock();
         let printed = writeln!(out, "listening on {}", devnet.url())
             .and_then(|()| {
@@ -141,4 +151,18 @@ pub(crate) fn run(args: DevnetArgs) -> Result<(), CliError> {
         devnet.shutdown().await;
         stopped.map_err(|error| CliError::Failed(format!("cannot wait for Ctrl-C: {error}")))
     })
+}
+
+/// Phrases a start failure. A ledger holding more than `--max-supply` is bad input
+/// (exit 2: the flags contradict the file, retrying cannot help); a ledger held by
+/// another devnet is a failure while running (exit 1: the same command works once
+/// the other one stops).
+fn start_error(error: DevnetError) -> CliError {
+    match error {
+        DevnetError::SupplyAboveCap { .. } => CliError::BadInput(format!("--max-supply: {error}")),
+        DevnetError::InvalidConfig(_) | DevnetError::InvalidToken { .. } => {
+            CliError::BadInput(error.to_string())
+        }
+        _ => CliError::Failed(error.to_string()),
+    }
 }

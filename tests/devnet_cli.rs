@@ -1,9 +1,11 @@
 //! `tokenomics devnet` as a process: it prints its URL, refuses non-loopback
-//! addresses, and its file ledger survives SIGKILL in the middle of a stream of
-//! writes (every acknowledged write is there, and the books balance).
+//! addresses, tokens that can never authenticate, a ledger file another devnet
+//! holds and a ledger above `--max-supply`, and its file ledger survives SIGKILL in
+//! the middle of a stream of writes (every acknowledged write is there, and the
+//! books balance).
 
 use std::path::Path;
-use std::process::Stdio;
+use std::process::{Output, Stdio};
 use std::sync::{Arc, Mutex};
 
 use jsonrpsee::core::client::ClientT;
@@ -150,26 +152,102 @@ async fn acknowledged_writes_survive_sigkill() {
     check(&acknowledged, &found, &balances, supply, total);
 }
 
+/// Checks that `tokenomics devnet` refused to start: its exit code, and what stderr says.
+#[track_caller]
+fn check_refused(output: &Output, code: i32, mentions: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
+    assert!(
+        stderr.contains(mentions),
+        "{stderr:?} should mention {mentions:?}"
+    );
+}
+
+/// Runs `tokenomics devnet` with `args` (and no token from the environment) to its end.
+async fn devnet_output(args: &[&str], env_token: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tokenomics"));
+    command.arg("devnet").args(args).kill_on_drop(true);
+    match env_token {
+        Some(token) => command.env("LUXTENSOR_DEVNET_TOKEN", token),
+        None => command.env_remove("LUXTENSOR_DEVNET_TOKEN"),
+    };
+    let run = tokio::time::timeout(std::time::Duration::from_secs(30), command.output());
+    run.await
+        .expect("a refused devnet exits at once")
+        .expect("run tokenomics devnet")
+}
+
 #[tokio::test]
 async fn a_non_loopback_address_is_refused_with_exit_code_2() {
-    let output = Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-        .args(["devnet", "--addr", "0.0.0.0:0", "--token", TOKEN])
-        .output()
-        .await
-        .expect("run tokenomics devnet");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("loopback"));
+    let output = devnet_output(&["--addr", "0.0.0.0:0", "--token", TOKEN], None).await;
+    check_refused(&output, 2, "loopback");
 }
 
 #[tokio::test]
 async fn a_bad_max_supply_is_refused_with_exit_code_2() {
-    let output = Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-        .args(["devnet", "--addr", "127.0.0.1:0", "--max-supply", "1.5.0"])
-        .output()
+    let output = devnet_output(&["--addr", "127.0.0.1:0", "--max-supply", "1.5.0"], None).await;
+    check_refused(&output, 2, "--max-supply");
+}
+
+#[tokio::test]
+async fn a_token_that_can_never_authenticate_is_refused_with_exit_code_2() {
+    let cases = [
+        (Some(" padded "), None, "must not contain whitespace"),
+        (Some(""), None, "must not be empty"),
+        (None, Some("two words"), "must not contain whitespace"),
+        (None, Some(""), "must not be empty"),
+    ];
+    for (flag, env, reason) in cases {
+        let mut args = vec!["--addr", "127.0.0.1:0"];
+        args.extend(flag.map(|token| ["--token", token]).into_iter().flatten());
+        let output = devnet_output(&args, env).await;
+        check_refused(
+            &output,
+            2,
+            &format!("--token (or LUXTENSOR_DEVNET_TOKEN): {reason}"),
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_second_devnet_on_the_same_ledger_exits_1_naming_the_holder_pid() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("devnet.sqlite");
+    let (first, url) = start_devnet(&db).await;
+    let pid = first.id().expect("the first devnet runs");
+    let db_arg = db.to_str().expect("utf-8 temp path");
+    let output = devnet_output(
+        &["--addr", "127.0.0.1:0", "--token", TOKEN, "--db", db_arg],
+        None,
+    )
+    .await;
+    let expected = format!("ledger {db_arg} is in use by another devnet (pid {pid})");
+    check_refused(&output, 1, &expected);
+    // The first devnet still serves its ledger.
+    let supply: Value = client(&url)
+        .request("luxtensor_totalSupply", rpc_params![])
         .await
-        .expect("run tokenomics devnet");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("--max-supply"));
+        .expect("the first devnet answers");
+    assert_eq!(supply, "0x0");
+}
+
+#[tokio::test]
+async fn a_ledger_above_the_max_supply_is_refused_with_exit_code_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("devnet.sqlite");
+    let mdt = 10u128.pow(18);
+    luxtensor_devnet::Ledger::open(&luxtensor_devnet::LedgerPath::File(db.clone()), 3 * mdt, 1)
+        .expect("opens")
+        .mint(&addr(1), 2 * mdt, None)
+        .expect("mint 2 MDT");
+    let db_arg = db.to_str().expect("utf-8 temp path");
+    let args = ["--addr", "127.0.0.1:0", "--db", db_arg, "--max-supply", "1"];
+    let output = devnet_output(&args, Some(TOKEN)).await;
+    check_refused(
+        &output,
+        2,
+        "--max-supply: ledger total supply 2 MDT is above the max supply 1 MDT",
+    );
 }
 
 #[tokio::test]

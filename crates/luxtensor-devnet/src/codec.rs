@@ -1,7 +1,9 @@
 //! Wire encodings: hex quantities, addresses, idempotency keys and MDT decimals.
 //!
 //! The protocol speaks Ethereum-style text ("0x3e8", "0xAbC…"); parsing lives here
-//! so every method rejects bad input the same way, naming the parameter.
+//! so every method rejects bad input the same way, naming the parameter. Errors
+//! show a client's value only through [`excerpt`], so a huge value never comes back
+//! as a huge message.
 
 use crate::error::DevnetError;
 
@@ -10,6 +12,41 @@ pub const BASE_UNITS_PER_MDT: u128 = 1_000_000_000_000_000_000;
 
 /// Longest idempotency key accepted, in bytes.
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 256;
+
+/// Characters of a client value that an error message shows, at most.
+pub const EXCERPT_CHARS: usize = 32;
+
+/// A client value as error messages show it: quoted and escaped, cut after
+/// [`EXCERPT_CHARS`] characters with "…" and the value's full length in bytes.
+///
+/// ```
+/// use luxtensor_devnet::codec::excerpt;
+/// assert_eq!(excerpt("0x12"), "\"0x12\"");
+/// assert_eq!(excerpt(&"a".repeat(40)), format!("\"{}\"… (40 bytes)", "a".repeat(32)));
+/// ```
+pub fn excerpt(value: &str) -> String {
+    match value.char_indices().nth(EXCERPT_CHARS) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => format!("{:?}… ({} bytes)", &value[..cut], value.len()),
+    }
+}
+
+/// Formats base units as a decimal MDT amount ("1000", "0.5"), the inverse of [`parse_mdt`].
+///
+/// ```
+/// use luxtensor_devnet::codec::format_mdt;
+/// assert_eq!(format_mdt(1_500_000_000_000_000_000), "1.5");
+/// assert_eq!(format_mdt(21_000_000 * 10u128.pow(18)), "21000000");
+/// ```
+pub fn format_mdt(base_units: u128) -> String {
+    let whole = base_units / BASE_UNITS_PER_MDT;
+    let frac = base_units % BASE_UNITS_PER_MDT;
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let frac = format!("{frac:018}");
+    format!("{whole}.{}", frac.trim_end_matches('0'))
+}
 
 /// Formats a quantity as an Ethereum-style hex string ("0x0", "0x3e8").
 pub fn format_quantity(value: u128) -> String {
@@ -24,17 +61,21 @@ pub fn parse_quantity(field: &'static str, text: &str) -> Result<u128, DevnetErr
         .ok_or_else(|| {
             DevnetError::invalid(
                 field,
-                format!("expected a hex quantity like \"0x3e8\", got {text:?}"),
+                format!(
+                    "expected a hex quantity like \"0x3e8\", got {}",
+                    excerpt(text)
+                ),
             )
         })?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(DevnetError::invalid(
             field,
-            format!("{text:?} is not a hex quantity"),
+            format!("{} is not a hex quantity", excerpt(text)),
         ));
     }
-    u128::from_str_radix(digits, 16)
-        .map_err(|_| DevnetError::invalid(field, format!("{text:?} does not fit in 128 bits")))
+    u128::from_str_radix(digits, 16).map_err(|_| {
+        DevnetError::invalid(field, format!("{} does not fit in 128 bits", excerpt(text)))
+    })
 }
 
 /// Parses an address ("0x" + 40 hex digits, any case) into its lowercase form.
@@ -45,13 +86,13 @@ pub fn parse_address(field: &'static str, text: &str) -> Result<String, DevnetEr
         .ok_or_else(|| {
             DevnetError::invalid(
                 field,
-                format!("expected \"0x\" + 40 hex digits, got {text:?}"),
+                format!("expected \"0x\" + 40 hex digits, got {}", excerpt(text)),
             )
         })?;
     if digits.len() != 40 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(DevnetError::invalid(
             field,
-            format!("expected \"0x\" + 40 hex digits, got {text:?}"),
+            format!("expected \"0x\" + 40 hex digits, got {}", excerpt(text)),
         ));
     }
     Ok(format!("0x{}", digits.to_ascii_lowercase()))
@@ -87,7 +128,7 @@ pub fn parse_memo(text: &str) -> Result<String, DevnetError> {
 
 /// Parses a decimal MDT amount ("21000000", "0.5", at most 18 decimals) into base units.
 pub fn parse_mdt(field: &'static str, text: &str) -> Result<u128, DevnetError> {
-    let bad = |why: &str| DevnetError::invalid(field, format!("{text:?} {why}"));
+    let bad = |why: &str| DevnetError::invalid(field, format!("{} {why}", excerpt(text)));
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if whole.is_empty()

@@ -7,6 +7,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 use crate::codec::BASE_UNITS_PER_MDT;
+use crate::error::DevnetError;
 use crate::faults::FaultConfig;
 
 /// Default max supply: 21,000,000 MDT in base units.
@@ -51,7 +52,8 @@ pub struct DevnetConfig {
     pub addr: SocketAddr,
     /// The ledger's database.
     pub ledger: LedgerPath,
-    /// Bearer token that mutating methods must present.
+    /// Bearer token that mutating methods must present: visible ASCII, no
+    /// whitespace (see [`crate::auth::check_token`]).
     pub token: String,
     /// Answer of `eth_chainId`.
     pub chain_id: u64,
@@ -74,6 +76,21 @@ impl Default for DevnetConfig {
             limits: Limits::default(),
             faults: FaultConfig::default(),
         }
+    }
+}
+
+impl DevnetConfig {
+    /// Checks what [`crate::Devnet::start`] would refuse before touching anything:
+    /// a non-loopback address, or a token that can never authenticate
+    /// ([`crate::auth::check_token`]).
+    pub fn validate(&self) -> Result<(), DevnetError> {
+        if !self.addr.ip().is_loopback() {
+            return Err(DevnetError::InvalidConfig(format!(
+                "{} is not a loopback address; the devnet only listens on 127.0.0.1 or ::1",
+                self.addr
+            )));
+        }
+        crate::auth::check_token(&self.token)
     }
 }
 

@@ -5,6 +5,7 @@
 //! DESIGN.md in one place and callers can ask whether a retry may help.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use jsonrpsee::types::{ErrorObject, ErrorObjectOwned};
 
@@ -56,7 +57,10 @@ pub enum DevnetError {
         max_supply: u128,
     },
     /// The idempotency key was used before with different params.
-    #[error("idempotency conflict: key {key:?} was used with different params")]
+    #[error(
+        "idempotency conflict: key {} was used with different params",
+        crate::codec::excerpt(key)
+    )]
     IdempotencyConflict {
         /// The replayed key.
         key: String,
@@ -85,6 +89,49 @@ pub enum DevnetError {
     /// The ledger holds a value this version cannot read (e.g. a corrupt amount).
     #[error("corrupt ledger: {0}")]
     CorruptLedger(String),
+    /// Another devnet (this process or another) holds the ledger file's lock.
+    #[error(
+        "ledger {} is in use by another devnet ({}); it holds {}",
+        ledger.display(),
+        holder(*pid),
+        lock_file.display()
+    )]
+    LedgerInUse {
+        /// The ledger's database file.
+        ledger: PathBuf,
+        /// The lock file next to it (`<ledger>.lock`).
+        lock_file: PathBuf,
+        /// The holder's pid as written in the lock file, when readable.
+        pid: Option<u32>,
+    },
+    /// The ledger's lock file could not be created, locked or written.
+    #[error("cannot lock the ledger with {}: {source}", lock_file.display())]
+    LockFile {
+        /// The lock file next to the ledger.
+        lock_file: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The ledger already holds more than the configured max supply.
+    #[error(
+        "ledger total supply {} MDT is above the max supply {} MDT",
+        crate::codec::format_mdt(*total_supply),
+        crate::codec::format_mdt(*max_supply)
+    )]
+    SupplyAboveCap {
+        /// Total supply found in the ledger, in base units.
+        total_supply: u128,
+        /// The configured cap, in base units.
+        max_supply: u128,
+    },
+    /// The bearer token can never authenticate (empty, whitespace, control or
+    /// non-ASCII characters); the token itself is never shown.
+    #[error("invalid devnet token: {reason}")]
+    InvalidToken {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// The configuration is unusable (e.g. a non-loopback address).
     #[error("invalid devnet config: {0}")]
     InvalidConfig(String),
@@ -149,4 +196,9 @@ impl DevnetError {
     pub(crate) fn storage(context: &'static str) -> impl FnOnce(rusqlite::Error) -> Self {
         move |source| DevnetError::Storage { context, source }
     }
+}
+
+/// Who holds a ledger's lock, for [`DevnetError::LedgerInUse`]'s message.
+fn holder(pid: Option<u32>) -> String {
+    pid.map_or_else(|| "pid unknown".to_owned(), |pid| format!("pid {pid}"))
 }

@@ -11,16 +11,29 @@
 //!   (address, URL, token, [`DevnetHandle::set_faults`], `shutdown().await`);
 //! - [`Ledger`]: balances, supply capped at `max_supply`, a block number that
 //!   advances with each write, idempotency keys shared by mints and transfers;
-//!   a JSON-RPC batch is one SQLite transaction;
+//!   a file ledger is held by one node at a time (an exclusive lock on
+//!   `<file>.lock` naming the holder's pid, else [`DevnetError::LedgerInUse`]),
+//!   and one whose supply is already above `max_supply` is refused
+//!   ([`DevnetError::SupplyAboveCap`]);
 //! - [`FaultConfig`]: error / drop / 429 / 503 / late-answer rates and latency,
 //!   drawn per HTTP request from a ChaCha8 stream seeded by `seed`;
 //! - [`DevnetError`]: every failure, with its wire code ([`DevnetError::rpc_code`])
 //!   and whether a retry can help ([`DevnetError::is_retryable`]).
 //!
-//! Writes need `Authorization: Bearer <token>` (else -32004); the token is never
-//! logged. Errors: -32602 bad params (names the field), -32001 insufficient
-//! balance, -32002 max supply exceeded, -32003 idempotency conflict, -32004
-//! unauthorized, -32005 rate limited.
+//! Writes need `Authorization: Bearer <token>` (the scheme in any case; else
+//! -32004); the token is never logged, and one that could never authenticate
+//! (empty, whitespace, control or non-ASCII characters) is refused at start.
+//! Errors: -32602 bad params (names the field), -32001 insufficient balance,
+//! -32002 max supply exceeded, -32003 idempotency conflict, -32004 unauthorized,
+//! -32005 rate limited. An error shows a client's value (address, quantity, key)
+//! only as its first 32 characters, "…" and its length ([`codec::excerpt`]).
+//!
+//! A JSON-RPC batch runs in one SQLite transaction that commits once, but it is
+//! not all-or-nothing: each call is answered on its own, a refused call (bad
+//! params, insufficient balance, max supply, key conflict, unauthorized) applies
+//! nothing, and the calls that succeed are kept. Only a storage failure (a SQLite
+//! error or a corrupt stored value) half-way through a write rolls back the whole
+//! batch, which is then answered with one -32603 error instead of the array.
 //!
 //! ```
 //! use luxtensor_devnet::{Devnet, DevnetConfig};

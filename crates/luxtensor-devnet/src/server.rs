@@ -23,14 +23,13 @@ pub struct Devnet;
 impl Devnet {
     /// Opens the ledger and serves it on `config.addr` (loopback only) until shut down.
     ///
+    /// Refuses a config that [`DevnetConfig::validate`] refuses, a ledger file another
+    /// devnet holds ([`DevnetError::LedgerInUse`]) and a ledger whose supply is above
+    /// `max_supply` ([`DevnetError::SupplyAboveCap`]).
+    ///
     /// Must run inside a tokio runtime; the server runs on it in the background.
     pub async fn start(config: DevnetConfig) -> Result<DevnetHandle, DevnetError> {
-        if !config.addr.ip().is_loopback() {
-            return Err(DevnetError::InvalidConfig(format!(
-                "{} is not a loopback address; the devnet only listens on 127.0.0.1 or ::1",
-                config.addr
-            )));
-        }
+        config.validate()?;
         let ledger = Ledger::open(&config.ledger, config.max_supply, config.chain_id)?;
         let faults = FaultInjector::new(config.faults);
         let limits = config.limits;

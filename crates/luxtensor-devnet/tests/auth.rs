@@ -20,9 +20,20 @@ fn only_the_exact_bearer_token_is_granted() {
     check(Some("Bearer s3cret "), Authorization::Granted);
     check(Some("Bearer s3cre"), Authorization::Denied);
     check(Some("Bearer s3cretx"), Authorization::Denied);
-    check(Some("bearer s3cret"), Authorization::Denied);
+    check(Some("Bearer S3CRET"), Authorization::Denied);
+    check(Some("Basic s3cret"), Authorization::Denied);
     check(Some("s3cret"), Authorization::Denied);
     check(None, Authorization::Denied);
+}
+
+#[test]
+fn the_bearer_scheme_matches_in_any_case() {
+    check(Some("bearer s3cret"), Authorization::Granted);
+    check(Some("BEARER s3cret"), Authorization::Granted);
+    check(Some("bEaReR  s3cret"), Authorization::Granted);
+    check(Some("Bearers3cret"), Authorization::Denied);
+    check(Some("Bearer"), Authorization::Denied);
+    check(Some("Bear s3cret"), Authorization::Denied);
 }
 
 #[test]

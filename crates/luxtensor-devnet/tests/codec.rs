@@ -1,6 +1,9 @@
-//! Wire encodings: hex quantities, addresses and MDT decimals, read as a table.
+//! Wire encodings: hex quantities, addresses and MDT decimals, read as a table,
+//! and the excerpt that stands for a client's value in error messages.
 
-use luxtensor_devnet::codec::{format_quantity, parse_address, parse_mdt, parse_quantity};
+use luxtensor_devnet::codec::{
+    excerpt, format_mdt, format_quantity, parse_address, parse_mdt, parse_quantity,
+};
 use luxtensor_devnet::DevnetError;
 use proptest::prelude::*;
 
@@ -59,9 +62,43 @@ fn addresses_are_lowercased_and_need_40_hex_digits() {
     assert!(parse_address("to", &"a".repeat(42)).is_err());
 }
 
+#[test]
+fn excerpts_keep_short_values_and_cut_long_ones_naming_their_length() {
+    let cases = [
+        ("0x12".to_owned(), "\"0x12\"".to_owned()),
+        ("a".repeat(32), format!("\"{}\"", "a".repeat(32))),
+        (
+            "a".repeat(33),
+            format!("\"{}\"… (33 bytes)", "a".repeat(32)),
+        ),
+        // Cut on a character boundary, length in bytes.
+        (
+            "é".repeat(40),
+            format!("\"{}\"… (80 bytes)", "é".repeat(32)),
+        ),
+        ("\u{7}".to_owned(), "\"\\u{7}\"".to_owned()),
+    ];
+    for (value, expected) in cases {
+        assert_eq!(excerpt(&value), expected);
+    }
+}
+
+#[test]
+fn mdt_amounts_format_without_trailing_zeros() {
+    assert_eq!(format_mdt(0), "0");
+    assert_eq!(format_mdt(1), "0.000000000000000001");
+    assert_eq!(format_mdt(15 * 10u128.pow(17)), "1.5");
+    assert_eq!(format_mdt(21_000_000 * 10u128.pow(18)), "21000000");
+}
+
 proptest! {
     #[test]
     fn quantities_round_trip(value in any::<u128>()) {
         prop_assert_eq!(parse_quantity("amount", &format_quantity(value)).ok(), Some(value));
+    }
+
+    #[test]
+    fn mdt_amounts_round_trip(value in any::<u128>()) {
+        prop_assert_eq!(parse_mdt("max_supply", &format_mdt(value)).ok(), Some(value));
     }
 }

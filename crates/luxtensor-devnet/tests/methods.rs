@@ -297,19 +297,22 @@ async fn a_body_over_the_limit_is_refused() {
 }
 
 #[tokio::test]
-async fn a_batch_answers_each_call_and_failed_items_apply_nothing() {
+async fn a_mixed_batch_applies_its_valid_calls_and_refuses_the_others_one_by_one() {
     let (_devnet, rpc) = start(|_| {}).await;
     let responses = rpc
         .batch(&[
             ("luxtensor_mint", json!([addr(1), "0xa"])),
             ("luxtensor_transfer", json!([addr(1), addr(2), "0xb"])),
+            ("luxtensor_mint", json!([addr(1), "0xzz"])),
             ("luxtensor_transfer", json!([addr(1), addr(2), "0x3"])),
             ("eth_getBalance", json!([addr(2), "latest"])),
         ])
         .await;
     assert_eq!(responses[0]["result"]["blockNumber"], json!("0x1"));
     check(&responses[1]["error"], -32001, "insufficient");
-    assert_eq!(responses[2]["result"]["blockNumber"], json!("0x2"));
-    assert_eq!(responses[3]["result"], json!("0x3"));
+    check(&responses[2]["error"], -32602, "invalid amount");
+    assert_eq!(responses[3]["result"]["blockNumber"], json!("0x2"));
+    assert_eq!(responses[4]["result"], json!("0x3"));
     assert_eq!(rpc.balance(&addr(1)).await, 7);
+    assert_eq!(rpc.block_number().await, 2);
 }

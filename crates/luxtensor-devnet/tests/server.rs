@@ -1,12 +1,13 @@
-//! Starting and stopping the node: loopback only, clear errors for a busy port
-//! or a bad ledger path, and what the handle exposes.
+//! Starting and stopping the node: loopback only, clear errors for a busy port,
+//! a bad ledger path, a ledger file held by another devnet, a ledger above its
+//! cap and a token that can never authenticate, and what the handle exposes.
 
 mod support;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, FaultConfig, LedgerPath};
+use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, FaultConfig, Ledger, LedgerPath};
 use serde_json::{json, Value};
 use support::{addr, start};
 
@@ -42,13 +43,94 @@ async fn a_busy_port_is_a_bind_error() {
 }
 
 #[tokio::test]
-async fn an_unopenable_ledger_file_is_a_storage_error() {
+async fn an_unopenable_ledger_file_is_an_error_naming_it() {
     let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("missing-dir").join("ledger.sqlite");
     let config = DevnetConfig {
-        ledger: LedgerPath::File(dir.path().join("missing-dir").join("ledger.sqlite")),
+        ledger: LedgerPath::File(file.clone()),
         ..DevnetConfig::default()
     };
-    check(try_start(config).await, false, "storage error");
+    // Its lock file, next to it, is the first thing that cannot be created.
+    let expected = format!("cannot lock the ledger with {}.lock", file.display());
+    check(try_start(config).await, false, &expected);
+}
+
+#[tokio::test]
+async fn a_second_devnet_on_the_same_ledger_file_is_refused_naming_the_holder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("devnet.sqlite");
+    let config = DevnetConfig {
+        ledger: LedgerPath::File(file.clone()),
+        ..DevnetConfig::default()
+    };
+    let first = Devnet::start(config.clone()).await.expect("first starts");
+    let expected = format!(
+        "ledger {} is in use by another devnet (pid {}); it holds {}.lock",
+        file.display(),
+        std::process::id(),
+        file.display()
+    );
+    check(try_start(config).await, false, &expected);
+    assert_eq!(first.total_supply(), 0, "the first devnet is untouched");
+    first.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_ledger_file_is_free_again_once_its_devnet_stops() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ledger = LedgerPath::File(dir.path().join("devnet.sqlite"));
+    let (first, rpc) = start(|c| c.ledger = ledger.clone()).await;
+    rpc.mint(&addr(1), 5, None).await;
+    first.shutdown().await;
+    let config = DevnetConfig {
+        ledger,
+        ..DevnetConfig::default()
+    };
+    let second = Devnet::start(config).await.expect("second starts");
+    assert_eq!(second.total_supply(), 5);
+    second.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_ledger_above_the_max_supply_is_refused_naming_both_in_mdt() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ledger = LedgerPath::File(dir.path().join("devnet.sqlite"));
+    let mdt = 10u128.pow(18);
+    Ledger::open(&ledger, 2 * mdt, 1337)
+        .expect("opens")
+        .mint(&addr(1), 3 * mdt / 2, None)
+        .expect("mint 1.5 MDT");
+    let config = DevnetConfig {
+        ledger,
+        max_supply: mdt,
+        ..DevnetConfig::default()
+    };
+    check(
+        try_start(config).await,
+        false,
+        "ledger total supply 1.5 MDT is above the max supply 1 MDT",
+    );
+}
+
+#[tokio::test]
+async fn a_token_that_can_never_authenticate_is_refused_at_start() {
+    for (token, reason) in [
+        ("", "must not be empty"),
+        (" padded ", "must not contain whitespace"),
+        ("two words", "must not contain whitespace"),
+        ("bell\u{7}", "must not contain control characters"),
+        ("tökén", "must be visible ASCII characters only"),
+    ] {
+        let config = DevnetConfig {
+            token: token.into(),
+            ..DevnetConfig::default()
+        };
+        check(
+            try_start(config).await,
+            false,
+            &format!("invalid devnet token: {reason}"),
+        );
+    }
 }
 
 #[tokio::test]

@@ -1,13 +1,16 @@
 //! The SQLite ledger: balances, supply, block number and applied writes.
 //!
-//! One connection behind a mutex; every write is its own transaction, or runs
-//! inside the batch transaction that [`BatchTx`] holds open, so a JSON-RPC batch
-//! commits once. Amounts are u128 stored as decimal TEXT (SQLite's INTEGER is
+//! A file ledger belongs to one node at a time (`lock.rs`). One connection behind a
+//! mutex; every write is its own transaction, or runs inside the batch transaction
+//! that [`BatchTx`] holds open, so a JSON-RPC batch commits once: its refused writes
+//! leave nothing behind and the others commit; only a storage failure rolls the
+//! whole batch back. Amounts are u128 stored as decimal TEXT (SQLite's INTEGER is
 //! only i64). Block number and total supply are cached in memory and rebuilt from
 //! the `txs` table whenever a transaction rolls back.
 
 mod apply;
 mod batch;
+mod lock;
 mod record;
 mod schema;
 
@@ -35,6 +38,8 @@ struct Shared {
     gate: Arc<tokio::sync::Mutex<()>>,
     max_supply: u128,
     chain_id: u64,
+    /// One node per ledger file: held while any clone of the ledger lives.
+    _lock: Option<lock::LedgerLock>,
 }
 
 #[derive(Debug)]
@@ -49,9 +54,23 @@ struct State {
 
 impl Ledger {
     /// Opens (or creates) the ledger at `path` with the given cap and chain id.
+    ///
+    /// A file ledger is locked first (`<file>.lock`, see [`DevnetError::LedgerInUse`])
+    /// so no second node opens it while this one lives; a ledger whose supply is
+    /// already above `max_supply` is refused ([`DevnetError::SupplyAboveCap`]).
     pub fn open(path: &LedgerPath, max_supply: u128, chain_id: u64) -> Result<Ledger, DevnetError> {
+        let lock = match path {
+            LedgerPath::Memory => None,
+            LedgerPath::File(file) => Some(lock::LedgerLock::acquire(file)?),
+        };
         let conn = schema::open(path)?;
         let (block_number, total_supply) = schema::load_totals(&conn)?;
+        if total_supply > max_supply {
+            return Err(DevnetError::SupplyAboveCap {
+                total_supply,
+                max_supply,
+            });
+        }
         Ok(Ledger {
             shared: Arc::new(Shared {
                 state: Mutex::new(State {
@@ -64,6 +83,7 @@ impl Ledger {
                 gate: Arc::new(tokio::sync::Mutex::new(())),
                 max_supply,
                 chain_id,
+                _lock: lock,
             }),
         })
     }

@@ -3,7 +3,9 @@
 //!
 //! A single call holds the ledger's gate while it runs (its write commits on its
 //! own); a batch opens a [`crate::ledger::BatchTx`], runs every call inside that one
-//! transaction and commits once, which is what makes batched transfers fast.
+//! transaction and commits once, which is what makes batched transfers fast. The
+//! batch is not all-or-nothing: a refused call applies nothing and the others are
+//! kept; only a storage failure half-way through a write rolls the whole batch back.
 
 use std::future::Future;
 

@@ -6,7 +6,7 @@
 use jsonrpsee::types::Params;
 use serde_json::Value;
 
-use crate::codec::{parse_address, parse_idempotency_key, parse_memo, parse_quantity};
+use crate::codec::{excerpt, parse_address, parse_idempotency_key, parse_memo, parse_quantity};
 use crate::error::DevnetError;
 
 /// The positional params of one call, checked against the method's param names.
@@ -52,7 +52,7 @@ impl Args {
             Some(Value::String(text)) => Ok(Some(text)),
             Some(other) => Err(DevnetError::invalid(
                 field,
-                format!("expected a string, got {other}"),
+                format!("expected a string, got {}", excerpt(&other.to_string())),
             )),
         }
     }
