@@ -1,9 +1,11 @@
-//! Project automation: `cargo xtask ci | coverage [--html] | bench [NAME]`.
+//! Project automation: `cargo xtask ci | coverage [--html] | bench [NAME] | contracts [--check]`.
 //!
 //! rust-analyzer style: one Rust program instead of shell scripts, so CI and a
 //! developer run exactly the same steps. Every tool it needs is installed here
 //! when missing (rustup components, `cargo install --locked` tools), so a fresh
-//! machine only needs rustup and the package registries.
+//! machine only needs rustup, Node/npm and the package registries.
+
+mod contracts;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -19,7 +21,11 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("coverage") => coverage(args.iter().any(|a| a == "--html")).map(|_| ()),
         Some("bench") => bench(args.get(1).map(String::as_str)),
-        _ => Err("usage: cargo xtask ci | coverage [--html] | bench [NAME]".to_string()),
+        Some("contracts") => contracts::contracts(args.iter().any(|a| a == "--check")),
+        _ => Err(
+            "usage: cargo xtask ci | coverage [--html] | bench [NAME] | contracts [--check]"
+                .to_string(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -30,8 +36,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// fmt, clippy (warnings denied), every test (doc tests included), coverage gate.
+/// Contracts artifacts check, fmt, clippy (warnings denied), every test (doc tests
+/// included), coverage gate.
 fn ci() -> Result<(), String> {
+    // First, before any Rust test: `npm ci` (solc-js, and the anvil the EVM tests
+    // start) when missing or stale, and a fresh compile must match the artifacts.
+    contracts::contracts(true)?;
     ensure_component("rustfmt")?;
     ensure_component("clippy")?;
     run("cargo", &["fmt", "--all", "--", "--check"])?;
@@ -187,10 +197,15 @@ fn ensure_cargo_tool(subcommand: &str, krate: &str) -> Result<(), String> {
 }
 
 fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    run_in(&workspace_root(), program, args)
+}
+
+/// Runs `program` in `dir`, echoing the command; fails when it exits non-zero.
+fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
     println!("$ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
-        .current_dir(workspace_root())
+        .current_dir(dir)
         .status()
         .map_err(|e| format!("cannot run {program}: {e}"))?;
     if status.success() {
