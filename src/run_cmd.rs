@@ -2,20 +2,24 @@
 //!
 //! Without `--rpc-url` it starts the devnet in-process over a ledger file in the data
 //! folder, so `cargo run --release -- run` works on a fresh machine; without
-//! `--inputs` it pays a synthetic network, carrying on where the journal stopped.
-//! Every input is read and checked before anything is sent.
+//! `--inputs` it pays a synthetic network, carrying on where the journal (or, without
+//! one, the chain) stopped. Every input is read and checked before anything is sent.
+//! The default journal belongs to the node it pays on: next to the embedded devnet's
+//! ledger, or under the user's data folder named after the node's chain id and URL.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 
-use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle, LedgerPath};
+use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, DevnetHandle, LedgerPath};
 use rpc_resilience::ResilientClient;
+use sha2::{Digest, Sha256};
 use tokenomics_core::{Amount, EpochInputs};
 use tokenomics_integration::{
     synthetic_inputs, Chain, EpochExecutor, EpochReport, ExecutorConfig, ExecutorError, Journal,
-    MintedSupply, Outcome,
+    MintedSupply,
 };
 
 use crate::config::{bad_input, Config};
@@ -45,7 +49,8 @@ pub(crate) struct RunArgs {
     /// Participants of the synthetic network paid when no inputs are given.
     #[arg(long, default_value_t = 1000)]
     synthetic: usize,
-    /// Journal file (default: tokenomics-data/journal.sqlite).
+    /// Journal file (default: next to the embedded devnet's ledger, or
+    /// `$XDG_DATA_HOME/tokenomics/journals/chain-<id>-<url hash>.sqlite` for a node).
     #[arg(long)]
     journal: Option<PathBuf>,
     /// Configuration file (TOML).
@@ -85,11 +90,25 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
         None => Vec::new(),
     };
     let mut jobs = Vec::with_capacity(files.len());
+    let mut seen: BTreeMap<u64, &Path> = BTreeMap::new();
     for file in &files {
         let loaded = load_inputs_file(file)?;
         // Plan once now so that bad inputs stop the run before anything is sent.
         tokenomics_core::EpochPlan::build(&config.params(), &loaded.inputs)
             .map_err(|error| bad_input(file, &describe(&error)))?;
+        let epoch = loaded.inputs.epoch;
+        if i64::try_from(epoch).is_err() {
+            return Err(bad_input(
+                file,
+                "epoch: must be at most 9223372036854775807 to be journaled",
+            ));
+        }
+        if let Some(first) = seen.insert(epoch, file) {
+            return Err(bad_input(
+                file,
+                &format!("epoch: {epoch} is also the epoch of {}", first.display()),
+            ));
+        }
         let minted = if loaded.minted_given {
             MintedSupply::Given
         } else {
@@ -109,13 +128,10 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
 
 async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(), CliError> {
     let data_dir = PathBuf::from(DATA_DIR);
-    let needs_data_dir = args.rpc_url.is_empty() || args.journal.is_none();
-    if needs_data_dir {
+    let (devnet, urls, token) = if args.rpc_url.is_empty() {
         std::fs::create_dir_all(&data_dir)
             .map_err(|e| CliError::Failed(format!("{}: cannot create: {e}", data_dir.display())))?;
         eprintln!("data folder: {}", absolute(&data_dir).display());
-    }
-    let (devnet, urls, token) = if args.rpc_url.is_empty() {
         let devnet = start_devnet(&data_dir, config.emission.max_supply).await?;
         let url = devnet.url();
         let token = devnet.token().to_string();
@@ -136,20 +152,33 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
     let client = builder
         .build()
         .map_err(|e| CliError::BadInput(format!("--rpc-url: {e}")))?;
+    let chain = Chain::new(client.clone());
+    let journal_path = match (&args.journal, &devnet) {
+        (Some(path), _) => path.clone(),
+        (None, Some(_)) => data_dir.join("journal.sqlite"),
+        (None, None) => {
+            let chain_id = chain
+                .chain_id()
+                .await
+                .map_err(|e| CliError::Failed(format!("--rpc-url: {e}")))?;
+            node_journal(chain_id, &urls)?
+        }
+    };
+    eprintln!("journal: {}", absolute(&journal_path).display());
+    let journal = Journal::open(&journal_path).map_err(|e| journal_error(&journal_path, &e))?;
     let metrics_task = match args.metrics_addr {
         Some(addr) => Some(serve_metrics(addr, client.clone()).await?),
         None => None,
     };
-    let journal_path = args
-        .journal
-        .clone()
-        .unwrap_or_else(|| data_dir.join("journal.sqlite"));
-    let journal = Journal::open(&journal_path)
-        .map_err(|e| CliError::Failed(format!("{}: {e}", journal_path.display())))?;
+    let mut executor_config = ExecutorConfig::new(config.executor.treasury);
+    executor_config.verify_sample = config.executor.verify_sample;
+    executor_config.batch_size = config.rpc.batch_size.max(1);
+    let mut executor = EpochExecutor::new(config.params(), executor_config, chain.clone(), journal);
     if args.inputs.is_none() {
-        let start = journal
+        let start = executor
             .next_epoch()
-            .map_err(|e| CliError::Failed(format!("{}: {e}", journal_path.display())))?;
+            .await
+            .map_err(|e| describe_failure(None, &e))?;
         jobs = (start..start.saturating_add(args.epochs))
             .map(|epoch| Job {
                 inputs: synthetic_inputs(epoch, args.synthetic),
@@ -157,11 +186,6 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
             })
             .collect();
     }
-    let mut executor_config = ExecutorConfig::new(config.executor.treasury);
-    executor_config.verify_sample = config.executor.verify_sample;
-    executor_config.batch_size = config.rpc.batch_size.max(1);
-    let chain = Chain::new(client.clone());
-    let mut executor = EpochExecutor::new(config.params(), executor_config, chain.clone(), journal);
     let stop = executor.stop_flag();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
@@ -189,7 +213,7 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
             }
             Err(error) => {
                 view.abandon(epoch);
-                failure = Some(describe_failure(epoch, &error));
+                failure = Some(describe_failure(Some(epoch), &error));
                 break;
             }
         }
@@ -211,9 +235,50 @@ async fn start_devnet(data_dir: &Path, max_supply: Amount) -> Result<DevnetHandl
         max_supply: max_supply.base_units(),
         ..DevnetConfig::default()
     };
-    Devnet::start(config)
-        .await
-        .map_err(|e| CliError::Failed(format!("cannot start the embedded devnet: {e}")))
+    Devnet::start(config).await.map_err(|e| {
+        let message = format!("cannot start the embedded devnet: {e}");
+        match e {
+            DevnetError::SupplyAboveCap { .. } => {
+                CliError::BadInput(format!("[emission] max_supply: {message}"))
+            }
+            _ => CliError::Failed(message),
+        }
+    })
+}
+
+/// The default journal of a node: under the user's data folder, named after the
+/// chain id and a hash of the node URLs, so every working folder finds the same one.
+fn node_journal(chain_id: u64, urls: &[String]) -> Result<PathBuf, CliError> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .ok_or_else(|| {
+            CliError::BadInput(
+                "--journal: required when neither XDG_DATA_HOME nor HOME is set".into(),
+            )
+        })?;
+    let dir = base.join("tokenomics").join("journals");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::Failed(format!("{}: cannot create: {e}", dir.display())))?;
+    let mut sorted: Vec<&str> = urls.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    let digest = Sha256::digest(sorted.join("\n").as_bytes());
+    let tag: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    Ok(dir.join(format!("chain-{chain_id}-{tag}.sqlite")))
+}
+
+fn journal_error(path: &Path, error: &ExecutorError) -> CliError {
+    let message = match error {
+        // The lock error names the journal itself.
+        ExecutorError::JournalInUse { .. } => error.to_string(),
+        _ => format!("{}: {error}", path.display()),
+    };
+    if error.is_bad_input() {
+        CliError::BadInput(message)
+    } else {
+        CliError::Failed(message)
+    }
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -222,8 +287,14 @@ fn absolute(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn describe_failure(epoch: u64, error: &ExecutorError) -> CliError {
-    let message = format!("epoch {epoch}: {error}");
+fn describe_failure(epoch: Option<u64>, error: &ExecutorError) -> CliError {
+    // Errors about one epoch name it themselves; others get it as a prefix.
+    let names_epoch =
+        epoch.is_none_or(|epoch| error.to_string().contains(&format!("epoch {epoch}")));
+    let message = match epoch {
+        Some(epoch) if !names_epoch => format!("epoch {epoch}: {error}"),
+        _ => error.to_string(),
+    };
     if error.is_bad_input() {
         CliError::BadInput(message)
     } else {
@@ -248,10 +319,7 @@ fn print_results(
         "epoch", "emission (MDT)", "minted (MDT)", "paid (MDT)", "recipients", "retries", "time",
     );
     for r in reports {
-        let outcome = match r.outcome {
-            Outcome::Paid => "paid",
-            Outcome::AlreadyDone => "already done",
-        };
+        let outcome = r.outcome.describe();
         println!(
             "{:>8}  {:>22}  {:>22}  {:>22}  {:>10}  {:>7}  {:>7.1} s  {outcome}",
             r.epoch,

@@ -151,10 +151,12 @@ fn check_opening(
                 mint_key(plan.epoch)
             )))
         }
-        Some(on_chain) if on_chain != *memo => return Err(conflict(format!(
+        Some(on_chain) if on_chain != *memo => {
+            return Err(conflict(format!(
             "on chain plan {} (minted supply {} MDT), these inputs plan {} (minted supply {} MDT)",
             on_chain.plan_hash, on_chain.minted_supply, memo.plan_hash, memo.minted_supply
-        ))),
+        )))
+        }
         Some(_) => {}
     }
     match differs(found, None, treasury, plan.from_mint) {
