@@ -1,10 +1,12 @@
 //! The TOML configuration file: `[emission]`, `[distribution]`, `[burn]`, `[rpc]`, `[executor]`.
 //!
-//! `[rpc]` maps straight onto `rpc_resilience::ResilienceConfig` (its extra keys too).
+//! `[rpc]` maps straight onto `rpc_resilience::ResilienceConfig` (its extra keys too) and
+//! is checked by its `validate()` when the file is loaded, like `[executor]` here.
 //!
 //! Fractions must be exact, but TOML floats are `f64`; so floats of the tokenomics
 //! sections are read from the text as written (toml_edit keeps it) and handed to the
-//! exact decimal parser instead. Errors name the file and the key path.
+//! exact decimal parser instead. Errors are one line naming the file and the key path
+//! (`[rpc] timeout_ms`), or the line and column of a TOML syntax error.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +14,7 @@ use serde::Deserialize;
 use tokenomics_core::{Address, BurnRates, DistributionParams, EmissionParams, Params};
 use toml_edit::{DocumentMut, Item, Value};
 
+use crate::echo::shorten_echoes;
 use crate::error::CliError;
 
 /// Sections whose floats are exact fractions, read from their decimal text.
@@ -51,6 +54,16 @@ impl Default for ExecutorSection {
     }
 }
 
+impl ExecutorSection {
+    /// Refuses a sample of 0, which would silently skip checking recipients on chain.
+    fn validate(&self) -> Result<(), String> {
+        if self.verify_sample == 0 {
+            return Err("verify_sample: must be at least 1".to_string());
+        }
+        Ok(())
+    }
+}
+
 impl Config {
     /// The defaults, or the file at `path` on top of them.
     pub(crate) fn load(path: Option<&Path>) -> Result<Config, CliError> {
@@ -63,6 +76,14 @@ impl Config {
             .params()
             .validate()
             .map_err(|error| bad_input(path, &strip_prefix(error.to_string())))?;
+        config
+            .rpc
+            .validate()
+            .map_err(|error| bad_input(path, &format!("[rpc] {error}")))?;
+        config
+            .executor
+            .validate()
+            .map_err(|reason| bad_input(path, &format!("[executor] {reason}")))?;
         Ok(config)
     }
 
@@ -87,7 +108,7 @@ fn strip_prefix(message: String) -> String {
 fn parse(text: &str) -> Result<Config, String> {
     let mut document: DocumentMut = text
         .parse()
-        .map_err(|e: toml_edit::TomlError| e.to_string())?;
+        .map_err(|error: toml_edit::TomlError| syntax_error(text, &error))?;
     for section in EXACT_SECTIONS {
         if let Some(item) = document.get_mut(section) {
             floats_to_text(item);
@@ -100,9 +121,29 @@ fn parse(text: &str) -> Result<Config, String> {
         if path == "." {
             inner
         } else {
-            format!("{path}: {inner}")
+            format!("{}: {inner}", key_path(&path))
         }
     })
+}
+
+/// `rpc.timeout_ms` as `[rpc] timeout_ms`, the way the file is written.
+fn key_path(path: &str) -> String {
+    match path.split_once('.') {
+        Some((section, key)) => format!("[{section}] {key}"),
+        None => format!("[{path}]"),
+    }
+}
+
+/// A TOML syntax error on one line: `TOML syntax error at line L, column C: message`.
+fn syntax_error(text: &str, error: &toml_edit::TomlError) -> String {
+    let message = error.message().trim().replace('\n', "; ");
+    let Some(start) = error.span().map(|span| span.start.min(text.len())) else {
+        return format!("TOML syntax error: {message}");
+    };
+    let before = text.get(..start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("TOML syntax error at line {line}, column {column}: {message}")
 }
 
 /// Replaces every float under `item` by its decimal text as written in the file.
@@ -136,7 +177,12 @@ pub(crate) fn read_file(path: &Path) -> Result<String, CliError> {
     std::fs::read_to_string(path).map_err(|error| bad_input(path, &format!("cannot read: {error}")))
 }
 
-/// `FILE: reason` as bad input (exit code 2).
+/// `FILE: reason` as bad input (exit code 2), on one line, every echoed value in the
+/// reason cut short.
 pub(crate) fn bad_input(path: &Path, reason: &str) -> CliError {
-    CliError::BadInput(format!("{}: {reason}", PathBuf::from(path).display()))
+    CliError::BadInput(format!(
+        "{}: {}",
+        PathBuf::from(path).display(),
+        shorten_echoes(reason)
+    ))
 }

@@ -1,14 +1,10 @@
-//! Epoch inputs files (JSON): numbers are read from their decimal text, never through `f64`.
-//!
-//! serde_json's `arbitrary_precision` would do this globally but breaks jsonrpsee, so
-//! each decimal field is captured as a `RawValue` (the exact text of the number or
-//! string) and handed to tokenomics-core's exact parser. Errors name the file and the
-//! field path (`miners[3].score`).
+//! Epoch inputs files (JSON): numbers are read from their decimal text, never through `f64`
+//! (see `json_decimal.rs`). Errors name the file and the field path (`miners[3].score`),
+//! and for a JSON syntax error also its line and column (see `json_error.rs`).
 
 use std::path::Path;
 
-use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
+use serde::Deserialize;
 use tokenomics_core::{
     Address, Amount, CoreError, Delegator, EpochInputs, Fees, Fraction, Miner, NetworkMetrics,
     Validator, Weighted,
@@ -16,6 +12,8 @@ use tokenomics_core::{
 
 use crate::config::{bad_input, read_file};
 use crate::error::CliError;
+use crate::json_decimal::{JsonAmount, JsonFraction};
+use crate::json_error::describe_json_error;
 
 /// Reads and checks one epoch inputs file.
 pub(crate) fn load_inputs(path: &Path) -> Result<EpochInputs, CliError> {
@@ -60,14 +58,11 @@ pub(crate) fn parse_inputs(text: &str) -> Result<LoadedInputs, String> {
     let file: InputsFile =
         serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
             let path = error.path().to_string();
-            let inner = error.into_inner().to_string();
-            if path == "." {
-                inner
-            } else {
-                format!("{path}: {inner}")
-            }
+            describe_json_error(text, &path, error.inner())
         })?;
-    deserializer.end().map_err(|e| e.to_string())?;
+    deserializer
+        .end()
+        .map_err(|error| describe_json_error(text, ".", &error))?;
     let minted_given = file.minted_supply.is_some();
     Ok(LoadedInputs {
         inputs: file.into_inputs(),
@@ -83,96 +78,6 @@ pub(crate) fn describe(error: &CoreError) -> String {
             format!("{category}: duplicate address {address}")
         }
         other => other.to_string(),
-    }
-}
-
-/// A fraction given as a JSON number or a decimal string, read exactly.
-#[derive(Debug)]
-struct JsonFraction(Fraction);
-
-/// An MDT amount given as a decimal string or a whole JSON number, read exactly.
-#[derive(Debug)]
-struct JsonAmount(Amount);
-
-/// The text of a JSON number, or the contents of a JSON string.
-fn decimal_text<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    numbers: &str,
-) -> Result<(String, bool), D::Error> {
-    let raw = Box::<RawValue>::deserialize(deserializer)?;
-    let text = raw.get();
-    if text.starts_with('"') {
-        let inner: String = serde_json::from_str(text).map_err(serde::de::Error::custom)?;
-        Ok((inner, false))
-    } else if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
-        Ok((expand_exponent(text), true))
-    } else {
-        Err(serde::de::Error::custom(format!(
-            "expected {numbers}, found {text}"
-        )))
-    }
-}
-
-/// Writes a JSON number with an exponent (`5e-1`, `1.5E2`) as plain decimal text
-/// (`0.5`, `150`), exactly, by moving the decimal point; other text is returned as is.
-fn expand_exponent(number: &str) -> String {
-    let Some((mantissa, exponent)) = number.split_once(['e', 'E']) else {
-        return number.to_string();
-    };
-    let (Ok(exponent), false) = (exponent.parse::<i64>(), mantissa.starts_with('-')) else {
-        return number.to_string(); // let the decimal parser report it
-    };
-    if exponent.unsigned_abs() > 64 {
-        return number.to_string();
-    }
-    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = format!("{whole}{frac}");
-    // Position of the decimal point within `digits`, after the shift.
-    let point = whole.len() as i64 + exponent;
-    let text = if point <= 0 {
-        format!("0.{}{digits}", "0".repeat(point.unsigned_abs() as usize))
-    } else if point as usize >= digits.len() {
-        format!("{digits}{}", "0".repeat(point as usize - digits.len()))
-    } else {
-        let (int, dec) = digits.split_at(point as usize);
-        format!("{int}.{dec}")
-    };
-    // Drop redundant zeros so "1.50e1" reads as "15" and "5e-1" as "0.5".
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    };
-    let trimmed = text.trim_start_matches('0');
-    if trimmed.is_empty() {
-        "0".to_string()
-    } else if trimmed.starts_with('.') {
-        format!("0{trimmed}")
-    } else {
-        trimmed.to_string()
-    }
-}
-
-impl<'de> Deserialize<'de> for JsonFraction {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (text, _) = decimal_text(deserializer, "a number or decimal string in [0, 1]")?;
-        text.parse()
-            .map(JsonFraction)
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-impl<'de> Deserialize<'de> for JsonAmount {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (text, is_number) = decimal_text(deserializer, "a decimal string of MDT")?;
-        if is_number && text.contains('.') {
-            return Err(serde::de::Error::custom(format!(
-                "amount {text} must be a decimal string (\"{text}\"); only whole numbers may be JSON numbers"
-            )));
-        }
-        text.parse()
-            .map(JsonAmount)
-            .map_err(serde::de::Error::custom)
     }
 }
 

@@ -6,14 +6,18 @@
 
 mod config;
 mod devnet_cmd;
+mod echo;
 mod error;
 mod inputs;
+mod json_decimal;
+mod json_error;
 mod metrics_server;
 mod plan_cmd;
 mod progress;
 mod run_cmd;
 mod schedule_cmd;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -65,7 +69,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs to stderr; `RUST_LOG` sets the level (warnings by default).
+/// Logs to stderr; `RUST_LOG` sets the level (warnings by default). Colours only when
+/// stderr is a terminal: a file or a pipe gets plain text.
 pub(crate) fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
@@ -73,5 +78,6 @@ pub(crate) fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

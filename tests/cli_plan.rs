@@ -1,39 +1,9 @@
 //! The `tokenomics plan` and `schedule` commands, run as a user runs them (the real binary).
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use common::{check_bad_input, check_refused, tokenomics, write, INPUTS};
 use serde_json::Value;
-
-const INPUTS: &str = r#"{
-  "epoch": 1000,
-  "minted_supply": "0",
-  "recycling_pool": "0",
-  "utility_score": 0.67,
-  "quality_score": 0.5,
-  "fees": {"transaction_fees": "0", "slashing": "0", "registration": "0", "task_fees": "0"},
-  "miners": [{"address": "0x00000000000000000000000000000000000000A1", "score": 0.9},
-             {"address": "0x00000000000000000000000000000000000000a2", "score": "0.1"}],
-  "validators": [{"address": "0x00000000000000000000000000000000000000b1", "stake": "10000"}],
-  "delegators": [{"address": "0x00000000000000000000000000000000000000c1", "stake": 500, "lock_days": 90}],
-  "subnet_owners": [{"address": "0x00000000000000000000000000000000000000d1", "weight": "1"}],
-  "infrastructure": [{"address": "0x00000000000000000000000000000000000000e1", "weight": "1"}],
-  "community_address": "0x00000000000000000000000000000000000000f1",
-  "dao_address": "0x00000000000000000000000000000000000000f2"
-}"#;
-
-fn tokenomics(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
 
 fn plan_json(inputs: &str, config: Option<&str>) -> Value {
     let dir = tempfile::tempdir().unwrap();
@@ -51,27 +21,6 @@ fn plan_json(inputs: &str, config: Option<&str>) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// Runs `plan` on INPUTS with `from` replaced by `to` and expects exit code 2 and a
-/// one-line message on stderr naming the file and containing `message`.
-#[track_caller]
-fn check_refused(from: &str, to: &str, message: &str) {
-    assert!(INPUTS.contains(from), "{from} not in INPUTS");
-    let dir = tempfile::tempdir().unwrap();
-    let inputs = write(dir.path(), "inputs.json", &INPUTS.replacen(from, to, 1));
-    let out = tokenomics(&["plan", "--inputs", &inputs]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("inputs.json") && stderr.contains(message),
-        "{stderr}"
-    );
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("backtrace"),
-        "{stderr}"
-    );
-    assert!(out.stdout.is_empty());
 }
 
 #[test]
@@ -251,9 +200,11 @@ fn an_unknown_config_key_is_refused() {
         "[burn]\nslashing = 0.8\nslahsing = 0.1\n",
     );
     let out = tokenomics(&["plan", "--inputs", &inputs, "--config", &config]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("burn.slahsing"), "{stderr}");
+    check_bad_input(
+        &out,
+        "bad.toml",
+        "[burn] slahsing: unknown field `slahsing`",
+    );
 }
 
 #[test]

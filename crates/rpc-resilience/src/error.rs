@@ -98,6 +98,34 @@ pub enum RpcError {
         /// What was wrong with it.
         reason: String,
     },
+    /// A setting of the [`ResilienceConfig`](crate::ResilienceConfig) is out of range
+    /// (refused by the builder's `build()`).
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(ConfigError),
+}
+
+/// A [`ResilienceConfig`](crate::ResilienceConfig) key whose value is out of range, and why.
+///
+/// `key` is the key as written in the `[rpc]` TOML section (e.g. `timeout_ms`), so a CLI can
+/// print `[rpc] timeout_ms: must be at least 1` without knowing the rules.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{key}: {reason}")]
+pub struct ConfigError {
+    /// The key, as named in the config section.
+    pub key: &'static str,
+    /// What is wrong with its value (e.g. "must be at least 1").
+    pub reason: String,
+}
+
+impl ConfigError {
+    /// The error for `key`, with `reason`.
+    pub fn new(key: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            key,
+            reason: reason.into(),
+        }
+    }
 }
 
 impl RpcError {
@@ -117,7 +145,8 @@ impl RpcError {
             | Self::BudgetExhausted { .. }
             | Self::DeadlineExceeded { .. }
             | Self::ResponseTooLarge
-            | Self::InvalidRequest { .. } => false,
+            | Self::InvalidRequest { .. }
+            | Self::InvalidConfig(_) => false,
         }
     }
 
@@ -132,6 +161,7 @@ impl RpcError {
                 | Self::CircuitOpen { .. }
                 | Self::BudgetExhausted { .. }
                 | Self::InvalidRequest { .. }
+                | Self::InvalidConfig(_)
                 | Self::RateLimited { .. }
         )
     }

@@ -95,8 +95,8 @@ pub use breaker::{
     BreakerConfig, BreakerPermit, BreakerRejected, BreakerState, CircuitBreaker, StateChange,
 };
 pub use client::{CallOptions, EndpointStatus, ResilientClient, ResilientClientBuilder};
-pub use config::ResilienceConfig;
-pub use error::RpcError;
+pub use config::{ResilienceConfig, DEFAULT_MAX_BATCH_SIZE};
+pub use error::{ConfigError, RpcError};
 pub use health::{HealthConfig, HealthMonitor, HealthStatus};
 pub use idempotency::{AssumeIdempotent, DefaultIdempotency, IdempotencyPolicy};
 pub use limit::{ConcurrencyLimit, ConcurrencyPermit};

@@ -199,6 +199,7 @@ async fn the_retry_budget_stops_a_retry_storm() {
     let server = Scripted::start(vec![Step::Err(-32603, None)]).await;
     let config = ResilienceConfig {
         failure_threshold: 1_000,
+        failure_window: 1_000,
         failure_min_calls: 1_000,
         ..exact_config()
     };

@@ -14,7 +14,7 @@ use super::{Inner, ResilientClient};
 use crate::{
     CircuitBreaker, ConcurrencyLimit, DefaultClassifier, DefaultIdempotency, HealthConfig,
     HealthMonitor, IdempotencyPolicy, Metrics, ResilienceConfig, Retry, RetryBudget,
-    RetryClassifier, RpcError,
+    RetryClassifier, RpcError, DEFAULT_MAX_BATCH_SIZE,
 };
 
 /// Builds a [`ResilientClient`]: `ResilientClient::builder().endpoint(url).build()`.
@@ -29,6 +29,7 @@ pub struct ResilientClientBuilder {
     seed: Option<u64>,
     health: bool,
     max_response_size: Option<u32>,
+    max_batch_size: Option<usize>,
 }
 
 impl std::fmt::Debug for ResilientClientBuilder {
@@ -120,8 +121,20 @@ impl ResilientClientBuilder {
         self
     }
 
-    /// Builds the client; fails on no endpoint, a bad URL or a token that is not a valid header.
+    /// The node's batch limit, in calls ([`DEFAULT_MAX_BATCH_SIZE`], the devnet's, otherwise):
+    /// `build()` refuses a `batch_size` above it. Raise it for a node that accepts more.
+    pub fn max_batch_size(mut self, calls: usize) -> Self {
+        self.max_batch_size = Some(calls);
+        self
+    }
+
+    /// Builds the client; fails on a setting out of range ([`RpcError::InvalidConfig`], see
+    /// [`ResilienceConfig::validate`]), no endpoint, a bad URL or a token that is not a valid
+    /// header.
     pub fn build(self) -> Result<ResilientClient, RpcError> {
+        self.config
+            .validate_with_batch_limit(self.max_batch_size.unwrap_or(DEFAULT_MAX_BATCH_SIZE))
+            .map_err(RpcError::InvalidConfig)?;
         if self.urls.is_empty() {
             return Err(RpcError::InvalidRequest {
                 reason: "no endpoint configured".into(),
@@ -207,7 +220,8 @@ impl ResilientClientBuilder {
             metrics,
             timeout: config.timeout(),
             deadline: config.deadline_ms.map(Duration::from_millis),
-            batch_size: config.batch_size.max(1),
+            // proof: validate_with_batch_limit above refused a batch_size of 0.
+            batch_size: config.batch_size,
             monitors,
         };
         Ok(ResilientClient {

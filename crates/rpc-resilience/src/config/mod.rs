@@ -1,7 +1,8 @@
 //! [`ResilienceConfig`]: every knob of the stack in one serde struct, shaped like the `[rpc]`
 //! TOML section so a CLI maps that section straight onto it.
 //!
-//! Unknown keys are rejected (a typo must not silently fall back to a default).
+//! Unknown keys are rejected (a typo must not silently fall back to a default), and
+//! [`ResilienceConfig::validate`] (in `validate.rs`) refuses values out of range, naming the key.
 
 use std::time::Duration;
 
@@ -9,7 +10,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Backoff, BreakerConfig, Jitter, RetryPolicy};
 
-/// Resilience settings; every field has the documented default.
+mod validate;
+
+pub use validate::{DEFAULT_MAX_BATCH_SIZE, MAX_FAILURE_WINDOW, MAX_RETRY_BUDGET_RATIO};
+
+/// Resilience settings; every field has the documented default. [`ResilienceConfig::validate`]
+/// gives each its range; the builder's `build()` refuses a config out of range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ResilienceConfig {
@@ -31,7 +37,8 @@ pub struct ResilienceConfig {
     pub half_open_max_calls: u32,
     /// Concurrent calls at most (100).
     pub max_connections: usize,
-    /// Items per JSON-RPC batch request (50).
+    /// Items per JSON-RPC batch request (50; at most [`DEFAULT_MAX_BATCH_SIZE`] unless the
+    /// builder is told the node accepts more).
     pub batch_size: usize,
     /// Health probe interval in ms (30000).
     pub health_interval_ms: u64,

@@ -1,0 +1,119 @@
+//! Values echoed in error messages, cut to a short prefix: one rule for every inputs and
+//! config error, so a 50,000-digit number or a huge string cannot flood the terminal.
+
+/// Values up to this many characters are echoed whole (an address has 42).
+const WHOLE: usize = 64;
+/// A longer value keeps this many characters, then `… (N characters)`.
+const PREFIX: usize = 32;
+/// A message (after its values are cut) longer than this is cut too.
+const MESSAGE: usize = 512;
+
+/// `value` itself when short, else its first characters, `…` and its length.
+pub(crate) fn shorten(value: &str) -> String {
+    cut(value, WHOLE, PREFIX)
+}
+
+/// `message` with every long value in it shortened: quoted ones (`"…"`, `` `…` ``) and runs
+/// without blanks; the result is one line of bounded length.
+pub(crate) fn shorten_echoes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(2 * MESSAGE));
+    let mut rest = message;
+    while let Some(c) = rest.chars().next() {
+        if c == '"' || c == '`' {
+            match closing(rest, c) {
+                Some(end) => {
+                    out.push(c);
+                    out.push_str(&shorten(&rest[1..end]));
+                    out.push(c);
+                    rest = &rest[end + 1..];
+                }
+                None => {
+                    out.push(c);
+                    rest = &rest[1..];
+                }
+            }
+        } else if c.is_whitespace() {
+            out.push(' ');
+            rest = &rest[c.len_utf8()..];
+        } else {
+            let end = rest
+                .find(|ch: char| ch.is_whitespace() || ch == '"' || ch == '`')
+                .unwrap_or(rest.len());
+            out.push_str(&shorten(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    cut(&out, MESSAGE, MESSAGE)
+}
+
+/// Byte index of the delimiter closing the quote that starts `text` (`\` escapes one byte).
+fn closing(text: &str, delimiter: char) -> Option<usize> {
+    let mut escaped = false;
+    for (index, c) in text.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            c if c == delimiter => return Some(index),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn cut(text: &str, whole: usize, prefix: usize) -> String {
+    let count = text.chars().count();
+    if count <= whole {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(prefix).collect();
+    format!("{kept}… ({count} characters)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(message: &str, expected: &str) {
+        assert_eq!(shorten_echoes(message), expected);
+    }
+
+    #[test]
+    fn short_values_are_echoed_whole() {
+        let address = "invalid address \"0x00000000000000000000000000000000000000a1\"";
+        check(address, address);
+    }
+
+    #[test]
+    fn a_long_quoted_value_keeps_32_characters_and_its_length() {
+        let long = format!("invalid decimal \"{}\": too large", "1".repeat(50_000));
+        let expected = format!(
+            "invalid decimal \"{}… (50000 characters)\": too large",
+            "1".repeat(32)
+        );
+        check(&long, &expected);
+    }
+
+    #[test]
+    fn a_long_bare_value_and_a_quoted_value_with_blanks_are_cut() {
+        let bare = format!("found {} at line 1", "9".repeat(100));
+        check(
+            &bare,
+            &format!("found {}… (100 characters) at line 1", "9".repeat(32)),
+        );
+        let blanks = format!("string \"{}\"", "a ".repeat(40));
+        let kept = "a ".repeat(16);
+        check(&blanks, &format!("string \"{kept}… (80 characters)\""));
+    }
+
+    #[test]
+    fn an_escaped_quote_does_not_close_a_value_and_newlines_become_blanks() {
+        check("key \"a\\\"b\"\nnext", "key \"a\\\"b\" next");
+    }
+
+    #[test]
+    fn the_whole_message_is_bounded() {
+        let many = "word ".repeat(1000);
+        assert!(shorten_echoes(&many).chars().count() < MESSAGE + 30);
+    }
+}
