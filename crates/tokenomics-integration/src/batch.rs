@@ -88,5 +88,5 @@ fn refused_for_good(error: &RpcError) -> bool {
     matches!(
         error,
         RpcError::Rpc { .. } | RpcError::InvalidRequest { .. }
-    ) && !error.is_retryable()
+    ) && luxtensor_protocol::is_final(error)
 }
