@@ -55,6 +55,8 @@ async fn epoch(batch_size: usize, faults: Option<FaultConfig>) -> (Duration, u64
     let client = ResilientClient::builder()
         .endpoint(devnet.url())
         .config(rpc)
+        .idempotency(luxtensor_protocol::policy())
+        .classifier(luxtensor_protocol::classifier())
         .bearer_token(Some(devnet.token().to_string()))
         .build()
         .expect("client");

@@ -144,6 +144,8 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
     // breaker, so a stalled node is noticed between epochs, not only on a failed call.
     let mut builder = ResilientClient::builder()
         .config(config.rpc.clone())
+        .idempotency(luxtensor_protocol::policy())
+        .classifier(luxtensor_protocol::classifier())
         .bearer_token(token)
         .health_monitor(true);
     for url in &urls {

@@ -5,17 +5,12 @@
 
 use std::time::Duration;
 
-/// JSON-RPC codes that mean "your request is wrong": resending it cannot help.
+/// The JSON-RPC 2.0 codes that mean "your request is wrong": resending it cannot help.
 ///
-/// -32700 parse error, -32600 invalid request, -32601 method not found, -32602 invalid params,
-/// and the Luxtensor devnet's -32001 insufficient balance, -32002 max supply exceeded,
-/// -32003 idempotency conflict, -32004 unauthorized.
-pub const NON_RETRYABLE_CODES: &[i32] = &[
-    -32700, -32600, -32601, -32602, -32001, -32002, -32003, -32004,
-];
-
-/// The JSON-RPC code a server uses to say "slow down" (its data may carry `retry_after_ms`).
-pub const RATE_LIMITED_CODE: i32 = -32005;
+/// -32700 parse error, -32600 invalid request, -32601 method not found, -32602 invalid params.
+/// Codes a server defines itself (-32000..-32099) mean nothing here: a caller names its final
+/// and rate-limit codes with a [`crate::CodeClassifier`] or its own [`crate::RetryClassifier`].
+pub const STANDARD_FINAL_CODES: &[i32] = &[-32700, -32600, -32601, -32602];
 
 /// Everything that can go wrong on a call through this crate.
 #[non_exhaustive]
@@ -57,7 +52,9 @@ pub enum RpcError {
         /// The error data, if any.
         data: Option<serde_json::Value>,
     },
-    /// The server asked us to slow down (HTTP 429, or JSON-RPC -32005); the call was not executed.
+    /// The server asked us to slow down at the HTTP level (429, or 503 with `Retry-After`); the
+    /// call was not executed. A JSON-RPC code meaning the same stays an [`RpcError::Rpc`] that a
+    /// classifier (e.g. [`crate::CodeClassifier`]) may call rate limited.
     #[error("rate limited by the server (retry after {retry_after:?})")]
     RateLimited {
         /// How long the server asked us to wait, when it said.
@@ -129,7 +126,8 @@ impl ConfigError {
 }
 
 impl RpcError {
-    /// Whether trying again (later, or on another endpoint) can help.
+    /// Whether trying again (later, or on another endpoint) can help, by transport and the
+    /// standard JSON-RPC codes alone ([`STANDARD_FINAL_CODES`]).
     ///
     /// Idempotency is a separate rule: see [`RpcError::may_have_reached_server`].
     pub fn is_retryable(&self) -> bool {
@@ -140,7 +138,7 @@ impl RpcError {
             | Self::RateLimited { .. }
             | Self::MalformedResponse { .. } => true,
             Self::HttpStatus { status } => *status == 408 || *status == 429 || *status >= 500,
-            Self::Rpc { code, .. } => !NON_RETRYABLE_CODES.contains(code),
+            Self::Rpc { code, .. } => !STANDARD_FINAL_CODES.contains(code),
             Self::CircuitOpen { .. }
             | Self::BudgetExhausted { .. }
             | Self::DeadlineExceeded { .. }

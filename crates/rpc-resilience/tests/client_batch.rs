@@ -7,7 +7,7 @@ use jsonrpsee::core::params::BatchRequestBuilder;
 use jsonrpsee::rpc_params;
 use rpc_resilience::{AssumeIdempotent, ResilienceConfig, ResilientClient, RpcError};
 use serde_json::json;
-use support::{exact_config, Scripted, Step};
+use support::{app_classifier, exact_config, Scripted, Step, APP_RATE_LIMITED};
 
 fn client_for(server: &Scripted, config: ResilienceConfig, idempotent: bool) -> ResilientClient {
     ResilientClient::builder()
@@ -189,11 +189,17 @@ async fn a_batch_stops_retrying_when_the_budget_is_spent() {
 #[tokio::test(start_paused = true)]
 async fn a_rate_limited_batch_item_waits_the_delay_the_server_asked_for() {
     let server = Scripted::start(vec![
-        Step::Err(-32005, Some(json!({"retry_after_ms": 4_000}))),
+        Step::Err(APP_RATE_LIMITED, Some(json!({"wait_ms": 4_000}))),
         Step::Ok(json!(8)),
     ])
     .await;
-    let c = client_for(&server, exact_config(), false);
+    let c = ResilientClient::builder()
+        .endpoint(&server.url)
+        .config(exact_config())
+        .idempotency(AssumeIdempotent(false))
+        .classifier(app_classifier())
+        .build()
+        .unwrap();
     let start = tokio::time::Instant::now();
     let results = c.batch::<u64, _>(&[("scripted", ())]).await.unwrap();
     assert_eq!(
@@ -226,7 +232,7 @@ async fn a_batch_that_outlives_the_overall_deadline_fails_its_pending_items() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_batch_retry_that_would_overrun_the_deadline_is_not_made() {
+async fn a_batch_retry_that_would_overrun_the_deadline_is_not_made_and_the_item_says_so() {
     let server = Scripted::start(vec![]).await;
     let c = client_for(
         &server,
@@ -237,16 +243,21 @@ async fn a_batch_retry_that_would_overrun_the_deadline_is_not_made() {
         true,
     );
     let results = c.batch::<u64, _>(&items(&[(1, 1)])).await.unwrap();
-    assert!(
-        matches!(&results[0], Err(RpcError::Rpc { code: -32603, .. })),
-        "{results:?}"
-    );
+    let deadline = RpcError::DeadlineExceeded {
+        deadline: std::time::Duration::from_millis(500),
+        last: Some(Box::new(RpcError::Rpc {
+            code: -32603,
+            message: "flaky failure".into(),
+            data: None,
+        })),
+    };
+    assert_eq!(results, vec![Err(deadline)]);
     assert_eq!(server.flaky_hits(1), 1);
 }
 
 #[tokio::test(start_paused = true)]
 async fn batch_item_errors_map_to_json_rpc_error_objects() {
-    let server = Scripted::start(vec![Step::Err(-32005, None)]).await;
+    let server = Scripted::start(vec![Step::Err(APP_RATE_LIMITED, None)]).await;
     let c = client_for(
         &server,
         ResilienceConfig {
@@ -262,7 +273,7 @@ async fn batch_item_errors_map_to_json_rpc_error_objects() {
         .into_iter()
         .map(|r| r.map_err(|e| e.code()))
         .collect();
-    assert_eq!(codes, vec![Err(-32005)]);
+    assert_eq!(codes, vec![Err(APP_RATE_LIMITED)]);
     let dead = ResilientClient::builder()
         .endpoint(support::dead_url())
         .config(ResilienceConfig {

@@ -116,7 +116,10 @@ async fn a_write_that_timed_out_is_never_sent_to_another_endpoint() {
     let second = Scripted::start(vec![Step::Ok(json!("ok"))]).await;
     let c = client(&[&first.url, &second.url], exact_config());
     let result = c
-        .call::<Value, _>("luxtensor_mint", json!(["0x01", "0x10"]))
+        .call::<Value, _>(
+            "eth_sendTransaction",
+            json!([{"from": "0x01", "value": "0x10"}]),
+        )
         .await;
     assert_eq!(
         result,
@@ -158,4 +161,26 @@ async fn when_every_breaker_is_open_the_first_endpoint_is_named() {
             (b, BreakerState::Open, 1, None)
         ]
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_trip_is_counted_once_by_its_breaker_and_every_view_agrees() {
+    let (a, b) = (dead_url(), dead_url());
+    let c = client(
+        &[&a, &b],
+        ResilienceConfig {
+            max_attempts: 1,
+            failure_threshold: 1,
+            ..exact_config()
+        },
+    );
+    let _ = block_number(&c).await; // trips a
+    let _ = block_number(&c).await; // trips b
+    let per_endpoint: Vec<u64> = c.endpoints().into_iter().map(|e| e.trips).collect();
+    let views = (
+        per_endpoint,
+        c.metrics().trips,
+        c.prometheus().contains("rpc_breaker_trips_total 2\n"),
+    );
+    assert_eq!(views, (vec![1, 1], 2, true));
 }

@@ -7,50 +7,10 @@ use std::time::Duration;
 
 use rpc_resilience::{CallOptions, ResilienceConfig, RetryBudget, RpcError};
 use serde_json::{json, Value};
+use support::calls::{call, check, rpc, send_transaction};
 use support::raw::{http, json_200, RawServer};
 use support::{client, exact_config, hex, Scripted, Step};
 use tokio::time::Instant;
-
-fn transfer_without_key() -> Value {
-    json!(["0x01", "0x02", "0x10"])
-}
-
-fn transfer_with_key() -> Value {
-    json!(["0x01", "0x02", "0x10", "epoch-1:item-0"])
-}
-
-/// Calls `method` once and reports (result, server hits, virtual time taken).
-async fn call(
-    server: &Scripted,
-    config: ResilienceConfig,
-    method: &str,
-    params: Value,
-) -> (Result<Value, RpcError>, u32, Duration) {
-    let c = client(&[&server.url], config);
-    let start = Instant::now();
-    let result = c.call::<Value, _>(method, params).await;
-    (result, server.hits(), start.elapsed())
-}
-
-#[track_caller]
-fn check(
-    outcome: (Result<Value, RpcError>, u32, Duration),
-    result: Result<Value, RpcError>,
-    hits: u32,
-    elapsed_ms: u64,
-) {
-    assert_eq!(outcome.0, result);
-    assert_eq!(outcome.1, hits, "server hits");
-    assert_eq!(outcome.2, Duration::from_millis(elapsed_ms), "virtual time");
-}
-
-fn rpc(code: i32) -> RpcError {
-    RpcError::Rpc {
-        code,
-        message: "scripted error".into(),
-        data: None,
-    }
-}
 
 #[tokio::test(start_paused = true)]
 async fn a_read_succeeds_after_transient_failures_with_one_and_two_second_backoffs() {
@@ -85,47 +45,6 @@ async fn when_every_attempt_fails_the_last_error_is_kept() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_write_without_an_idempotency_key_is_not_resent_after_a_timeout() {
-    let server = Scripted::start(vec![Step::Slow(Duration::from_secs(60), json!("late"))]).await;
-    let timeout = RpcError::Timeout {
-        after: Duration::from_secs(30),
-    };
-    check(
-        call(
-            &server,
-            exact_config(),
-            "luxtensor_transfer",
-            transfer_without_key(),
-        )
-        .await,
-        Err(timeout),
-        1,
-        30_000,
-    );
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_write_with_an_idempotency_key_is_resent_after_a_timeout() {
-    let server = Scripted::start(vec![
-        Step::Slow(Duration::from_secs(60), json!("late")),
-        Step::Ok(json!("ok")),
-    ])
-    .await;
-    check(
-        call(
-            &server,
-            exact_config(),
-            "luxtensor_transfer",
-            transfer_with_key(),
-        )
-        .await,
-        Ok(json!("ok")),
-        2,
-        31_000,
-    );
-}
-
-#[tokio::test(start_paused = true)]
 async fn a_wrong_request_is_answered_once() {
     let server = Scripted::start(vec![Step::Err(-32602, None)]).await;
     check(
@@ -133,46 +52,6 @@ async fn a_wrong_request_is_answered_once() {
         Err(rpc(-32602)),
         1,
         0,
-    );
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_rate_limited_write_waits_the_delay_in_the_error_data_then_is_resent() {
-    let server = Scripted::start(vec![
-        Step::Err(-32005, Some(json!({"retry_after_ms": 7_000}))),
-        Step::Ok(json!("ok")),
-    ])
-    .await;
-    check(
-        call(
-            &server,
-            exact_config(),
-            "luxtensor_transfer",
-            transfer_without_key(),
-        )
-        .await,
-        Ok(json!("ok")),
-        2,
-        7_000,
-    );
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_server_asked_delay_is_capped_at_the_configured_maximum() {
-    let server = Scripted::start(vec![
-        Step::Err(-32005, Some(json!({"retry_after_ms": 3_600_000}))),
-        Step::Ok(json!(1)),
-    ])
-    .await;
-    let config = ResilienceConfig {
-        max_retry_after_ms: 300_000,
-        ..exact_config()
-    };
-    check(
-        call(&server, config, "eth_blockNumber", json!([])).await,
-        Ok(json!(1)),
-        2,
-        300_000,
     );
 }
 
@@ -186,7 +65,7 @@ async fn http_429_waits_the_retry_after_header() {
     let c = client(&[&server.url], exact_config());
     let start = Instant::now();
     let result = c
-        .call::<String, _>("luxtensor_transfer", transfer_without_key())
+        .call::<String, _>("eth_sendTransaction", send_transaction())
         .await;
     assert_eq!(
         (result, server.hits(), start.elapsed()),

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rpc_resilience::{
-    BreakerState, CircuitBreaker, HealthConfig, HealthMonitor, HealthStatus, RpcError,
+    BreakerState, CircuitBreaker, HealthConfig, HealthMonitor, HealthProbe, HealthStatus, RpcError,
 };
 use support::{hex, Scripted, Step};
 
@@ -134,6 +134,41 @@ async fn the_client_health_monitor_probes_eth_block_number_and_sees_a_stall() {
     drop(c);
     tokio::time::sleep(Duration::from_secs(300)).await;
     assert_eq!(server.hits(), 4, "the monitor stopped with the client");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_health_probe_method_and_params_are_configurable() {
+    let server = Scripted::start(vec![Step::Ok(hex(5))]).await;
+    let c = rpc_resilience::ResilientClient::builder()
+        .endpoint(&server.url)
+        .health_monitor(true)
+        .health_probe(HealthProbe::new("flaky", serde_json::json!([42, 0])))
+        .build()
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(30) + Duration::from_millis(1)).await;
+    let health = c.endpoints().remove(0).health;
+    let calls = (server.flaky_hits(42), server.hits());
+    assert_eq!(
+        (health, calls),
+        (Some(HealthStatus::Healthy { head: 42 }), (2, 0)),
+        "two probes of `flaky` [42, 0], none of eth_blockNumber"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_probe_answer_that_is_not_a_head_number_marks_it_unreachable() {
+    let server = Scripted::start(vec![Step::Ok(serde_json::json!("not a head"))]).await;
+    let c = rpc_resilience::ResilientClient::builder()
+        .endpoint(&server.url)
+        .health_monitor(true)
+        .build()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    let health = c.endpoints().remove(0).health;
+    assert!(
+        matches!(&health, Some(HealthStatus::Unreachable { error }) if error.contains("not a head number")),
+        "{health:?}"
+    );
 }
 
 #[test]

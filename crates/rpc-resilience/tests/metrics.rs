@@ -5,7 +5,7 @@ mod support;
 use std::time::Duration;
 
 use rpc_resilience::metrics::LatencyHistogram;
-use rpc_resilience::{Metrics, ResilienceConfig, RpcError};
+use rpc_resilience::{BreakerConfig, CircuitBreaker, Metrics, ResilienceConfig, RpcError};
 use serde_json::{json, Value};
 use support::{client, exact_config, hex, Scripted, Step};
 
@@ -173,7 +173,12 @@ fn every_counter_is_exposed() {
     let m = Metrics::new();
     m.record_breaker_rejection();
     m.record_budget_rejection();
-    m.record_trip();
+    let breaker = std::sync::Arc::new(CircuitBreaker::new(BreakerConfig {
+        failure_threshold: 1,
+        ..BreakerConfig::default()
+    }));
+    m.watch_breaker(std::sync::Arc::clone(&breaker));
+    breaker.record_failure();
     let text = m.to_prometheus("x");
     check_exposition(&text);
     for line in [

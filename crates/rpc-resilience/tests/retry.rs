@@ -121,7 +121,7 @@ async fn a_non_idempotent_call_is_retried_after_a_connect_failure() {
 #[tokio::test(start_paused = true)]
 async fn a_wrong_request_is_never_retried() {
     let retry = Retry::new(policy(3), DefaultClassifier, 1);
-    for code in [-32600, -32601, -32602, -32001, -32002, -32003, -32004] {
+    for code in [-32700, -32600, -32601, -32602] {
         let error = RpcError::Rpc {
             code,
             message: "no".into(),

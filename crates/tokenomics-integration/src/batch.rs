@@ -109,5 +109,5 @@ pub(crate) fn refused_for_good(error: &RpcError) -> bool {
     matches!(
         error,
         RpcError::Rpc { .. } | RpcError::InvalidRequest { .. }
-    ) && !error.is_retryable()
+    ) && luxtensor_protocol::is_final(error)
 }

@@ -176,7 +176,7 @@ impl ExecutorError {
     /// interruption or unconfirmed transfers; not bad inputs, conflicts or mismatches.
     pub fn is_retryable(&self) -> bool {
         match self {
-            ExecutorError::Rpc { source, .. } => source.is_retryable(),
+            ExecutorError::Rpc { source, .. } => !luxtensor_protocol::is_final(source),
             ExecutorError::Incomplete { .. } | ExecutorError::Interrupted { .. } => true,
             _ => false,
         }

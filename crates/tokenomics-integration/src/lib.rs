@@ -25,6 +25,8 @@
 //! # async fn run(inputs: EpochInputs) -> Result<(), Box<dyn std::error::Error>> {
 //! let client = ResilientClient::builder()
 //!     .endpoint("http://127.0.0.1:8545")
+//!     .idempotency(luxtensor_protocol::policy()) // keyed writes are replay-safe
+//!     .classifier(luxtensor_protocol::classifier()) // Luxtensor's final and rate-limit codes
 //!     .bearer_token(Some("secret"))
 //!     .build()?;
 //! let treasury = "0x7472656173757279000000000000000000000000".parse()?;

@@ -1,15 +1,20 @@
 //! Batches: split into chunks of `batch_size` sent side by side, results in request order, and
-//! only the failed items retried (idempotent ones, or any whose request was never sent).
+//! only the failed items retried.
 //!
-//! Each round goes through the same breaker, timeout, backoff and budget as a single call.
+//! A batch is one run of the retry loop whose attempts are rounds: each failed item is judged
+//! by the same rule as a single call ([`crate::Retry::verdict`]), and the wait before the next
+//! round by the same step ([`crate::retry::Attempts::next_delay`]), so a call and a batch item
+//! are retried alike. Each round goes through the same breakers and timeouts as a single call.
+
+use std::time::Duration;
 
 use jsonrpsee::core::JsonRawValue;
 use tokio::time::Instant;
 
 use super::endpoint::RawParams;
-use super::execute::settle;
+use super::execute::{give_up, settle};
 use super::ResilientClient;
-use crate::{RetryClassifier, RetryDecision, RpcError};
+use crate::{RetryError, RpcError, Stop, Verdict};
 
 /// One item's outcome: the raw result or why it failed.
 pub(crate) type ItemResult = Result<Box<JsonRawValue>, RpcError>;
@@ -33,94 +38,62 @@ impl ResilientClient {
             .iter()
             .map(|(m, p)| self.is_idempotent(m, p, Default::default()))
             .collect();
-        let deadline = inner.deadline.and_then(|d| started.checked_add(d));
-        let policy = *inner.retry.policy();
+        let overall = inner.deadline;
+        let mut attempts = inner
+            .retry
+            .attempts(overall.and_then(|d| started.checked_add(d)));
         let mut results: Vec<Option<ItemResult>> = vec![None; items.len()];
         let mut pending: Vec<usize> = (0..items.len()).collect();
-        let mut previous = policy.backoff.initial;
-        let mut round = 1u32;
-        if let Some(budget) = inner.retry.budget() {
-            budget.deposit();
-        }
         loop {
-            let chunks: Vec<Vec<usize>> = pending
-                .chunks(inner.batch_size)
-                .map(<[usize]>::to_vec)
-                .collect();
-            let start = round as usize - 1; // a retry round prefers the next endpoint (failover)
-            let sends = chunks
-                .iter()
-                .map(|chunk| self.send_chunk(&items, chunk, start));
-            let round_of_sends = futures_util::future::join_all(sends);
-            let answers = match deadline {
-                None => round_of_sends.await,
-                Some(deadline) => match tokio::time::timeout_at(deadline, round_of_sends).await {
-                    Ok(answers) => answers,
-                    Err(_) => {
-                        let overall = inner.deadline.unwrap_or_default();
-                        for &index in &pending {
-                            let last = results[index].take().and_then(Result::err).map(Box::new);
-                            results[index] = Some(Err(RpcError::DeadlineExceeded {
-                                deadline: overall,
-                                last,
-                            }));
-                        }
-                        break;
-                    }
-                },
+            let round = attempts.start_attempt();
+            if round > 1 {
+                inner.metrics.record_retry();
+            }
+            let Some(answers) = self
+                .send_round(&items, &pending, round, attempts.deadline())
+                .await
+            else {
+                for &index in &pending {
+                    let last = results[index].take().and_then(Result::err);
+                    let error = RetryError::DeadlineExceeded {
+                        attempts: round,
+                        last,
+                    };
+                    results[index] = Some(Err(give_up(error, overall)));
+                }
+                break;
             };
             let mut retry_later = Vec::new();
-            let mut asked_delay = None;
-            for (chunk, answer) in chunks.iter().zip(answers) {
-                for (&index, outcome) in chunk.iter().zip(answer) {
-                    let retryable = outcome.as_ref().err().is_some_and(|e| {
-                        let classifier = inner.retry.classifier();
-                        let decision = classifier.classify(e);
-                        if let RetryDecision::RateLimited {
-                            retry_after: Some(d),
-                        } = decision
-                        {
-                            asked_delay =
-                                Some(asked_delay.map_or(d, |a: std::time::Duration| a.max(d)));
-                        }
-                        decision != RetryDecision::DoNotRetry
-                            && (idempotent[index] || !classifier.may_have_reached_server(e))
-                    });
-                    if retryable {
+            let mut asked: Option<Duration> = None;
+            for (index, outcome) in answers {
+                if let Err(error) = &outcome {
+                    if let Verdict::Retryable { asked: delay } =
+                        inner.retry.verdict(idempotent[index], error)
+                    {
                         retry_later.push(index);
-                    }
-                    results[index] = Some(outcome);
-                }
-            }
-            if retry_later.is_empty() || round >= policy.max_attempts.max(1) {
-                break;
-            }
-            let delay = match asked_delay {
-                Some(asked) => asked.min(policy.max_retry_after),
-                None => inner.retry.backoff_delay(round, previous),
-            };
-            if deadline.is_some_and(|d| {
-                Instant::now()
-                    .checked_add(delay)
-                    .is_none_or(|wake| wake >= d)
-            }) {
-                break;
-            }
-            if inner.retry.budget().is_some_and(|b| !b.try_withdraw()) {
-                inner.metrics.record_budget_rejection();
-                for &index in &retry_later {
-                    if let Some(Err(last)) = results[index].take() {
-                        results[index] = Some(Err(RpcError::BudgetExhausted {
-                            last: Box::new(last),
-                        }));
+                        asked = asked.max(delay); // the longest delay any server asked for
                     }
                 }
+                results[index] = Some(outcome);
+            }
+            if retry_later.is_empty() {
                 break;
             }
-            tokio::time::sleep(delay).await;
-            inner.metrics.record_retry();
-            previous = delay;
-            round += 1;
+            match attempts.next_delay(asked) {
+                Ok(delay) => tokio::time::sleep(delay).await,
+                Err(stop) => {
+                    if stop == Stop::Budget {
+                        inner.metrics.record_budget_rejection();
+                    }
+                    for &index in &retry_later {
+                        if let Some(Err(last)) = results[index].take() {
+                            let error = give_up(stop.into_error(round, last), overall);
+                            results[index] = Some(Err(error));
+                        }
+                    }
+                    break;
+                }
+            }
             pending = retry_later;
         }
         let results: Vec<ItemResult> = results
@@ -138,6 +111,34 @@ impl ResilientClient {
             Some(error) => inner.metrics.record_failure(started.elapsed(), error),
         }
         Ok(results)
+    }
+
+    /// Sends the `pending` items as chunks side by side, round `round` preferring endpoint
+    /// `round - 1` (failover); each item's outcome by index, or `None` if the deadline passed.
+    async fn send_round(
+        &self,
+        items: &[(&str, RawParams)],
+        pending: &[usize],
+        round: u32,
+        deadline: Option<Instant>,
+    ) -> Option<Vec<(usize, ItemResult)>> {
+        let chunks: Vec<&[usize]> = pending.chunks(self.inner.batch_size).collect();
+        let start = usize::try_from(round.saturating_sub(1)).unwrap_or(0);
+        let sends = chunks
+            .iter()
+            .map(|chunk| self.send_chunk(items, chunk, start));
+        let all = futures_util::future::join_all(sends);
+        let answers = match deadline {
+            None => all.await,
+            Some(deadline) => tokio::time::timeout_at(deadline, all).await.ok()?,
+        };
+        Some(
+            chunks
+                .iter()
+                .zip(answers)
+                .flat_map(|(chunk, answer)| chunk.iter().copied().zip(answer))
+                .collect(),
+        )
     }
 
     /// Sends one chunk to the first endpoint from `start` on that admits it.

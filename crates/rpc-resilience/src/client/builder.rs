@@ -9,12 +9,13 @@ use std::time::Duration;
 use jsonrpsee::http_client::{HeaderMap, HeaderValue, HttpClientBuilder, RpcServiceBuilder};
 
 use super::endpoint::{redact_url, Endpoint, INNER_TIMEOUT};
+use super::probe::{spawn_monitor, HealthProbe};
 use super::retry_after::{RetryAfterLayer, RetryAfterSlot};
 use super::{Inner, ResilientClient};
 use crate::{
-    CircuitBreaker, ConcurrencyLimit, DefaultClassifier, DefaultIdempotency, HealthConfig,
-    HealthMonitor, IdempotencyPolicy, Metrics, ResilienceConfig, Retry, RetryBudget,
-    RetryClassifier, RpcError, DEFAULT_MAX_BATCH_SIZE,
+    CircuitBreaker, ConcurrencyLimit, DefaultClassifier, DefaultIdempotency, IdempotencyPolicy,
+    Metrics, ResilienceConfig, Retry, RetryBudget, RetryClassifier, RpcError,
+    DEFAULT_MAX_BATCH_SIZE,
 };
 
 /// Builds a [`ResilientClient`]: `ResilientClient::builder().endpoint(url).build()`.
@@ -28,6 +29,7 @@ pub struct ResilientClientBuilder {
     budget: Option<Arc<RetryBudget>>,
     seed: Option<u64>,
     health: bool,
+    probe: HealthProbe,
     max_response_size: Option<u32>,
     max_batch_size: Option<usize>,
 }
@@ -40,6 +42,7 @@ impl std::fmt::Debug for ResilientClientBuilder {
             .field("config", &self.config)
             .field("bearer_token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("health_monitor", &self.health)
+            .field("health_probe", &self.probe.method)
             .finish_non_exhaustive()
     }
 }
@@ -81,7 +84,9 @@ impl ResilientClientBuilder {
         self
     }
 
-    /// Replaces the retry classifier (default [`DefaultClassifier`]).
+    /// Replaces the retry classifier (default [`DefaultClassifier`]: transport errors and the
+    /// standard JSON-RPC codes; a protocol names its final and rate-limit codes with a
+    /// [`crate::CodeClassifier`]).
     pub fn classifier(
         mut self,
         classifier: impl RetryClassifier<crate::RpcError> + 'static,
@@ -90,7 +95,7 @@ impl ResilientClientBuilder {
         self
     }
 
-    /// Replaces the idempotency policy (default [`DefaultIdempotency`]).
+    /// Replaces the idempotency policy (default [`DefaultIdempotency`]: the standard reads only).
     pub fn idempotency(mut self, policy: impl IdempotencyPolicy + 'static) -> Self {
         self.idempotency = Some(Arc::new(policy));
         self
@@ -108,10 +113,17 @@ impl ResilientClientBuilder {
         self
     }
 
-    /// Runs a [`HealthMonitor`] per endpoint (`eth_blockNumber` every `health_interval_ms`)
-    /// feeding its breaker. Needs a tokio runtime at `build()`. Off by default.
+    /// Runs a [`crate::HealthMonitor`] per endpoint (the [`HealthProbe`] every
+    /// `health_interval_ms`) feeding its breaker. Needs a tokio runtime at `build()`. Off by
+    /// default.
     pub fn health_monitor(mut self, enabled: bool) -> Self {
         self.health = enabled;
+        self
+    }
+
+    /// The call the health monitor makes (default `eth_blockNumber`).
+    pub fn health_probe(mut self, probe: HealthProbe) -> Self {
+        self.probe = probe;
         self
     }
 
@@ -180,25 +192,25 @@ impl ResilientClientBuilder {
             // own timeout use a second client (its pool is opened lazily) under our timer.
             let http = http_client(config.timeout())?;
             let http_own_timeout = http_client(INNER_TIMEOUT)?;
-            let trips = Arc::clone(&metrics);
-            let breaker = CircuitBreaker::new(config.breaker()).with_listener(move |change| {
-                if change.to == crate::BreakerState::Open {
-                    trips.record_trip();
-                }
-            });
+            let breaker = Arc::new(CircuitBreaker::new(config.breaker()));
+            metrics.watch_breaker(Arc::clone(&breaker)); // the breaker counts its trips
             endpoints.push(Arc::new(Endpoint {
                 url: url_shown,
                 http,
                 http_own_timeout,
                 timeout: config.timeout(),
-                breaker: Arc::new(breaker),
+                breaker,
                 retry_after: slot,
             }));
         }
         let monitors = endpoints
             .iter()
-            .map(|endpoint| self.health.then(|| spawn_monitor(endpoint, &config)))
-            .collect();
+            .map(|endpoint| {
+                self.health
+                    .then(|| spawn_monitor(endpoint, &self.probe, &config))
+                    .transpose()
+            })
+            .collect::<Result<_, _>>()?;
         let budget = self.budget.unwrap_or_else(|| {
             Arc::new(RetryBudget::new(
                 config.retry_budget_ratio,
@@ -228,33 +240,4 @@ impl ResilientClientBuilder {
             inner: Arc::new(inner),
         })
     }
-}
-
-fn spawn_monitor(endpoint: &Arc<Endpoint>, config: &ResilienceConfig) -> HealthMonitor {
-    let health = HealthConfig {
-        interval: Duration::from_millis(config.health_interval_ms),
-        timeout: Duration::from_millis(config.health_timeout_ms),
-        stall_probes: config.health_stall_probes,
-    };
-    let probe_target = Arc::clone(endpoint);
-    let probe = move || {
-        let endpoint = Arc::clone(&probe_target);
-        async move {
-            let raw = endpoint
-                .request("eth_blockNumber", &super::endpoint::RawParams(None), None)
-                .await?;
-            let hex: String = super::decode(&raw)?;
-            parse_quantity(&hex)
-        }
-    };
-    HealthMonitor::spawn(health, probe, Some(Arc::clone(&endpoint.breaker)))
-}
-
-/// Parses an Ethereum hex quantity ("0x1a").
-pub(crate) fn parse_quantity(hex: &str) -> Result<u64, RpcError> {
-    hex.strip_prefix("0x")
-        .and_then(|digits| u64::from_str_radix(digits, 16).ok())
-        .ok_or_else(|| RpcError::MalformedResponse {
-            reason: format!("not a hex quantity: {hex:?}"),
-        })
 }

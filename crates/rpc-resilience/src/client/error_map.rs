@@ -10,7 +10,6 @@ use jsonrpsee::core::http_helpers::HttpError;
 use jsonrpsee::http_client::transport::Error as TransportError;
 use jsonrpsee::types::ErrorObjectOwned;
 
-use crate::error::RATE_LIMITED_CODE;
 use crate::RpcError;
 
 /// The JSON-RPC code used for batch items and client errors that have no server code.
@@ -48,20 +47,12 @@ pub fn from_client_error(
     }
 }
 
-/// Maps a JSON-RPC error object; -32005 becomes [`RpcError::RateLimited`] with its
-/// `retry_after_ms` data.
+/// Maps a JSON-RPC error object to [`RpcError::Rpc`], whatever its code: what a code means
+/// (final, rate limited) is the classifier's business.
 pub fn from_error_object(object: &ErrorObjectOwned) -> RpcError {
     let data = object
         .data()
         .and_then(|raw| serde_json::from_str::<serde_json::Value>(raw.get()).ok());
-    if object.code() == RATE_LIMITED_CODE {
-        let retry_after = data
-            .as_ref()
-            .and_then(|d| d.get("retry_after_ms"))
-            .and_then(serde_json::Value::as_u64)
-            .map(Duration::from_millis);
-        return RpcError::RateLimited { retry_after };
-    }
     RpcError::Rpc {
         code: object.code(),
         message: object.message().to_owned(),
@@ -125,7 +116,8 @@ fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// The JSON-RPC error object a batch item reports for `error`.
+/// The JSON-RPC error object a batch item reports for `error`: a server's error as it came,
+/// anything else (an HTTP rate limit included) as an internal error naming it.
 pub fn to_error_object(error: &RpcError) -> ErrorObjectOwned {
     match error {
         RpcError::Rpc {
@@ -133,11 +125,6 @@ pub fn to_error_object(error: &RpcError) -> ErrorObjectOwned {
             message,
             data,
         } => ErrorObjectOwned::owned(*code, message.clone(), data.clone()),
-        RpcError::RateLimited { retry_after } => ErrorObjectOwned::owned(
-            RATE_LIMITED_CODE,
-            error.to_string(),
-            retry_after.map(|d| serde_json::json!({ "retry_after_ms": d.as_millis() })),
-        ),
         other => ErrorObjectOwned::owned(INTERNAL_ERROR_CODE, other.to_string(), None::<()>),
     }
 }

@@ -101,7 +101,12 @@ impl ResilientClient {
                 },
             )
             .await;
-        let result = result.map_err(|e| self.give_up(e, overall.unwrap_or_default()));
+        let result = result.map_err(|e| {
+            if matches!(e, RetryError::BudgetExhausted { .. }) {
+                inner.metrics.record_budget_rejection();
+            }
+            give_up(e, overall)
+        });
         match &result {
             Ok(_) => inner.metrics.record_success(started.elapsed()),
             Err(error) => inner.metrics.record_failure(started.elapsed(), error),
@@ -126,22 +131,20 @@ impl ResilientClient {
             .unwrap_or_default();
         Err(RpcError::CircuitOpen { endpoint })
     }
+}
 
-    /// The error a call ends with when the retry loop gives up.
-    pub(crate) fn give_up(&self, error: RetryError<RpcError>, deadline: Duration) -> RpcError {
-        match error {
-            RetryError::Failed { last, .. } => last,
-            RetryError::BudgetExhausted { last, .. } => {
-                self.inner.metrics.record_budget_rejection();
-                RpcError::BudgetExhausted {
-                    last: Box::new(last),
-                }
-            }
-            RetryError::DeadlineExceeded { last, .. } => RpcError::DeadlineExceeded {
-                deadline,
-                last: last.map(Box::new),
-            },
-        }
+/// The error a call (or a batch item) ends with when the retry loop gives up; `deadline` is
+/// the overall deadline that applied.
+pub(crate) fn give_up(error: RetryError<RpcError>, deadline: Option<Duration>) -> RpcError {
+    match error {
+        RetryError::Failed { last, .. } => last,
+        RetryError::BudgetExhausted { last, .. } => RpcError::BudgetExhausted {
+            last: Box::new(last),
+        },
+        RetryError::DeadlineExceeded { last, .. } => RpcError::DeadlineExceeded {
+            deadline: deadline.unwrap_or_default(),
+            last: last.map(Box::new),
+        },
     }
 }
 

@@ -4,7 +4,8 @@
 //! (budget, idempotency) -> endpoint breaker -> per-attempt timeout. Files:
 //! - `builder`: [`ResilientClientBuilder`];
 //! - `execute`: one call through the stack; `batch`: batches, chunked, per-item retries;
-//! - `client_t`: jsonrpsee's `ClientT` on top; `endpoint`, `error_map`, `retry_after`.
+//! - `client_t`: jsonrpsee's `ClientT` on top; `endpoint`, `error_map`, `retry_after`;
+//! - `probe`: [`HealthProbe`], the health monitor's call.
 
 pub mod batch;
 pub mod builder;
@@ -12,6 +13,7 @@ pub mod client_t;
 pub mod endpoint;
 pub mod error_map;
 pub mod execute;
+pub mod probe;
 pub(crate) mod retry_after;
 
 use std::sync::Arc;
@@ -22,6 +24,7 @@ use serde::Serialize;
 
 pub use builder::ResilientClientBuilder;
 pub use endpoint::EndpointStatus;
+pub use probe::HealthProbe;
 
 use crate::{
     ConcurrencyLimit, HealthMonitor, IdempotencyPolicy, Metrics, MetricsSnapshot, Retry,
@@ -36,7 +39,8 @@ pub struct CallOptions {
     pub timeout: Option<Duration>,
     /// Overall deadline, retries included (default: the client's, none).
     pub deadline: Option<Duration>,
-    /// Whether the call may run twice (default: the client's idempotency policy decides).
+    /// Whether the call is replay-safe, i.e. may be sent again after it may have reached the
+    /// server (default: the client's idempotency policy decides).
     pub idempotent: Option<bool>,
 }
 

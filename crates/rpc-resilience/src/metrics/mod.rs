@@ -8,14 +8,19 @@ pub mod histogram;
 pub mod prometheus;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
 pub use histogram::{LatencyHistogram, LatencySummary};
 
+use crate::CircuitBreaker;
+
 /// Records what happens to calls. Shared behind an `Arc`; every method takes `&self`.
+///
+/// Breaker trips are not counted here: each [`CircuitBreaker`] counts its own, and the
+/// metrics report the sum over the breakers they [watch](Metrics::watch_breaker).
 #[derive(Debug, Default)]
 pub struct Metrics {
     pub(crate) requests: AtomicU64,
@@ -24,7 +29,7 @@ pub struct Metrics {
     pub(crate) retries: AtomicU64,
     pub(crate) rejected_by_breaker: AtomicU64,
     pub(crate) rejected_by_budget: AtomicU64,
-    pub(crate) trips: AtomicU64,
+    breakers: Mutex<Vec<Arc<CircuitBreaker>>>,
     pub(crate) latency: LatencyHistogram,
     last_error: Mutex<Option<LastError>>,
 }
@@ -112,9 +117,22 @@ impl Metrics {
         self.rejected_by_budget.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// A circuit breaker opened.
-    pub fn record_trip(&self) {
-        self.trips.fetch_add(1, Ordering::Relaxed);
+    /// Reports `breaker`'s trips in [`Metrics::trips`] from now on.
+    pub fn watch_breaker(&self, breaker: Arc<CircuitBreaker>) {
+        self.breakers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(breaker);
+    }
+
+    /// Times the watched circuit breakers opened, in total.
+    pub fn trips(&self) -> u64 {
+        self.breakers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .map(|breaker| breaker.trips())
+            .sum()
     }
 
     /// A copy of every metric now.
@@ -129,7 +147,7 @@ impl Metrics {
             retries: self.retries.load(Ordering::Relaxed),
             rejected_by_breaker: self.rejected_by_breaker.load(Ordering::Relaxed),
             rejected_by_budget: self.rejected_by_budget.load(Ordering::Relaxed),
-            trips: self.trips.load(Ordering::Relaxed),
+            trips: self.trips(),
             success_rate: if finished == 0 {
                 1.0
             } else {

@@ -4,7 +4,7 @@
 //! exactly what the tests check: HELP and TYPE before each family, cumulative buckets, `+Inf`.
 
 use std::fmt::Write;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::histogram::{bucket_bound, BUCKETS};
 use super::Metrics;
@@ -12,42 +12,43 @@ use super::Metrics;
 /// Renders every metric with names prefixed by `prefix` (e.g. `rpc`).
 pub fn render(metrics: &Metrics, prefix: &str) -> String {
     let mut out = String::with_capacity(4096);
+    let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
     let counters = [
-        ("requests_total", "Calls started.", &metrics.requests),
+        ("requests_total", "Calls started.", load(&metrics.requests)),
         (
             "successes_total",
             "Calls that succeeded.",
-            &metrics.successes,
+            load(&metrics.successes),
         ),
         (
             "failures_total",
             "Calls that failed after retries.",
-            &metrics.failures,
+            load(&metrics.failures),
         ),
         (
             "retries_total",
             "Attempts after the first.",
-            &metrics.retries,
+            load(&metrics.retries),
         ),
         (
             "rejected_by_breaker_total",
             "Calls or attempts rejected by an open circuit breaker.",
-            &metrics.rejected_by_breaker,
+            load(&metrics.rejected_by_breaker),
         ),
         (
             "rejected_by_budget_total",
             "Retries refused by the retry budget.",
-            &metrics.rejected_by_budget,
+            load(&metrics.rejected_by_budget),
         ),
         (
             "breaker_trips_total",
             "Times a circuit breaker opened.",
-            &metrics.trips,
+            metrics.trips(),
         ),
     ];
     for (name, help, value) in counters {
         family(&mut out, prefix, name, help, "counter");
-        let _ = writeln!(out, "{prefix}_{name} {}", value.load(Ordering::Relaxed));
+        let _ = writeln!(out, "{prefix}_{name} {value}");
     }
     let snapshot = metrics.snapshot();
     family(

@@ -2,12 +2,13 @@
 //!
 //! - [`classify`]: the [`RetryClassifier`] trait deciding retryable / not retryable / rate limited;
 //! - [`budget`]: the [`RetryBudget`] token bucket that caps retries to a fraction of calls;
-//! - [`policy`]: the [`Retry`] loop (attempts, backoff, idempotency rule, deadline).
+//! - [`policy`]: the retry rule ([`Retry::verdict`], [`Attempts::next_delay`]) and the [`Retry`]
+//!   loop built on it (attempts, backoff, replay safety, deadline, budget).
 
 pub mod budget;
 pub mod classify;
 pub mod policy;
 
 pub use budget::RetryBudget;
-pub use classify::{DefaultClassifier, RetryClassifier, RetryDecision};
-pub use policy::{Retry, RetryError, RetryPolicy};
+pub use classify::{CodeClassifier, DefaultClassifier, RetryClassifier, RetryDecision};
+pub use policy::{Attempts, Retry, RetryError, RetryPolicy, Stop, Verdict};

@@ -1,7 +1,13 @@
-//! The retry loop: attempts, backoff between them, the idempotency rule, the budget and the deadline.
+//! The retry rule and the loop: after a failed attempt, how long to wait before the next one,
+//! or why to give up (a final error, a call not safe to resend, attempts used up, the deadline,
+//! the budget).
 //!
-//! Generic over the error type and the attempt: it knows nothing of HTTP or JSON-RPC, only
-//! what its [`RetryClassifier`] says about each error.
+//! The rule lives here alone, as two steps every loop takes: [`Retry::verdict`] judges one
+//! error (the classifier, then the replay-safety rule), [`Attempts::next_delay`] decides the
+//! wait (attempts, the server's delay or the backoff, the deadline, the budget). [`Retry::run`]
+//! drives one call with them; the client's batches drive their rounds with the same two steps.
+//! Generic over the error type: it knows nothing of HTTP or JSON-RPC, only what its
+//! [`RetryClassifier`] says about each error.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -62,6 +68,95 @@ pub enum RetryError<E> {
     },
 }
 
+/// What a failed attempt allows, judged from its error alone ([`Retry::verdict`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Give up: the error is final, or the call is not replay-safe and may have run.
+    Final,
+    /// Another attempt may help.
+    Retryable {
+        /// The delay the server asked for, if it did.
+        asked: Option<Duration>,
+    },
+}
+
+/// Why a loop stops although the last error was retryable ([`Attempts::next_delay`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The attempts are used up.
+    AttemptsUsed,
+    /// Waiting would pass the overall deadline.
+    Deadline,
+    /// The retry budget refused the retry.
+    Budget,
+}
+
+impl Stop {
+    /// The loop's error for this stop after `attempts` attempts, the last failing with `last`.
+    pub fn into_error<E>(self, attempts: u32, last: E) -> RetryError<E> {
+        match self {
+            Stop::AttemptsUsed => RetryError::Failed { attempts, last },
+            Stop::Deadline => RetryError::DeadlineExceeded {
+                attempts,
+                last: Some(last),
+            },
+            Stop::Budget => RetryError::BudgetExhausted { attempts, last },
+        }
+    }
+}
+
+/// One run of the loop (one call, or one batch): attempts made, the last delay, the deadline.
+#[derive(Debug)]
+pub struct Attempts<'r, C> {
+    retry: &'r Retry<C>,
+    made: u32,
+    previous: Duration,
+    deadline: Option<Instant>,
+}
+
+impl<C> Attempts<'_, C> {
+    /// Counts an attempt starting now and returns its number (1 for the first).
+    pub fn start_attempt(&mut self) -> u32 {
+        self.made = self.made.saturating_add(1);
+        self.made
+    }
+
+    /// The overall deadline of this run, if any.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// The delay before the next attempt, or why there is none: the attempts are used up, the
+    /// wait would reach the deadline, or the retry budget refuses (a granted retry withdraws
+    /// from it). The delay is `asked`, the server's, capped at `max_retry_after`; without
+    /// one, the backoff's next delay.
+    pub fn next_delay(&mut self, asked: Option<Duration>) -> Result<Duration, Stop> {
+        let policy = &self.retry.policy;
+        if self.made >= policy.max_attempts.max(1) {
+            return Err(Stop::AttemptsUsed);
+        }
+        let delay = match asked {
+            Some(asked) => asked.min(policy.max_retry_after),
+            None => self.retry.backoff_delay(self.made, self.previous),
+        };
+        if let Some(deadline) = self.deadline {
+            if Instant::now()
+                .checked_add(delay)
+                .is_none_or(|wake| wake >= deadline)
+            {
+                return Err(Stop::Deadline);
+            }
+        }
+        if let Some(budget) = &self.retry.budget {
+            if !budget.try_withdraw() {
+                return Err(Stop::Budget);
+            }
+        }
+        self.previous = delay;
+        Ok(delay)
+    }
+}
+
 /// The retry loop with its policy, classifier, optional shared budget and jitter RNG.
 #[derive(Debug)]
 pub struct Retry<C> {
@@ -103,11 +198,42 @@ impl<C> Retry<C> {
         &self.policy
     }
 
+    /// Starts one run of the loop (a call, or a batch) ending by `deadline`; deposits into the
+    /// budget, as every call earns retry credit.
+    pub fn attempts(&self, deadline: Option<Instant>) -> Attempts<'_, C> {
+        if let Some(budget) = &self.budget {
+            budget.deposit();
+        }
+        Attempts {
+            retry: self,
+            made: 0,
+            previous: self.policy.backoff.initial,
+            deadline,
+        }
+    }
+
+    /// Judges a failed attempt by its error: final when the classifier says a retry cannot
+    /// help, or (the replay-safety rule) when the request may have reached the server and the
+    /// call is not `idempotent`; otherwise retryable, with the delay the server asked for.
+    pub fn verdict<E>(&self, idempotent: bool, error: &E) -> Verdict
+    where
+        C: RetryClassifier<E>,
+    {
+        let asked = match self.classifier.classify(error) {
+            RetryDecision::DoNotRetry => return Verdict::Final,
+            RetryDecision::Retry => None,
+            RetryDecision::RateLimited { retry_after } => retry_after,
+        };
+        if !idempotent && self.classifier.may_have_reached_server(error) {
+            return Verdict::Final;
+        }
+        Verdict::Retryable { asked }
+    }
+
     /// Runs `attempt(n)` (n = 1, 2, ...) until it succeeds or the loop must give up.
     ///
-    /// `idempotent` says whether the call may run twice: when an error says the request may have
-    /// reached the server, a call that is not idempotent is never sent again. `deadline` bounds
-    /// the whole loop, attempts and sleeps included.
+    /// `idempotent` says whether the call may run twice (see [`Retry::verdict`]). `deadline`
+    /// bounds the whole loop, attempts and sleeps included.
     pub async fn run<T, E, F, Fut>(
         &self,
         idempotent: bool,
@@ -119,71 +245,39 @@ impl<C> Retry<C> {
         F: FnMut(u32) -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
-        if let Some(budget) = &self.budget {
-            budget.deposit();
-        }
-        let max_attempts = self.policy.max_attempts.max(1);
-        let mut previous = self.policy.backoff.initial;
+        let mut attempts = self.attempts(deadline);
         let mut last: Option<E> = None;
-        let mut attempts = 0;
         loop {
-            attempts += 1;
+            let number = attempts.start_attempt();
             let result = match deadline {
-                Some(deadline) => {
-                    match tokio::time::timeout_at(deadline, attempt(attempts)).await {
-                        Ok(result) => result,
-                        Err(_) => return Err(RetryError::DeadlineExceeded { attempts, last }),
+                Some(deadline) => match tokio::time::timeout_at(deadline, attempt(number)).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        return Err(RetryError::DeadlineExceeded {
+                            attempts: number,
+                            last,
+                        })
                     }
-                }
-                None => attempt(attempts).await,
+                },
+                None => attempt(number).await,
             };
             let error = match result {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
-            let delay = match self.classifier.classify(&error) {
-                RetryDecision::DoNotRetry => {
+            let asked = match self.verdict(idempotent, &error) {
+                Verdict::Final => {
                     return Err(RetryError::Failed {
-                        attempts,
+                        attempts: number,
                         last: error,
                     })
                 }
-                RetryDecision::Retry => self.backoff_delay(attempts, previous),
-                RetryDecision::RateLimited {
-                    retry_after: Some(asked),
-                } => asked.min(self.policy.max_retry_after),
-                RetryDecision::RateLimited { retry_after: None } => {
-                    self.backoff_delay(attempts, previous)
-                }
+                Verdict::Retryable { asked } => asked,
             };
-            let unsafe_to_resend = !idempotent && self.classifier.may_have_reached_server(&error);
-            if unsafe_to_resend || attempts >= max_attempts {
-                return Err(RetryError::Failed {
-                    attempts,
-                    last: error,
-                });
+            match attempts.next_delay(asked) {
+                Ok(delay) => tokio::time::sleep(delay).await,
+                Err(stop) => return Err(stop.into_error(number, error)),
             }
-            if let Some(deadline) = deadline {
-                if Instant::now()
-                    .checked_add(delay)
-                    .is_none_or(|wake| wake >= deadline)
-                {
-                    return Err(RetryError::DeadlineExceeded {
-                        attempts,
-                        last: Some(error),
-                    });
-                }
-            }
-            if let Some(budget) = &self.budget {
-                if !budget.try_withdraw() {
-                    return Err(RetryError::BudgetExhausted {
-                        attempts,
-                        last: error,
-                    });
-                }
-            }
-            tokio::time::sleep(delay).await;
-            previous = delay;
             last = Some(error);
         }
     }

@@ -4,6 +4,7 @@
 //! Real sockets, so the client under test runs its real transport and error classification.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod calls;
 pub mod raw;
 
 use std::collections::HashMap;
@@ -27,14 +28,27 @@ pub enum Step {
     Slow(Duration, Value),
 }
 
-/// Methods that run the script: reads, writes and a neutral one.
+/// Methods that run the script: standard reads and writes, and two of a made-up protocol.
 pub const SCRIPTED: &[&str] = &[
     "scripted",
     "eth_blockNumber",
     "eth_getBalance",
-    "luxtensor_transfer",
-    "luxtensor_mint",
+    "eth_sendTransaction",
+    "eth_sendRawTransaction",
+    "app_write",
 ];
+
+/// The made-up protocol's final error code (a request it will never accept).
+pub const APP_FINAL: i32 = -32041;
+/// The made-up protocol's "rate limited" code; the delay is in `data.wait_ms`.
+pub const APP_RATE_LIMITED: i32 = -32050;
+
+/// A classifier knowing the made-up protocol's codes.
+pub fn app_classifier() -> rpc_resilience::CodeClassifier {
+    rpc_resilience::CodeClassifier::new()
+        .final_codes([APP_FINAL])
+        .rate_limited(APP_RATE_LIMITED, Some("wait_ms"))
+}
 
 #[derive(Debug, Default)]
 struct State {
@@ -175,16 +189,24 @@ pub fn exact_config() -> rpc_resilience::ResilienceConfig {
     }
 }
 
-/// A client over `urls` with `config`.
-pub fn client(
+/// A builder over `urls` with `config` and a fixed jitter seed.
+pub fn builder(
     urls: &[&str],
     config: rpc_resilience::ResilienceConfig,
-) -> rpc_resilience::ResilientClient {
+) -> rpc_resilience::ResilientClientBuilder {
     let mut builder = rpc_resilience::ResilientClient::builder()
         .config(config)
         .jitter_seed(1);
     for url in urls {
         builder = builder.endpoint(*url);
     }
-    builder.build().unwrap()
+    builder
+}
+
+/// A client over `urls` with `config`.
+pub fn client(
+    urls: &[&str],
+    config: rpc_resilience::ResilienceConfig,
+) -> rpc_resilience::ResilientClient {
+    builder(urls, config).build().unwrap()
 }

@@ -33,6 +33,8 @@ pub fn client(devnet: &DevnetHandle) -> ResilientClient {
     ResilientClient::builder()
         .endpoint(devnet.url())
         .config(config)
+        .idempotency(luxtensor_protocol::policy())
+        .classifier(luxtensor_protocol::classifier())
         .bearer_token(Some(devnet.token().to_string()))
         .build()
         .unwrap()
