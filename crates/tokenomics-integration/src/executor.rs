@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{stream, StreamExt};
-use tokenomics_core::{Address, EpochInputs, EpochPlan, Params};
+use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
 
 use crate::batch::{Batch, BatchOutcome};
 use crate::chain::{mint_key, Chain, EpochMemo};
@@ -191,16 +191,22 @@ impl EpochExecutor {
         let metrics_before = self.chain.client().metrics();
         let epoch = inputs.epoch;
         let journaled = self.journal.epoch(epoch)?;
-        // Without a journal record, the chain tells whether (and with what) the epoch opened.
-        let opening = match journaled {
-            None => self.opening(epoch).await?,
-            Some(_) => None,
+        // Without a journal record, the chain tells whether (and with what) the epoch
+        // opened. The supply is read first: if the mint is absent at the second read,
+        // it was absent at the first, so a run opening the epoch meanwhile cannot make
+        // this one plan on a supply that already holds the epoch's own mint.
+        let (opening, supply_before) = match journaled {
+            None => {
+                let supply = self.chain.total_supply().await?;
+                (self.opening(epoch).await?, supply)
+            }
+            Some(_) => (None, Amount::ZERO),
         };
         if minted == MintedSupply::FromChain {
             inputs.minted_supply = match (&journaled, &opening) {
                 (Some(record), _) => record.minted_supply,
                 (None, Some((_, memo))) => memo.minted_supply,
-                (None, None) => self.chain.total_supply().await?,
+                (None, None) => supply_before,
             };
         }
         let plan = EpochPlan::build(&self.params, &inputs)?;
