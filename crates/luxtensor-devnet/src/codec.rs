@@ -50,31 +50,26 @@ pub fn format_mdt(base_units: u128) -> String {
 
 /// Formats a quantity as an Ethereum-style hex string ("0x0", "0x3e8").
 pub fn format_quantity(value: u128) -> String {
-    format!("{value:#x}")
+    luxtensor_protocol::format_quantity(value)
 }
 
 /// Parses an Ethereum-style hex quantity ("0x3e8") into base units.
 pub fn parse_quantity(field: &'static str, text: &str) -> Result<u128, DevnetError> {
-    let digits = text
-        .strip_prefix("0x")
-        .or_else(|| text.strip_prefix("0X"))
-        .ok_or_else(|| {
-            DevnetError::invalid(
-                field,
+    use luxtensor_protocol::ProtocolError;
+    luxtensor_protocol::parse_quantity(text).map_err(|error| {
+        let reason = match error {
+            ProtocolError::NoHexPrefix { .. } => {
                 format!(
                     "expected a hex quantity like \"0x3e8\", got {}",
                     excerpt(text)
-                ),
-            )
-        })?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(DevnetError::invalid(
-            field,
-            format!("{} is not a hex quantity", excerpt(text)),
-        ));
-    }
-    u128::from_str_radix(digits, 16).map_err(|_| {
-        DevnetError::invalid(field, format!("{} does not fit in 128 bits", excerpt(text)))
+                )
+            }
+            ProtocolError::QuantityTooLarge { .. } => {
+                format!("{} does not fit in 128 bits", excerpt(text))
+            }
+            _ => format!("{} is not a hex quantity", excerpt(text)),
+        };
+        DevnetError::invalid(field, reason)
     })
 }
 

@@ -9,20 +9,10 @@ use std::path::PathBuf;
 
 use jsonrpsee::types::{ErrorObject, ErrorObjectOwned};
 
-/// JSON-RPC code for bad params (names the field).
-pub const INVALID_PARAMS: i32 = -32602;
-/// JSON-RPC code for an internal error (storage, injected fault).
-pub const INTERNAL_ERROR: i32 = -32603;
-/// Wire code: the sender's balance is below the amount.
-pub const INSUFFICIENT_BALANCE: i32 = -32001;
-/// Wire code: the mint would pass the max supply.
-pub const MAX_SUPPLY_EXCEEDED: i32 = -32002;
-/// Wire code: an idempotency key was replayed with different params.
-pub const IDEMPOTENCY_CONFLICT: i32 = -32003;
-/// Wire code: a mutating method without a valid bearer token.
-pub const UNAUTHORIZED: i32 = -32004;
-/// Wire code: rate limited; the error data carries `retry_after_ms`.
-pub const RATE_LIMITED: i32 = -32005;
+pub use luxtensor_protocol::code::{
+    IDEMPOTENCY_CONFLICT, INSUFFICIENT_BALANCE, INTERNAL_ERROR, INVALID_PARAMS,
+    MAX_SUPPLY_EXCEEDED, RATE_LIMITED, UNAUTHORIZED,
+};
 
 /// What went wrong in the devnet, with the values that explain it.
 #[derive(Debug, thiserror::Error)]

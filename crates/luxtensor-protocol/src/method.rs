@@ -44,10 +44,11 @@ pub const GET_BALANCE: Method = read("eth_getBalance", &["address", "blockTag"])
 pub const TOTAL_SUPPLY: Method = read("luxtensor_totalSupply", &[]);
 /// `luxtensor_getTransfer [idempotencyKey]` -> the write's record, or null.
 pub const GET_TRANSFER: Method = read("luxtensor_getTransfer", &[IDEMPOTENCY_KEY]);
-/// `luxtensor_mint [to, amount, idempotencyKey?]` -> `{"txHash", "blockNumber"}`.
+/// `luxtensor_mint [to, amount, idempotencyKey?, memo?]` -> `{"txHash", "blockNumber"}`;
+/// the memo (printable ASCII, at most 256 bytes) is bound to the key like the rest.
 pub const MINT: Method = Method {
     name: "luxtensor_mint",
-    params: &["to", "amount", IDEMPOTENCY_KEY],
+    params: &["to", "amount", IDEMPOTENCY_KEY, "memo"],
     writes: true,
 };
 /// `luxtensor_transfer [from, to, amount, idempotencyKey?]` -> `{"txHash", "blockNumber"}`.

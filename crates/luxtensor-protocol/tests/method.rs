@@ -21,7 +21,7 @@ fn each_method_has_its_params_in_protocol_order() {
     check("luxtensor_getTransfer", &["idempotencyKey"], false, None);
     check(
         "luxtensor_mint",
-        &["to", "amount", "idempotencyKey"],
+        &["to", "amount", "idempotencyKey", "memo"],
         true,
         Some(2),
     );

@@ -16,37 +16,22 @@ use tokenomics_core::{Address, Amount, Hash256};
 
 use crate::error::{ExecutorError, Result};
 
-/// The JSON-RPC code of an idempotency conflict: the key was used with other params.
-pub(crate) const IDEMPOTENCY_CONFLICT: i32 = -32003;
-
-/// The idempotency key of an epoch's mint (its opening write): `mint:<epoch>`.
-pub fn mint_key(epoch: u64) -> String {
-    format!("mint:{epoch}")
-}
-
-/// The idempotency key of transfer `index` of an epoch: `transfer:<epoch>:<index>`.
-pub fn transfer_key(epoch: u64, index: u32) -> String {
-    format!("transfer:{epoch}:{index}")
-}
+pub(crate) use luxtensor_protocol::code::IDEMPOTENCY_CONFLICT;
+pub use luxtensor_protocol::{mint_key, transfer_key};
 
 /// An amount as an Ethereum-style hex quantity (`0x3e8`; zero is `0x0`).
 pub fn to_hex(amount: Amount) -> String {
-    format!("{:#x}", amount.base_units())
+    luxtensor_protocol::format_quantity(amount.base_units())
 }
 
-/// Reads a hex quantity (`0x` and 1 to 32 hex digits).
+/// Reads a hex quantity the node answered `call` with.
 pub fn from_hex(call: &'static str, text: &str) -> Result<Amount> {
-    let malformed = || ExecutorError::Malformed {
-        call,
-        reason: format!("{:?} is not a hex quantity", short(text)),
-    };
-    let digits = text.strip_prefix("0x").ok_or_else(malformed)?;
-    if digits.is_empty() || digits.len() > 32 {
-        return Err(malformed());
-    }
-    u128::from_str_radix(digits, 16)
+    luxtensor_protocol::parse_quantity(text)
         .map(Amount::from_base_units)
-        .map_err(|_| malformed())
+        .map_err(|_| ExecutorError::Malformed {
+            call,
+            reason: format!("{:?} is not a hex quantity", short(text)),
+        })
 }
 
 /// At most 40 characters of a value the node sent, for error messages.
