@@ -137,10 +137,13 @@ impl EvmSender {
                 self.broadcast(&op).await?;
                 Ok(None)
             }
-            Look::NonceTaken => Err(Error::ForeignNonce {
-                nonce: op.nonce,
-                chain_nonce: view.nonce,
-            }),
+            Look::NonceTaken => {
+                self.journal()?.mark_foreign(op.nonce, view.nonce)?;
+                Err(Error::ForeignNonce {
+                    nonce: op.nonce,
+                    chain_nonce: view.nonce,
+                })
+            }
         }
     }
 

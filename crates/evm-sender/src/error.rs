@@ -62,7 +62,8 @@ pub enum Error {
         actual: String,
     },
     /// A nonce was consumed by a transaction the journal does not know: someone else uses the
-    /// key. Nothing is re-issued automatically.
+    /// key. Nothing is re-issued automatically; the journal records it, so later opens and
+    /// submits refuse too until an operator deletes the `foreign_nonce` row of its `meta`.
     #[error("nonce {nonce} was used outside this journal (chain nonce {chain_nonce}): someone else uses the key")]
     ForeignNonce {
         /// The first nonce the journal cannot account for.

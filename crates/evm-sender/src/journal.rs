@@ -113,6 +113,32 @@ impl Journal {
         Ok(())
     }
 
+    /// Records that `nonce` was taken by a transaction the journal does not know: every later
+    /// open or submit refuses until an operator removes the `foreign_nonce` row from `meta`.
+    pub(crate) fn mark_foreign(&self, nonce: u64, chain_nonce: u64) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('foreign_nonce', ?1)",
+            [format!("{nonce} {chain_nonce}")],
+        )?;
+        Ok(())
+    }
+
+    /// The foreign use recorded by [`Journal::mark_foreign`], if any.
+    pub(crate) fn foreign(&self) -> Result<Option<(u64, u64)>> {
+        let value: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'foreign_nonce'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(value.and_then(|v| {
+            let (nonce, chain) = v.split_once(' ')?;
+            Some((nonce.parse().ok()?, chain.parse().ok()?))
+        }))
+    }
+
     /// The lowest and the next nonce the journal holds (`None` when empty).
     pub(crate) fn nonce_range(&self) -> Result<Option<(u64, u64)>> {
         let (low, high): (Option<i64>, Option<i64>) =

@@ -172,7 +172,13 @@ impl EvmSender {
         let address = self.address();
         let latest = rpc::nonce(&self.client, address, "latest").await?;
         let pending = rpc::nonce(&self.client, address, "pending").await?;
-        let range = self.journal()?.nonce_range()?;
+        let (range, foreign) = {
+            let journal = self.journal()?;
+            (journal.nonce_range()?, journal.foreign()?)
+        };
+        if let Some((nonce, chain_nonce)) = foreign {
+            return Err(Error::ForeignNonce { nonce, chain_nonce });
+        }
         match range {
             None if pending > latest => Err(Error::ForeignNonce {
                 nonce: latest,
