@@ -37,7 +37,7 @@ pub struct SenderConfig {
     /// by `confirm_all` (a reorg puts them back to pending). Default 64.
     pub reorg_depth: u64,
     /// Replace a transaction still unmined with a higher price, same nonce. Off by default
-    /// (some nodes, Luxtensor among them, refuse replacements).
+    /// (some nodes refuse replacements).
     pub fee_bump: Option<FeeBump>,
 }
 

@@ -11,6 +11,7 @@
 //! | [`TxRequest`] | what an operation sends: a call, a transfer, a contract creation |
 //! | [`EvmSender`] | `open` (checks chain id and nonces), `submit` / `prepare`, `wait_confirmed`, `confirm_all`, `call` |
 //! | [`OpHandle`], [`Confirmation`] | an operation as journaled; where it was mined |
+//! | [`EvmClassifier`] | the retry classifier to build the client with: a node's JSON-RPC error answer is not retried |
 //! | [`Error`] | the one error type; [`Error::is_retryable`] says whether trying again can help |
 //!
 //! # The rules
@@ -37,11 +38,14 @@
 //! # Example
 //!
 //! ```no_run
-//! use evm_sender::{EvmSender, SenderConfig, Signer, TxRequest};
+//! use evm_sender::{EvmClassifier, EvmSender, SenderConfig, Signer, TxRequest};
 //! use rpc_resilience::ResilientClient;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = ResilientClient::builder().endpoint("http://127.0.0.1:8545").build()?;
+//! let client = ResilientClient::builder()
+//!     .endpoint("http://127.0.0.1:8545")
+//!     .classifier(EvmClassifier)
+//!     .build()?;
 //! let signer = Signer::from_file("signer.key")?; // mode 0600
 //! let sender = EvmSender::open(SenderConfig::new(31337), client, signer, "nonces.sqlite").await?;
 //!
@@ -68,6 +72,7 @@ pub use alloy_primitives::{Address, Bytes, B256, U256};
 pub use config::{FeeBump, SenderConfig, GWEI, MIN_FEE_BUMP_BPS};
 pub use confirm::Confirmation;
 pub use error::{Error, Result};
+pub use rpc::EvmClassifier;
 pub use sender::{EvmSender, OpHandle};
 pub use signer::Signer;
 pub use tx::{SignedTx, TxRequest};

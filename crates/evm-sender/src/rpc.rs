@@ -5,7 +5,9 @@
 //! once). [`replay_safe`] is the one place that tells the client so.
 
 use alloy_primitives::{hex, Address, Bytes, B256};
-use rpc_resilience::{CallOptions, ResilientClient, RpcError};
+use rpc_resilience::{
+    CallOptions, DefaultClassifier, ResilientClient, RetryClassifier, RetryDecision, RpcError,
+};
 use serde_json::{json, Value};
 
 use crate::{Error, Result, TxRequest};
@@ -27,6 +29,30 @@ fn replay_safe() -> CallOptions {
     CallOptions {
         idempotent: Some(true),
         ..CallOptions::default()
+    }
+}
+
+/// A retry classifier for Ethereum nodes: a JSON-RPC error answer ("nonce too low",
+/// "execution reverted", ...) is the node's definite answer and is not retried, except an
+/// internal error (-32603) or a rate limit; everything else as [`DefaultClassifier`].
+/// Build the client with `ResilientClient::builder().classifier(EvmClassifier)`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EvmClassifier;
+
+impl RetryClassifier<RpcError> for EvmClassifier {
+    fn classify(&self, error: &RpcError) -> RetryDecision {
+        match error {
+            RpcError::Rpc { code, .. }
+                if *code != -32603 && *code != rpc_resilience::error::RATE_LIMITED_CODE =>
+            {
+                RetryDecision::DoNotRetry
+            }
+            other => DefaultClassifier.classify(other),
+        }
+    }
+
+    fn may_have_reached_server(&self, error: &RpcError) -> bool {
+        DefaultClassifier.may_have_reached_server(error)
     }
 }
 

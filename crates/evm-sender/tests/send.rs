@@ -159,3 +159,16 @@ fn a_key_file_readable_by_others_is_refused_naming_the_file_not_the_key() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     check(Signer::from_file(&path).unwrap().address(), dev_address());
 }
+
+#[test]
+fn the_sender_s_futures_can_be_spawned() {
+    fn is_send<T: Send>(_: &T) {}
+    fn futures(sender: &evm_sender::EvmSender) {
+        is_send(&sender.submit("a", TxRequest::transfer(bob(), U256::ZERO)));
+        is_send(&sender.prepare("a", TxRequest::transfer(bob(), U256::ZERO)));
+        is_send(&sender.wait_confirmed("a"));
+        is_send(&sender.confirm_all());
+        is_send(&sender.call(bob(), Bytes::new()));
+    }
+    let _ = futures;
+}
