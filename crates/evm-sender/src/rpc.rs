@@ -2,7 +2,7 @@
 //!
 //! Every call here is replay-safe: reads, and `eth_sendRawTransaction` of bytes already
 //! journaled (a replay is the same transaction: the node answers "already known" or mines it
-//! once). [`replay_safe`] is the one place that tells the client so.
+//! once). `replay_safe()` is the one place that tells the client so.
 
 use alloy_primitives::{hex, Address, Bytes, B256};
 use rpc_resilience::{
