@@ -1,0 +1,198 @@
+//! [`SenderConfig`] and [`FeeBump`]: chain id, confirmations, gas price and gas limit rules.
+//!
+//! Wei amounts are integers; multipliers are basis points (10,000 = 1x), applied as
+//! `ceil(x * bps / 10_000)` with checked arithmetic.
+
+use std::time::Duration;
+
+use crate::{Error, Result};
+
+/// One gwei in wei.
+pub const GWEI: u128 = 1_000_000_000;
+
+/// The smallest fee bump nodes accept for a replacement: 12.5 %.
+pub const MIN_FEE_BUMP_BPS: u32 = 1_250;
+
+/// Settings of an [`crate::EvmSender`]; every field has a documented default except `chain_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SenderConfig {
+    /// The chain id transactions are signed for; `eth_chainId` must say the same.
+    pub chain_id: u64,
+    /// Blocks a receipt must be deep (its own block counts as 1). Default 1.
+    pub confirmations: u64,
+    /// Gas price = `eth_gasPrice * gas_price_multiplier_bps / 10_000`, rounded up. Default
+    /// 12,500 (1.25x).
+    pub gas_price_multiplier_bps: u32,
+    /// The gas price is at least this. Default 1 gwei.
+    pub min_gas_price_wei: u128,
+    /// Gas limit = `eth_estimateGas * gas_limit_margin_bps / 10_000`, rounded up. Default 12,000.
+    pub gas_limit_margin_bps: u32,
+    /// Largest gas limit of one transaction. Default 10,000,000.
+    pub max_gas_per_tx: u64,
+    /// Interval between two looks at the chain while waiting. Default 1 s.
+    pub poll_interval: Duration,
+    /// Longest `wait_confirmed` waits for one operation (`None`: no limit). Default 10 min.
+    pub confirm_timeout: Option<Duration>,
+    /// Confirmed operations whose block is at most this far below the head are checked again
+    /// by `confirm_all` (a reorg puts them back to pending). Default 64.
+    pub reorg_depth: u64,
+    /// Replace a transaction still unmined with a higher price, same nonce. Off by default
+    /// (some nodes refuse replacements).
+    pub fee_bump: Option<FeeBump>,
+}
+
+impl SenderConfig {
+    /// The defaults for `chain_id`.
+    pub fn new(chain_id: u64) -> Self {
+        Self {
+            chain_id,
+            confirmations: 1,
+            gas_price_multiplier_bps: 12_500,
+            min_gas_price_wei: GWEI,
+            gas_limit_margin_bps: 12_000,
+            max_gas_per_tx: 10_000_000,
+            poll_interval: Duration::from_secs(1),
+            confirm_timeout: Some(Duration::from_secs(600)),
+            reorg_depth: 64,
+            fee_bump: None,
+        }
+    }
+
+    /// Checks the ranges: confirmations >= 1, multipliers >= 1x, bump >= 12.5 %.
+    pub fn validate(&self) -> Result<()> {
+        let invalid = |field, reason: &str| {
+            Err(Error::InvalidConfig {
+                field,
+                reason: reason.into(),
+            })
+        };
+        if self.confirmations == 0 {
+            return invalid("confirmations", "must be at least 1");
+        }
+        if self.gas_price_multiplier_bps < 10_000 {
+            return invalid("gas_price_multiplier_bps", "must be at least 10000 (1x)");
+        }
+        if self.gas_limit_margin_bps < 10_000 {
+            return invalid("gas_limit_margin_bps", "must be at least 10000 (1x)");
+        }
+        if self.max_gas_per_tx < 21_000 {
+            return invalid("max_gas_per_tx", "must be at least 21000");
+        }
+        if let Some(bump) = &self.fee_bump {
+            if bump.bump_bps < MIN_FEE_BUMP_BPS {
+                return invalid("fee_bump.bump_bps", "must be at least 1250 (12.5 %)");
+            }
+        }
+        Ok(())
+    }
+
+    /// The gas price of a new operation from the node's `eth_gasPrice`.
+    pub fn gas_price(&self, node_price: u128) -> Result<u128> {
+        let scaled = scale_up(node_price, self.gas_price_multiplier_bps).ok_or_else(|| {
+            Error::InvalidConfig {
+                field: "gas_price_multiplier_bps",
+                reason: "the gas price overflows".into(),
+            }
+        })?;
+        Ok(scaled.max(self.min_gas_price_wei))
+    }
+
+    /// The gas limit from an estimate: with the margin, refused above `max_gas_per_tx`.
+    pub fn gas_limit(&self, op_id: &str, estimate: u64) -> Result<u64> {
+        let with_margin = scale_up(u128::from(estimate), self.gas_limit_margin_bps)
+            .and_then(|g| u64::try_from(g).ok())
+            .unwrap_or(u64::MAX);
+        if estimate > self.max_gas_per_tx {
+            return Err(Error::GasAboveMax {
+                op_id: op_id.into(),
+                needed: estimate,
+                max: self.max_gas_per_tx,
+            });
+        }
+        Ok(with_margin.min(self.max_gas_per_tx))
+    }
+}
+
+/// Opt-in replacement of a transaction still unmined: same nonce, a higher gas price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeeBump {
+    /// Wait this long after an attempt before replacing it.
+    pub after: Duration,
+    /// Each replacement raises the price by this much (basis points, at least 1,250 = 12.5 %).
+    pub bump_bps: u32,
+    /// Never price above this.
+    pub max_gas_price_wei: u128,
+}
+
+impl FeeBump {
+    /// The next attempt's price, or `None` when it would pass the maximum.
+    pub fn next_price(&self, price: u128) -> Option<u128> {
+        let next = scale_up(price, 10_000u32.checked_add(self.bump_bps)?)?;
+        (next <= self.max_gas_price_wei).then_some(next)
+    }
+}
+
+/// `ceil(x * bps / 10_000)`, `None` on overflow.
+pub(crate) fn scale_up(x: u128, bps: u32) -> Option<u128> {
+    let product = x.checked_mul(u128::from(bps))?;
+    Some(product.div_ceil(10_000))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check<T: PartialEq + std::fmt::Debug>(got: T, want: T) {
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn gas_price_is_node_price_times_1_25_rounded_up() {
+        check(
+            SenderConfig::new(1).gas_price(2_000_000_001).unwrap(),
+            2_500_000_002,
+        );
+    }
+
+    #[test]
+    fn gas_price_is_at_least_one_gwei() {
+        check(SenderConfig::new(1).gas_price(7).unwrap(), GWEI);
+    }
+
+    #[test]
+    fn gas_limit_adds_the_margin_and_is_capped() {
+        let config = SenderConfig::new(1);
+        check(config.gas_limit("op", 21_000).unwrap(), 25_200);
+        check(config.gas_limit("op", 9_000_000).unwrap(), 10_000_000);
+        check(
+            matches!(
+                config.gas_limit("op", 10_000_001),
+                Err(Error::GasAboveMax { .. })
+            ),
+            true,
+        );
+    }
+
+    #[test]
+    fn a_fee_bump_below_12_5_percent_is_refused() {
+        let mut config = SenderConfig::new(1);
+        config.fee_bump = Some(FeeBump {
+            after: Duration::ZERO,
+            bump_bps: 1_249,
+            max_gas_price_wei: u128::MAX,
+        });
+        check(config.validate().is_err(), true);
+    }
+
+    #[test]
+    fn a_bump_raises_by_at_least_its_rate_and_stops_at_the_maximum() {
+        let bump = FeeBump {
+            after: Duration::ZERO,
+            bump_bps: 1_250,
+            max_gas_price_wei: 2_000,
+        };
+        check(bump.next_price(1_001), Some(1_127));
+        check(bump.next_price(1_800), None);
+    }
+}

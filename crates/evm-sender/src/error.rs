@@ -1,0 +1,170 @@
+//! The crate's one error type, [`Error`]: what went wrong, with what, and whether a retry can help.
+//!
+//! No variant carries key material: key errors name the file or the rule broken, never the key.
+
+use std::path::PathBuf;
+
+use alloy_primitives::B256;
+use rpc_resilience::RpcError;
+
+/// Everything that can go wrong while signing, journaling, sending or confirming.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The key text is not one line of `0x` + 64 hex digits, or not a valid secp256k1 key.
+    #[error("invalid signing key: {reason}")]
+    InvalidKey {
+        /// The rule the key broke (never the key itself).
+        reason: &'static str,
+    },
+    /// The key file could not be read.
+    #[error("key file {}: {reason}", path.display())]
+    KeyFile {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        reason: String,
+    },
+    /// The key file is readable or writable by group or others (`mode & 0o077 != 0`).
+    #[error("key file {} has mode {mode:o}: it must not be accessible by group or others (chmod 600)", path.display())]
+    KeyFileMode {
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// A configuration value is out of range.
+    #[error("invalid config `{field}`: {reason}")]
+    InvalidConfig {
+        /// The field.
+        field: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The node's `eth_chainId` is not the configured chain id; nothing was sent.
+    #[error("chain id mismatch: configured {expected}, the node says {actual}")]
+    ChainIdMismatch {
+        /// The configured chain id.
+        expected: u64,
+        /// The node's.
+        actual: u64,
+    },
+    /// The journal belongs to another chain or another sender, or the chain is behind it.
+    #[error(
+        "journal mismatch on {field}: journal has {journal}, the chain or config says {actual}"
+    )]
+    JournalMismatch {
+        /// What differs (`chain_id`, `sender`, `nonce`).
+        field: &'static str,
+        /// The journal's value.
+        journal: String,
+        /// The other value.
+        actual: String,
+    },
+    /// A nonce was consumed by a transaction the journal does not know: someone else uses the
+    /// key. Nothing is re-issued automatically; the journal records it, so later opens and
+    /// submits refuse too until an operator deletes the `foreign_nonce` row of its `meta`.
+    #[error("nonce {nonce} was used outside this journal (chain nonce {chain_nonce}): someone else uses the key")]
+    ForeignNonce {
+        /// The first nonce the journal cannot account for.
+        nonce: u64,
+        /// The account's nonce on chain.
+        chain_nonce: u64,
+    },
+    /// The same op id was submitted with another transaction than the journaled one.
+    #[error("operation {op_id} is journaled with another transaction")]
+    OpConflict {
+        /// The operation.
+        op_id: String,
+    },
+    /// No operation with this id is journaled.
+    #[error("unknown operation {op_id}")]
+    UnknownOp {
+        /// The operation.
+        op_id: String,
+    },
+    /// `eth_estimateGas` says the transaction would fail; nothing was journaled or sent.
+    #[error("operation {op_id} would revert: {reason}")]
+    WouldRevert {
+        /// The operation.
+        op_id: String,
+        /// The decoded revert reason, or the node's message.
+        reason: String,
+    },
+    /// The gas estimate (with its margin) is above the configured maximum; nothing was sent.
+    #[error("operation {op_id} needs {needed} gas, above the maximum {max}")]
+    GasAboveMax {
+        /// The operation.
+        op_id: String,
+        /// The estimate.
+        needed: u64,
+        /// The configured maximum.
+        max: u64,
+    },
+    /// The transaction was mined in a canonical block with status 0.
+    #[error(
+        "operation {op_id} reverted: tx {tx_hash} in block {block_number}, gas used {gas_used}"
+    )]
+    Reverted {
+        /// The operation.
+        op_id: String,
+        /// The mined transaction.
+        tx_hash: B256,
+        /// Its block.
+        block_number: u64,
+        /// Gas it used.
+        gas_used: u64,
+    },
+    /// The node refused the signed transaction for a reason other than "already known" or
+    /// "nonce too low" (e.g. insufficient funds). It stays journaled; the same bytes can be
+    /// sent again once the cause is fixed.
+    #[error("operation {op_id}: the node refused tx {tx_hash}: {message}")]
+    Rejected {
+        /// The operation.
+        op_id: String,
+        /// The refused transaction.
+        tx_hash: B256,
+        /// The node's message.
+        message: String,
+    },
+    /// Waiting for a confirmation took longer than the configured limit.
+    #[error("operation {op_id} not confirmed after {waited_ms} ms")]
+    ConfirmTimeout {
+        /// The operation.
+        op_id: String,
+        /// How long it waited.
+        waited_ms: u64,
+    },
+    /// The node's answer could not be understood.
+    #[error("malformed answer to {method}: {reason}")]
+    Malformed {
+        /// The JSON-RPC method.
+        method: &'static str,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A JSON-RPC call failed (after the client's own retries).
+    #[error(transparent)]
+    Rpc(#[from] RpcError),
+    /// The SQLite journal failed.
+    #[error("journal: {0}")]
+    Journal(#[from] rusqlite::Error),
+}
+
+impl Error {
+    /// Whether trying the same call again (later) can help.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Rpc(error) => error.is_retryable(),
+            Self::ConfirmTimeout { .. } | Self::Malformed { .. } => true,
+            Self::Journal(rusqlite::Error::SqliteFailure(code, _)) => matches!(
+                code.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ),
+            _ => false,
+        }
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,289 @@
+//! The SQLite nonce journal: which operation owns which nonce, and every signed attempt's raw
+//! bytes and hash, committed (WAL, `synchronous = FULL`) before anything is sent.
+//!
+//! Tables: `meta` (chain id, sender), `ops` (one row per operation, nonce unique, state),
+//! `attempts` (one row per signed transaction of an operation: same nonce, rising price).
+
+mod rows;
+
+use std::path::Path;
+
+use alloy_primitives::{Address, Bytes, B256};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use rows::{conversion, parse_col, parse_int, read_op, to_i64, to_u64, SELECT_OP};
+
+use crate::{Confirmation, Error, Result, SignedTx, TxRequest};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ops (
+    op_id TEXT PRIMARY KEY,
+    nonce INTEGER NOT NULL UNIQUE,
+    to_addr TEXT,
+    data BLOB NOT NULL,
+    value TEXT NOT NULL,
+    fixed_gas_limit INTEGER,
+    state TEXT NOT NULL DEFAULT 'pending',
+    tx_hash BLOB, block_number INTEGER, block_hash BLOB, gas_used INTEGER,
+    contract_address TEXT
+);
+CREATE TABLE IF NOT EXISTS attempts (
+    op_id TEXT NOT NULL REFERENCES ops(op_id),
+    attempt INTEGER NOT NULL,
+    tx_hash BLOB NOT NULL UNIQUE,
+    raw BLOB NOT NULL,
+    gas_price TEXT NOT NULL,
+    gas_limit INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (op_id, attempt)
+);";
+
+/// Where an operation stands in the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum OpState {
+    Pending,
+    Confirmed(Confirmation),
+    Reverted(Confirmation),
+}
+
+/// One signed transaction of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Attempt {
+    pub(crate) signed: SignedTx,
+    pub(crate) gas_price: u128,
+    pub(crate) gas_limit: u64,
+    pub(crate) created_ms: u64,
+}
+
+/// One operation with its attempts (oldest first; never empty once inserted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OpRecord {
+    pub(crate) op_id: String,
+    pub(crate) nonce: u64,
+    pub(crate) request: TxRequest,
+    pub(crate) state: OpState,
+    pub(crate) attempts: Vec<Attempt>,
+}
+
+impl OpRecord {
+    pub(crate) fn latest(&self) -> Option<&Attempt> {
+        self.attempts.last()
+    }
+}
+
+/// The journal (one SQLite connection).
+#[derive(Debug)]
+pub(crate) struct Journal {
+    conn: Connection,
+}
+
+impl Journal {
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self { conn })
+    }
+
+    /// Binds the journal to one chain and sender, or checks that it already is.
+    pub(crate) fn bind(&self, chain_id: u64, sender: Address) -> Result<()> {
+        for (key, value) in [
+            ("chain_id", chain_id.to_string()),
+            ("sender", sender.to_string()),
+        ] {
+            self.conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+                params![key, value],
+            )?;
+            let stored: String =
+                self.conn
+                    .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?;
+            if stored != value {
+                return Err(Error::JournalMismatch {
+                    field: if key == "chain_id" {
+                        "chain_id"
+                    } else {
+                        "sender"
+                    },
+                    journal: stored,
+                    actual: value,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Records that `nonce` was taken by a transaction the journal does not know: every later
+    /// open or submit refuses until an operator removes the `foreign_nonce` row from `meta`.
+    pub(crate) fn mark_foreign(&self, nonce: u64, chain_nonce: u64) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('foreign_nonce', ?1)",
+            [format!("{nonce} {chain_nonce}")],
+        )?;
+        Ok(())
+    }
+
+    /// The foreign use recorded by [`Journal::mark_foreign`], if any.
+    pub(crate) fn foreign(&self) -> Result<Option<(u64, u64)>> {
+        let value: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'foreign_nonce'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(value.and_then(|v| {
+            let (nonce, chain) = v.split_once(' ')?;
+            Some((nonce.parse().ok()?, chain.parse().ok()?))
+        }))
+    }
+
+    /// The lowest and the next nonce the journal holds (`None` when empty).
+    pub(crate) fn nonce_range(&self) -> Result<Option<(u64, u64)>> {
+        let (low, high): (Option<i64>, Option<i64>) =
+            self.conn
+                .query_row("SELECT MIN(nonce), MAX(nonce) FROM ops", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+        Ok(match (low, high) {
+            (Some(low), Some(high)) => Some((to_u64(low)?, to_u64(high)?.saturating_add(1))),
+            _ => None,
+        })
+    }
+
+    /// Journals a new operation at the next nonce (`base` when the journal is empty) with the
+    /// attempt `sign` makes for that nonce, in one transaction.
+    pub(crate) fn insert(
+        &mut self,
+        op_id: &str,
+        request: &TxRequest,
+        base: u64,
+        sign: impl FnOnce(u64) -> Result<Attempt>,
+    ) -> Result<OpRecord> {
+        let tx = self.conn.transaction()?;
+        let high: Option<i64> = tx.query_row("SELECT MAX(nonce) FROM ops", [], |r| r.get(0))?;
+        let nonce = match high {
+            Some(high) => to_u64(high)?.saturating_add(1),
+            None => base,
+        };
+        let attempt = sign(nonce)?;
+        tx.execute(
+            "INSERT INTO ops (op_id, nonce, to_addr, data, value, fixed_gas_limit)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                op_id,
+                to_i64(nonce)?,
+                request.to.map(|a| a.to_string()),
+                request.data.as_ref(),
+                request.value.to_string(),
+                request.gas_limit.map(to_i64).transpose()?,
+            ],
+        )?;
+        insert_attempt(&tx, op_id, 0, &attempt)?;
+        tx.commit()?;
+        Ok(OpRecord {
+            op_id: op_id.into(),
+            nonce,
+            request: request.clone(),
+            state: OpState::Pending,
+            attempts: vec![attempt],
+        })
+    }
+
+    /// Journals one more attempt (a fee bump) of a pending operation.
+    pub(crate) fn add_attempt(&mut self, op: &OpRecord, attempt: &Attempt) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        insert_attempt(&tx, &op.op_id, op.attempts.len(), attempt)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub(crate) fn find(&self, op_id: &str) -> Result<Option<OpRecord>> {
+        let op = self
+            .conn
+            .query_row(&format!("{SELECT_OP} WHERE op_id = ?1"), [op_id], read_op)
+            .optional()?;
+        op.map(|op| self.with_attempts(op)).transpose()
+    }
+
+    /// Operations not confirmed, and confirmed ones at or above `from_block`, by nonce.
+    pub(crate) fn to_check(&self, from_block: u64) -> Result<Vec<OpRecord>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "{SELECT_OP} WHERE state = 'pending' OR block_number >= ?1 ORDER BY nonce"
+        ))?;
+        let ops = stmt
+            .query_map([to_i64(from_block)?], read_op)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ops.into_iter().map(|op| self.with_attempts(op)).collect()
+    }
+
+    pub(crate) fn set_state(&self, op_id: &str, state: &OpState) -> Result<()> {
+        let (name, c) = match state {
+            OpState::Pending => ("pending", None),
+            OpState::Confirmed(c) => ("confirmed", Some(c)),
+            OpState::Reverted(c) => ("reverted", Some(c)),
+        };
+        self.conn.execute(
+            "UPDATE ops SET state = ?2, tx_hash = ?3, block_number = ?4, block_hash = ?5,
+             gas_used = ?6, contract_address = ?7 WHERE op_id = ?1",
+            params![
+                op_id,
+                name,
+                c.map(|c| c.tx_hash.to_vec()),
+                c.map(|c| to_i64(c.block_number)).transpose()?,
+                c.map(|c| c.block_hash.to_vec()),
+                c.map(|c| to_i64(c.gas_used)).transpose()?,
+                c.and_then(|c| c.contract_address).map(|a| a.to_string()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn with_attempts(&self, mut op: OpRecord) -> Result<OpRecord> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT tx_hash, raw, gas_price, gas_limit, created_ms FROM attempts
+             WHERE op_id = ?1 ORDER BY attempt",
+        )?;
+        op.attempts = stmt
+            .query_map([&op.op_id], |r| {
+                Ok(Attempt {
+                    signed: SignedTx {
+                        hash: B256::try_from(r.get::<_, Vec<u8>>(0)?.as_slice())
+                            .map_err(|e| conversion(0, e))?,
+                        raw: Bytes::from(r.get::<_, Vec<u8>>(1)?),
+                    },
+                    gas_price: parse_col(r, 2)?,
+                    gas_limit: parse_int(r, 3)?,
+                    created_ms: parse_int(r, 4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(op)
+    }
+}
+
+fn insert_attempt(
+    tx: &rusqlite::Transaction<'_>,
+    op_id: &str,
+    index: usize,
+    attempt: &Attempt,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO attempts (op_id, attempt, tx_hash, raw, gas_price, gas_limit, created_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            op_id,
+            to_i64(u64::try_from(index).unwrap_or(u64::MAX))?,
+            attempt.signed.hash.as_slice(),
+            attempt.signed.raw.as_ref(),
+            attempt.gas_price.to_string(),
+            to_i64(attempt.gas_limit)?,
+            to_i64(attempt.created_ms)?,
+        ],
+    )?;
+    Ok(())
+}

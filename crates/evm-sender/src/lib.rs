@@ -1,0 +1,78 @@
+//! Exactly-once Ethereum transactions over JSON-RPC: legacy EIP-155 (type 0) transactions
+//! signed locally, a SQLite nonce journal, broadcast and canonical confirmation, every call
+//! through [`rpc_resilience::ResilientClient`]. Knows nothing of what the transactions mean.
+//!
+//! # Main types
+//!
+//! | type | role |
+//! |---|---|
+//! | [`Signer`] | the key (`0x` + 64 hex, one line; a key file open to group or others is refused); Debug shows the address only |
+//! | [`SenderConfig`], [`FeeBump`] | chain id, confirmations, gas price and limit rules, polling, opt-in fee bumps |
+//! | [`TxRequest`] | what an operation sends: a call, a transfer, a contract creation |
+//! | [`EvmSender`] | `open` (checks chain id and nonces), `submit` / `prepare`, `wait_confirmed`, `confirm_all`, `call` |
+//! | [`OpHandle`], [`Confirmation`] | an operation as journaled; where it was mined |
+//! | [`EvmClassifier`] | the retry classifier to build the client with: a node's JSON-RPC error answer is not retried |
+//! | [`Error`] | the one error type; [`Error::is_retryable`] says whether trying again can help |
+//!
+//! # The rules
+//!
+//! - **The journal assigns nonces.** At [`EvmSender::open`] and before each new operation the
+//!   account's `latest` / `pending` nonces are checked against it: a nonce the journal did not
+//!   use is [`Error::ForeignNonce`] (someone else uses the key); nothing is re-issued.
+//! - **Bytes before sending.** An operation is signed at its nonce and its raw bytes and hash
+//!   are committed to the journal before they are sent. After a crash the same bytes are sent
+//!   again: one transaction per nonce (with [`FeeBump`] on, replacements of that same nonce,
+//!   each journaled first).
+//! - **Done = canonical receipt.** An operation is confirmed when the account's nonce has
+//!   passed it and a journaled hash has a receipt with status 1 whose block hash is the
+//!   canonical block's at that height, `confirmations` deep. A receipt in another block (a
+//!   reorg, or a node's made-up receipt for a pooled transaction) is not trusted; a reorg
+//!   puts the operation back to pending and its bytes are sent again. Status 0 is
+//!   [`Error::Reverted`].
+//! - **"Look at the chain" answers.** `nonce too low`, `already known` / `imported`,
+//!   `already pending`, `replacement transaction underpriced` to `eth_sendRawTransaction`
+//!   are not failures ([`rpc::LOOK_AT_CHAIN`]).
+//! - **Gas.** Price `max(eth_gasPrice * 1.25, 1 gwei)`, fixed per operation; limit
+//!   `eth_estimateGas * 1.2`, capped by `max_gas_per_tx` (integers and basis points only).
+//!
+//! # Example
+//!
+//! ```no_run
+//! use evm_sender::{EvmClassifier, EvmSender, SenderConfig, Signer, TxRequest};
+//! use rpc_resilience::ResilientClient;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = ResilientClient::builder()
+//!     .endpoint("http://127.0.0.1:8545")
+//!     .classifier(EvmClassifier)
+//!     .build()?;
+//! let signer = Signer::from_file("signer.key")?; // mode 0600
+//! let sender = EvmSender::open(SenderConfig::new(31337), client, signer, "nonces.sqlite").await?;
+//!
+//! let to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8".parse()?;
+//! let op = sender.submit("pay:alice:1", TxRequest::transfer(to, 1_000u64.try_into()?)).await?;
+//! // Submitting "pay:alice:1" again returns the same journaled transaction.
+//! let done = sender.wait_confirmed(&op.op_id).await?;
+//! println!("{} mined in block {}", done.tx_hash, done.block_number);
+//! # Ok(())
+//! # }
+//! ```
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod config;
+mod confirm;
+mod error;
+mod journal;
+pub mod rpc;
+mod sender;
+mod signer;
+mod tx;
+
+pub use alloy_primitives::{Address, Bytes, B256, U256};
+pub use config::{FeeBump, SenderConfig, GWEI, MIN_FEE_BUMP_BPS};
+pub use confirm::Confirmation;
+pub use error::{Error, Result};
+pub use rpc::EvmClassifier;
+pub use sender::{EvmSender, OpHandle};
+pub use signer::Signer;
+pub use tx::{SignedTx, TxRequest};

@@ -1,0 +1,255 @@
+//! The Ethereum JSON-RPC calls the sender makes, typed, over [`ResilientClient`].
+//!
+//! Every call here is replay-safe: reads, and `eth_sendRawTransaction` of bytes already
+//! journaled (a replay is the same transaction: the node answers "already known" or mines it
+//! once). `replay_safe()` is the one place that tells the client so.
+
+use alloy_primitives::{hex, Address, Bytes, B256};
+use rpc_resilience::{
+    CallOptions, DefaultClassifier, ResilientClient, RetryClassifier, RetryDecision, RpcError,
+};
+use serde_json::{json, Value};
+
+use crate::{Error, Result, TxRequest};
+
+/// Node answers to `eth_sendRawTransaction` that mean "look at the chain", not failure
+/// (matched lowercase, as substrings).
+pub const LOOK_AT_CHAIN: &[&str] = &[
+    "nonce too low",
+    "already known",
+    "already imported",
+    "known transaction",
+    "already pending",
+    "replacement transaction underpriced",
+];
+
+/// The per-call options for the sender's calls: all are replay-safe (see the module doc).
+/// Change this one line if the client's idempotency API changes.
+fn replay_safe() -> CallOptions {
+    CallOptions {
+        idempotent: Some(true),
+        ..CallOptions::default()
+    }
+}
+
+/// A retry classifier for Ethereum nodes: a JSON-RPC error answer ("nonce too low",
+/// "execution reverted", ...) is the node's definite answer and is not retried, except an
+/// internal error (-32603) or a rate limit; everything else as [`DefaultClassifier`].
+/// Build the client with `ResilientClient::builder().classifier(EvmClassifier)`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EvmClassifier;
+
+impl RetryClassifier<RpcError> for EvmClassifier {
+    fn classify(&self, error: &RpcError) -> RetryDecision {
+        match error {
+            RpcError::Rpc { code, .. }
+                if *code != -32603 && *code != rpc_resilience::error::RATE_LIMITED_CODE =>
+            {
+                RetryDecision::DoNotRetry
+            }
+            other => DefaultClassifier.classify(other),
+        }
+    }
+
+    fn may_have_reached_server(&self, error: &RpcError) -> bool {
+        DefaultClassifier.may_have_reached_server(error)
+    }
+}
+
+/// A receipt, as far as the sender needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RawReceipt {
+    pub(crate) block_number: u64,
+    pub(crate) block_hash: B256,
+    pub(crate) success: bool,
+    pub(crate) gas_used: u64,
+    pub(crate) contract_address: Option<Address>,
+}
+
+/// What `eth_sendRawTransaction` said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SendOutcome {
+    /// Accepted into the pool (or a "look at the chain" answer).
+    Accepted,
+    /// Refused for another reason, with the node's message.
+    Refused(String),
+}
+
+/// Why an estimate failed.
+#[derive(Debug)]
+pub(crate) enum EstimateError {
+    /// The call reverts, with the decoded reason or the node's message.
+    Reverts(String),
+    /// Anything else.
+    Other(Error),
+}
+
+pub(crate) async fn chain_id(client: &ResilientClient) -> Result<u64> {
+    let value: Value = call(client, "eth_chainId", json!([])).await?;
+    quantity("eth_chainId", &value)
+}
+
+pub(crate) async fn head(client: &ResilientClient) -> Result<u64> {
+    let value: Value = call(client, "eth_blockNumber", json!([])).await?;
+    quantity("eth_blockNumber", &value)
+}
+
+pub(crate) async fn nonce(client: &ResilientClient, address: Address, tag: &str) -> Result<u64> {
+    let value: Value = call(
+        client,
+        "eth_getTransactionCount",
+        json!([address.to_string(), tag]),
+    )
+    .await?;
+    quantity("eth_getTransactionCount", &value)
+}
+
+pub(crate) async fn gas_price(client: &ResilientClient) -> Result<u128> {
+    let value: Value = call(client, "eth_gasPrice", json!([])).await?;
+    quantity("eth_gasPrice", &value)
+}
+
+fn call_object(from: Address, request: &TxRequest) -> Value {
+    let mut object = json!({
+        "from": from.to_string(),
+        "data": hex::encode_prefixed(&request.data),
+        "value": format!("{:#x}", request.value),
+    });
+    if let (Some(to), Some(fields)) = (request.to, object.as_object_mut()) {
+        fields.insert("to".into(), json!(to.to_string()));
+    }
+    object
+}
+
+pub(crate) async fn estimate_gas(
+    client: &ResilientClient,
+    from: Address,
+    request: &TxRequest,
+) -> std::result::Result<u64, EstimateError> {
+    let params = json!([call_object(from, request)]);
+    match call::<Value>(client, "eth_estimateGas", params).await {
+        Ok(value) => quantity("eth_estimateGas", &value).map_err(EstimateError::Other),
+        Err(Error::Rpc(RpcError::Rpc {
+            code,
+            message,
+            data,
+        })) if code == 3 || message.to_lowercase().contains("revert") => Err(
+            EstimateError::Reverts(revert_reason(&message, data.as_ref())),
+        ),
+        Err(other) => Err(EstimateError::Other(other)),
+    }
+}
+
+/// `eth_call` at the latest block; the answer's bytes.
+pub(crate) async fn eth_call(
+    client: &ResilientClient,
+    from: Address,
+    request: &TxRequest,
+) -> Result<Bytes> {
+    let params = json!([call_object(from, request), "latest"]);
+    let value: Value = call(client, "eth_call", params).await?;
+    let text = value
+        .as_str()
+        .ok_or_else(|| malformed("eth_call", &value))?;
+    hex::decode(text)
+        .map(Bytes::from)
+        .map_err(|_| malformed("eth_call", &value))
+}
+
+pub(crate) async fn send_raw(client: &ResilientClient, raw: &Bytes) -> Result<SendOutcome> {
+    let params = json!([hex::encode_prefixed(raw)]);
+    match call::<Value>(client, "eth_sendRawTransaction", params).await {
+        Ok(_) => Ok(SendOutcome::Accepted),
+        Err(Error::Rpc(RpcError::Rpc { message, .. })) => {
+            let lower = message.to_lowercase();
+            if LOOK_AT_CHAIN.iter().any(|m| lower.contains(m)) {
+                Ok(SendOutcome::Accepted)
+            } else {
+                Ok(SendOutcome::Refused(message))
+            }
+        }
+        Err(other) => Err(other),
+    }
+}
+
+pub(crate) async fn receipt(client: &ResilientClient, hash: B256) -> Result<Option<RawReceipt>> {
+    const M: &str = "eth_getTransactionReceipt";
+    let value: Value = call(client, M, json!([hash.to_string()])).await?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    let field = |name: &str| value.get(name).filter(|v| !v.is_null());
+    let (Some(number), Some(block_hash)) = (field("blockNumber"), field("blockHash")) else {
+        return Ok(None); // not mined yet (some nodes answer a pooled tx this way)
+    };
+    let status = field("status").ok_or_else(|| malformed(M, &value))?;
+    let contract_address = match field("contractAddress") {
+        Some(v) => Some(parse_hex::<Address>(M, v)?),
+        None => None,
+    };
+    Ok(Some(RawReceipt {
+        block_number: quantity(M, number)?,
+        block_hash: parse_hex(M, block_hash)?,
+        success: quantity::<u64>(M, status)? == 1,
+        gas_used: field("gasUsed").map_or(Ok(0), |v| quantity(M, v))?,
+        contract_address,
+    }))
+}
+
+/// The canonical block hash at `number`, `None` past the head.
+pub(crate) async fn block_hash(client: &ResilientClient, number: u64) -> Result<Option<B256>> {
+    const M: &str = "eth_getBlockByNumber";
+    let value: Value = call(client, M, json!([format!("{number:#x}"), false])).await?;
+    match value.get("hash").filter(|v| !v.is_null()) {
+        Some(hash) => parse_hex(M, hash).map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn call<R: serde::de::DeserializeOwned>(
+    client: &ResilientClient,
+    method: &'static str,
+    params: Value,
+) -> Result<R> {
+    Ok(client.call_with(method, params, replay_safe()).await?)
+}
+
+fn malformed(method: &'static str, value: &Value) -> Error {
+    let mut shown = value.to_string();
+    if shown.len() > 80 {
+        shown = format!(
+            "{}… ({} chars)",
+            &shown[..shown.floor_char_boundary(80)],
+            shown.len()
+        );
+    }
+    Error::Malformed {
+        method,
+        reason: format!("unexpected value {shown}"),
+    }
+}
+
+/// Parses a hex quantity ("0x1a") into any unsigned integer up to u128.
+pub(crate) fn quantity<T: TryFrom<u128>>(method: &'static str, value: &Value) -> Result<T> {
+    value
+        .as_str()
+        .and_then(|s| s.strip_prefix("0x"))
+        .and_then(|digits| u128::from_str_radix(digits, 16).ok())
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or_else(|| malformed(method, value))
+}
+
+fn parse_hex<T: std::str::FromStr>(method: &'static str, value: &Value) -> Result<T> {
+    value
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| malformed(method, value))
+}
+
+/// The revert reason: `Error(string)` / `Panic(uint)` decoded from the data, else the message.
+fn revert_reason(message: &str, data: Option<&Value>) -> String {
+    data.and_then(Value::as_str)
+        .and_then(|text| hex::decode(text).ok())
+        .and_then(|bytes| alloy_sol_types::decode_revert_reason(&bytes))
+        .unwrap_or_else(|| message.to_string())
+}

@@ -1,0 +1,231 @@
+//! [`EvmSender`]: opens the journal after checking the chain id and the nonces, journals each
+//! operation's signed transaction before sending it, and sends the same bytes again on resume.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use alloy_primitives::{Address, Bytes, B256};
+use rpc_resilience::ResilientClient;
+
+use crate::journal::{Attempt, Journal, OpRecord, OpState};
+use crate::rpc::{self, EstimateError, SendOutcome};
+use crate::tx::{sign_legacy, TxParams};
+use crate::{Error, Result, SenderConfig, Signer, TxRequest};
+
+/// Sends transactions exactly once per operation id, by nonce. See the crate docs.
+#[derive(Debug)]
+pub struct EvmSender {
+    pub(crate) config: SenderConfig,
+    pub(crate) client: ResilientClient,
+    pub(crate) signer: Signer,
+    journal: Mutex<Journal>,
+}
+
+/// An operation as journaled: its nonce and its newest signed transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpHandle {
+    /// The caller's operation id.
+    pub op_id: String,
+    /// The nonce the journal gave it.
+    pub nonce: u64,
+    /// The hash of its newest signed transaction.
+    pub tx_hash: B256,
+    /// `true` when this call journaled it; `false` when it was already in the journal.
+    pub created: bool,
+}
+
+impl EvmSender {
+    /// Checks the configuration, that `eth_chainId` is `config.chain_id`, opens (or creates)
+    /// the journal at `journal_path` bound to this chain and signer, and checks the account's
+    /// nonces against it. Sends nothing.
+    pub async fn open(
+        config: SenderConfig,
+        client: ResilientClient,
+        signer: Signer,
+        journal_path: impl AsRef<Path>,
+    ) -> Result<Self> {
+        config.validate()?;
+        let actual = rpc::chain_id(&client).await?;
+        if actual != config.chain_id {
+            return Err(Error::ChainIdMismatch {
+                expected: config.chain_id,
+                actual,
+            });
+        }
+        let journal = Journal::open(journal_path.as_ref())?;
+        journal.bind(config.chain_id, signer.address())?;
+        let sender = Self {
+            config,
+            client,
+            signer,
+            journal: Mutex::new(journal),
+        };
+        sender.check_nonces().await?;
+        Ok(sender)
+    }
+
+    /// The sending account.
+    pub fn address(&self) -> Address {
+        self.signer.address()
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &SenderConfig {
+        &self.config
+    }
+
+    /// Journals `op_id` and sends its transaction. Idempotent per `op_id`: a journaled
+    /// operation is not signed again; its newest bytes are sent again if it is not confirmed.
+    pub async fn submit(&self, op_id: &str, request: TxRequest) -> Result<OpHandle> {
+        let (op, created) = self.journal_op(op_id, request).await?;
+        if op.state == OpState::Pending {
+            self.broadcast(&op).await?;
+        }
+        handle(&op, created)
+    }
+
+    /// Journals `op_id` (signs it at the next nonce and commits the bytes) without sending:
+    /// the next [`EvmSender::submit`], [`EvmSender::wait_confirmed`] or
+    /// [`EvmSender::confirm_all`] sends it. Idempotent per `op_id`, like `submit`.
+    pub async fn prepare(&self, op_id: &str, request: TxRequest) -> Result<OpHandle> {
+        let (op, created) = self.journal_op(op_id, request).await?;
+        handle(&op, created)
+    }
+
+    /// `eth_call` of `to` with `data` from the sender's address, at the latest block.
+    pub async fn call(&self, to: Address, data: impl Into<Bytes>) -> Result<Bytes> {
+        rpc::eth_call(&self.client, self.address(), &TxRequest::call(to, data)).await
+    }
+
+    /// The journaled operation, or a new one at the next nonce (`true`).
+    async fn journal_op(&self, op_id: &str, request: TxRequest) -> Result<(OpRecord, bool)> {
+        if let Some(op) = self.journal()?.find(op_id)? {
+            return same_request(op, &request).map(|op| (op, false));
+        }
+        let base = self.check_nonces().await?;
+        let gas_limit = match request.gas_limit {
+            Some(fixed) => self.config.gas_limit(op_id, fixed).map(|_| fixed)?,
+            None => match rpc::estimate_gas(&self.client, self.address(), &request).await {
+                Ok(estimate) => self.config.gas_limit(op_id, estimate)?,
+                Err(EstimateError::Reverts(reason)) => {
+                    return Err(Error::WouldRevert {
+                        op_id: op_id.into(),
+                        reason,
+                    })
+                }
+                Err(EstimateError::Other(error)) => return Err(error),
+            },
+        };
+        let gas_price = self.config.gas_price(rpc::gas_price(&self.client).await?)?;
+        let mut journal = self.journal()?;
+        if let Some(op) = journal.find(op_id)? {
+            // journaled meanwhile by another task
+            return same_request(op, &request).map(|op| (op, false));
+        }
+        let op = journal.insert(op_id, &request, base, |nonce| {
+            self.sign(&request, nonce, gas_price, gas_limit)
+        })?;
+        tracing::debug!(op_id, nonce = op.nonce, "journaled");
+        Ok((op, true))
+    }
+
+    /// Signs one attempt of `request` at `nonce`.
+    pub(crate) fn sign(
+        &self,
+        request: &TxRequest,
+        nonce: u64,
+        gas_price: u128,
+        gas_limit: u64,
+    ) -> Result<Attempt> {
+        let params = TxParams {
+            chain_id: self.config.chain_id,
+            nonce,
+            gas_price,
+            gas_limit,
+        };
+        Ok(Attempt {
+            signed: sign_legacy(&self.signer, request, params)?,
+            gas_price,
+            gas_limit,
+            created_ms: now_ms(),
+        })
+    }
+
+    /// Sends the newest journaled bytes of `op`; "already known" and the like are fine.
+    pub(crate) async fn broadcast(&self, op: &OpRecord) -> Result<()> {
+        let Some(attempt) = op.latest() else {
+            return Ok(());
+        };
+        match rpc::send_raw(&self.client, &attempt.signed.raw).await? {
+            SendOutcome::Accepted => Ok(()),
+            SendOutcome::Refused(message) => Err(Error::Rejected {
+                op_id: op.op_id.clone(),
+                tx_hash: attempt.signed.hash,
+                message,
+            }),
+        }
+    }
+
+    /// Checks the account's nonces against the journal; returns the nonce a first operation
+    /// takes (the chain's). A nonce past the journal's means someone else uses the key.
+    async fn check_nonces(&self) -> Result<u64> {
+        let address = self.address();
+        let latest = rpc::nonce(&self.client, address, "latest").await?;
+        let pending = rpc::nonce(&self.client, address, "pending").await?;
+        let (range, foreign) = {
+            let journal = self.journal()?;
+            (journal.nonce_range()?, journal.foreign()?)
+        };
+        if let Some((nonce, chain_nonce)) = foreign {
+            return Err(Error::ForeignNonce { nonce, chain_nonce });
+        }
+        match range {
+            None if pending > latest => Err(Error::ForeignNonce {
+                nonce: latest,
+                chain_nonce: pending,
+            }),
+            None => Ok(latest),
+            Some((first, _)) if latest < first => Err(Error::JournalMismatch {
+                field: "nonce",
+                journal: first.to_string(),
+                actual: latest.to_string(),
+            }),
+            Some((_, next)) if latest.max(pending) > next => Err(Error::ForeignNonce {
+                nonce: next,
+                chain_nonce: latest.max(pending),
+            }),
+            Some(_) => Ok(latest),
+        }
+    }
+
+    pub(crate) fn journal(&self) -> Result<MutexGuard<'_, Journal>> {
+        // A panic while holding the lock cannot leave SQLite half-written: take it back.
+        Ok(self.journal.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+fn same_request(op: OpRecord, request: &TxRequest) -> Result<OpRecord> {
+    if op.request == *request {
+        Ok(op)
+    } else {
+        Err(Error::OpConflict { op_id: op.op_id })
+    }
+}
+
+fn handle(op: &OpRecord, created: bool) -> Result<OpHandle> {
+    let attempt = op.latest().ok_or_else(|| Error::UnknownOp {
+        op_id: op.op_id.clone(),
+    })?;
+    Ok(OpHandle {
+        op_id: op.op_id.clone(),
+        nonce: op.nonce,
+        tx_hash: attempt.signed.hash,
+        created,
+    })
+}
+
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
