@@ -42,9 +42,7 @@ pub struct EvmClassifier;
 impl RetryClassifier<RpcError> for EvmClassifier {
     fn classify(&self, error: &RpcError) -> RetryDecision {
         match error {
-            RpcError::Rpc { code, .. }
-                if *code != -32603 && *code != rpc_resilience::error::RATE_LIMITED_CODE =>
-            {
+            RpcError::Rpc { code, .. } if *code != INTERNAL_ERROR && *code != LIMIT_EXCEEDED => {
                 RetryDecision::DoNotRetry
             }
             other => DefaultClassifier.classify(other),
@@ -55,6 +53,11 @@ impl RetryClassifier<RpcError> for EvmClassifier {
         DefaultClassifier.may_have_reached_server(error)
     }
 }
+
+/// JSON-RPC 2.0's internal error: the node failed, not the request.
+const INTERNAL_ERROR: i32 = -32603;
+/// EIP-1474's "limit exceeded": the node asks the caller to slow down.
+const LIMIT_EXCEEDED: i32 = -32005;
 
 /// A receipt, as far as the sender needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
