@@ -8,12 +8,14 @@
 //!
 //! # Why it is exactly once
 //!
-//! Every write carries an idempotency key derived from the epoch, the plan hash and
-//! the transfer's index ([`mint_key`], [`transfer_key`]). Anything journaled but not
-//! confirmed is sent again with the same key, and the node answers a replayed key
-//! with its first result, so a lost answer, a timeout or a killed process never
-//! pays twice and never skips anyone. The same epoch with other inputs has another
-//! plan hash and is refused ([`ExecutorError::Conflict`]).
+//! Every write carries an idempotency key derived from the epoch and the transfer's
+//! index only ([`mint_key`], [`transfer_key`]), and the epoch's mint carries the plan
+//! hash and the minted supply it used ([`EpochMemo`]). Anything not confirmed is sent
+//! again with the same key, and the node answers a replayed key with its first result,
+//! so a lost answer, a timeout, a killed process, a lost journal or a concurrent run
+//! never pays twice and never skips anyone: the chain decides, the journal only saves
+//! reads. The same epoch with other inputs has another plan hash and is refused by the
+//! journal ([`ExecutorError::Conflict`]) or by the chain ([`ExecutorError::ChainConflict`]).
 //!
 //! # Example
 //!
