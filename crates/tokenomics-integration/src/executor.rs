@@ -19,7 +19,7 @@ use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
 use crate::batch::{Batch, BatchOutcome};
 use crate::chain::{mint_key, Chain, EpochMemo};
 use crate::error::{ExecutorError, Result};
-use crate::journal::{Journal, Stage};
+use crate::journal::{Journal, NextEpoch, Stage};
 use crate::report::{EpochReport, Outcome, Progress};
 use crate::verify::verify;
 
@@ -149,11 +149,15 @@ impl EpochExecutor {
         &self.journal
     }
 
-    /// Where a run without inputs carries on: the journal's first unfinished epoch (or
-    /// the one after its last), unless the chain shows later epochs opened (by a run
-    /// with another journal): then the last of those, to resume or confirm it.
+    /// Where a run without inputs carries on: the journal's first unfinished epoch;
+    /// else the one after its last, unless the chain shows that one opened (by a run
+    /// with another journal, or before the journal was lost): then the last epoch
+    /// opened on chain, to resume or confirm it.
     pub async fn next_epoch(&self) -> Result<u64> {
-        let from = self.journal.next_epoch()?;
+        let from = match self.journal.next_epoch()? {
+            NextEpoch::Unfinished(epoch) => return Ok(epoch),
+            NextEpoch::After(epoch) => epoch,
+        };
         let opened = |epoch: u64| async move {
             Ok::<_, ExecutorError>(self.chain.record(&mint_key(epoch)).await?.is_some())
         };

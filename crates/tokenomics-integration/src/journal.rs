@@ -88,6 +88,15 @@ impl Stage {
     }
 }
 
+/// Where the journal says a run without inputs carries on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextEpoch {
+    /// An epoch the journal started and did not finish: resume it.
+    Unfinished(u64),
+    /// Every journaled epoch is done: the first epoch after them (0 when none).
+    After(u64),
+}
+
 /// What the journal knows about one epoch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EpochRecord {
@@ -319,9 +328,9 @@ impl Journal {
         Ok(())
     }
 
-    /// Where a run without inputs carries on: the first unfinished epoch, else the
-    /// one after the last, else 0.
-    pub fn next_epoch(&self) -> Result<u64> {
+    /// Where a run without inputs carries on: the first unfinished epoch (to resume),
+    /// else the one after the last (`None` when the journal is empty).
+    pub fn next_epoch(&self) -> Result<NextEpoch> {
         let unfinished: Option<i64> = self.conn.query_row(
             "SELECT MIN(epoch) FROM epochs WHERE stage != 'done'",
             [],
@@ -331,9 +340,9 @@ impl Journal {
             self.conn
                 .query_row("SELECT MAX(epoch) FROM epochs", [], |row| row.get(0))?;
         Ok(match (unfinished, last) {
-            (Some(epoch), _) => epoch.max(0) as u64,
-            (None, Some(epoch)) => epoch.max(0) as u64 + 1,
-            (None, None) => 0,
+            (Some(epoch), _) => NextEpoch::Unfinished(epoch.max(0) as u64),
+            (None, Some(epoch)) => NextEpoch::After(epoch.max(0) as u64 + 1),
+            (None, None) => NextEpoch::After(0),
         })
     }
 

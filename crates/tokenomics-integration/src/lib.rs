@@ -64,6 +64,6 @@ pub use chain::{
 };
 pub use error::{ExecutorError, Result};
 pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply};
-pub use journal::{EpochRecord, Journal, Stage};
+pub use journal::{EpochRecord, Journal, NextEpoch, Stage};
 pub use report::{EpochReport, Outcome, Progress};
 pub use synthetic::{synthetic_address, synthetic_inputs};

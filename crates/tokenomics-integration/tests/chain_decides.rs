@@ -262,3 +262,19 @@ fn a_journal_that_is_not_a_database_is_a_clear_error() {
     let error = Journal::open(&path).unwrap_err();
     assert!(error.to_string().contains("journal"), "{error}");
 }
+
+#[tokio::test]
+async fn a_run_resumes_its_own_unfinished_epoch_before_looking_at_the_chain() {
+    let devnet = devnet().await;
+    let mut other = executor(&devnet, Journal::in_memory().unwrap());
+    for epoch in 0..5 {
+        run(&mut other, synthetic_inputs(epoch, 20)).await.unwrap();
+    }
+    let mut journal = Journal::in_memory().unwrap();
+    let plan = plan_for(&synthetic_inputs(2, 20), Amount::ZERO);
+    journal
+        .record_plan(&plan, Amount::ZERO, support::treasury())
+        .unwrap();
+    let mine = executor(&devnet, journal);
+    assert_eq!(mine.next_epoch().await.unwrap(), 2);
+}
