@@ -1,7 +1,7 @@
 //! The crate's one error type: every way an input, a parameter or a computation can fail.
 //!
 //! Nothing in this crate talks to a network, so no error here is cured by retrying:
-//! [`CoreError::is_retryable`] is always `false`, and callers should fix the input.
+//! callers fix the input.
 
 /// What went wrong, with the offending value; never retryable (pure computation).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -65,13 +65,6 @@ pub enum CoreError {
         /// What was being computed.
         what: &'static str,
     },
-}
-
-impl CoreError {
-    /// Whether retrying the same call could succeed: never, this crate is pure.
-    pub fn is_retryable(&self) -> bool {
-        false
-    }
 }
 
 /// Shorthand for results of this crate.

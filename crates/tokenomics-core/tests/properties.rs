@@ -5,8 +5,8 @@ mod support;
 use proptest::prelude::*;
 use support::addr;
 use tokenomics_core::{
-    emission_for, schedule, Address, Amount, Category, Delegator, EpochInputs, EpochPlan, Fees,
-    Fraction, Miner, Params, SupplyLedger, Validator, Weighted, SCALE,
+    emission_for, schedule, Address, Amount, Category, CoreError, Delegator, EpochInputs,
+    EpochPlan, Fees, Fraction, Miner, Params, SupplyLedger, Validator, Weighted, SCALE,
 };
 
 fn fraction() -> impl Strategy<Value = Fraction> {
@@ -192,8 +192,17 @@ proptest! {
             inputs.minted_supply = ledger.minted();
             let plan = EpochPlan::build(&params, &inputs).unwrap();
             ledger.apply(&plan).unwrap();
-            prop_assert!(ledger.minted() <= params.emission.max_supply);
         }
+        // One base unit past what is left to mint is refused, and changes nothing.
+        let minted = ledger.minted();
+        let over = ledger.mintable().checked_add(Amount::from_base_units(1), "over").unwrap();
+        let refused = ledger.mint(over);
+        prop_assert!(
+            matches!(refused, Err(CoreError::MaxSupplyExceeded { .. })),
+            "{:?}",
+            refused
+        );
+        prop_assert_eq!(ledger.minted(), minted);
     }
 }
 
