@@ -63,7 +63,7 @@ pub use chain::{
     from_hex, mint_key, to_hex, transfer_key, Chain, EpochMemo, Receipt, TransferCall, WriteRecord,
 };
 pub use error::{ExecutorError, Result};
-pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply};
+pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply, DEFAULT_TREASURY};
 pub use journal::{EpochRecord, Journal, NextEpoch, Stage};
 pub use report::{EpochReport, Outcome, Progress};
 pub use synthetic::{synthetic_address, synthetic_inputs};
