@@ -6,6 +6,10 @@ mod evm_support;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use alloy_primitives::{keccak256, B256, U256};
+use alloy_sol_types::SolValue;
+use serde_json::json;
+
 use evm_support::{all_chunks, check, check_every_balance, dev_address, plan_for, Anvil, CHAIN_ID};
 use tokenomics_core::Amount;
 use tokenomics_integration::evm::{chunk_count, EvmPayout, PaidChunk};
@@ -268,4 +272,54 @@ async fn a_chunk_above_max_gas_per_tx_is_refused_naming_it_before_sending() {
         true,
     );
     check(anvil.nonce(dev_address()).await, nonce);
+}
+
+#[tokio::test]
+async fn a_chunk_mined_with_status_0_stops_the_epoch_with_the_reason() {
+    let Some(anvil) = Anvil::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = anvil.deploy(dir.path()).await;
+    let backend = anvil.backend(contracts, &dir.path().join("j.sqlite")).await;
+    let plan = plan_for(&synthetic_inputs(7, 10), Amount::ZERO);
+    backend
+        .open(&plan, &memo(&plan, Amount::ZERO))
+        .await
+        .unwrap();
+    anvil.rpc("evm_setAutomine", json!([false])).await;
+    let stop = AtomicBool::new(false);
+    let mut ignore = |_| {};
+    let paying = backend.pay(&plan, &[0], &mut ignore, &stop);
+    // Once the chunk is in the pool (its estimate passed), empty the payout contract's
+    // balance (OpenZeppelin's `_balances`, slot 0), then mine: the chunk reverts.
+    let meddle = async {
+        let me = dev_address();
+        while anvil.nonce_at(me, "pending").await == anvil.nonce(me).await {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let slot = keccak256((contracts.payout, U256::ZERO).abi_encode());
+        let zero = B256::ZERO.to_string();
+        let params = json!([contracts.token.to_string(), slot.to_string(), zero]);
+        anvil.rpc("anvil_setStorageAt", params).await;
+        check(
+            backend.balance_of(contracts.payout).await.unwrap(),
+            Amount::ZERO,
+        );
+        loop {
+            anvil.rpc("evm_mine", json!([])).await;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    let refused = tokio::select! {
+        refused = paying => refused,
+        () = meddle => unreachable!(),
+    };
+    check(
+        matches!(
+            &refused,
+            Err(ExecutorError::EvmReverted { epoch: 7, tx_hash: Some(_), reason, .. })
+                if reason.contains("ERC20InsufficientBalance")
+        ),
+        true,
+    );
+    check(backend.paid_chunks(7, 1).await.unwrap(), vec![false]);
 }

@@ -74,9 +74,19 @@ impl Anvil {
         Some(Anvil { child, client })
     }
 
+    /// Calls `method` and returns the raw result.
+    pub async fn rpc(&self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.client.call(method, params).await.expect(method)
+    }
+
     /// The account's `latest` nonce.
     pub async fn nonce(&self, who: Address) -> u64 {
-        let params = json!([who.to_string(), "latest"]);
+        self.nonce_at(who, "latest").await
+    }
+
+    /// The account's nonce at `tag` (`latest`, `pending`).
+    pub async fn nonce_at(&self, who: Address, tag: &str) -> u64 {
+        let params = json!([who.to_string(), tag]);
         let hex: String = self
             .client
             .call("eth_getTransactionCount", params)
