@@ -51,6 +51,7 @@
 mod batch;
 mod chain;
 mod error;
+pub mod evm;
 mod executor;
 mod journal;
 mod lock;
