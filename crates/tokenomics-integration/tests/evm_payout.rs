@@ -12,7 +12,7 @@ use serde_json::json;
 
 use evm_support::{all_chunks, check, check_every_balance, dev_address, plan_for, Anvil, CHAIN_ID};
 use tokenomics_core::Amount;
-use tokenomics_integration::evm::{chunk_count, EvmPayout, PaidChunk};
+use tokenomics_integration::evm::{chunk_count, Contracts, EvmPayout, PaidChunk};
 use tokenomics_integration::{synthetic_inputs, EpochMemo, ExecutorError};
 
 /// The memo of `plan` built on `minted`.
@@ -322,4 +322,42 @@ async fn a_chunk_mined_with_status_0_stops_the_epoch_with_the_reason() {
         true,
     );
     check(backend.paid_chunks(7, 1).await.unwrap(), vec![false]);
+}
+
+/// Connecting to `contracts` is refused with an error naming `what`, and sends nothing.
+async fn check_connect_refused(anvil: &Anvil, contracts: Contracts, what: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let nonce = anvil.nonce(dev_address()).await;
+    let error = EvmPayout::connect(
+        anvil.config(),
+        anvil.client.clone(),
+        evm_support::signer(),
+        contracts,
+        &dir.path().join("sender.sqlite"),
+    )
+    .await
+    .unwrap_err();
+    assert!(error.to_string().contains(what), "{error}");
+    assert!(error.is_bad_input(), "{error}");
+    check(anvil.nonce(dev_address()).await, nonce);
+}
+
+#[tokio::test]
+async fn connecting_to_contracts_that_are_not_the_pair_is_refused_before_sending() {
+    let Some(anvil) = Anvil::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let deployed = anvil.deploy(dir.path()).await;
+    let nowhere = "0x00000000000000000000000000000000000000aa"
+        .parse()
+        .unwrap();
+    let swapped = Contracts {
+        token: deployed.payout,
+        payout: deployed.token,
+    };
+    check_connect_refused(&anvil, swapped, "payout").await;
+    let no_code = Contracts {
+        token: deployed.token,
+        payout: nowhere,
+    };
+    check_connect_refused(&anvil, no_code, "payout").await;
 }

@@ -164,3 +164,73 @@ fn a_version_1_journal_of_finished_epochs_is_carried_over() {
     assert_eq!(record.baseline_block, None);
     assert_eq!(record.minted_supply, Amount::ZERO);
 }
+
+/// The paused clock makes the rounds' pauses and the client's backoffs instant.
+#[tokio::test(start_paused = true)]
+async fn transfers_still_failing_after_the_last_round_leave_the_epoch_to_resume() {
+    let devnet = devnet().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = tokenomics_integration::ExecutorConfig::new(TREASURY.parse().unwrap());
+    config.max_rounds = 2;
+    let mut executor = tokenomics_integration::EpochExecutor::open(
+        tokenomics_core::Params::default(),
+        config,
+        tokenomics_integration::Chain::new(support::client(&devnet)),
+        &dir.path().join("journal.sqlite"),
+    )
+    .unwrap();
+    let error = executor
+        .run_epoch(
+            synthetic_inputs(0, 50),
+            tokenomics_integration::MintedSupply::FromChain,
+            &mut |step| {
+                if let Progress::Minted { .. } = step {
+                    devnet.set_faults(luxtensor_devnet::FaultConfig {
+                        error_rate: 1.0,
+                        ..luxtensor_devnet::FaultConfig::default()
+                    });
+                }
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, ExecutorError::Incomplete { rounds: 2, pending, .. } if pending > 0),
+        "{error}"
+    );
+    assert!(error.is_retryable(), "running again resumes it");
+    assert_eq!(
+        executor.journal().epoch(0).unwrap().unwrap().stage,
+        Stage::Minted
+    );
+}
+
+#[tokio::test]
+async fn a_journaled_epoch_opened_on_chain_with_another_plan_is_refused_before_any_write() {
+    let devnet = devnet().await;
+    let inputs = synthetic_inputs(0, 20);
+    let plan = support::plan_for(&inputs, Amount::ZERO);
+    let mut journal = Journal::in_memory().unwrap();
+    journal
+        .record_plan(&plan, Amount::ZERO, support::treasury())
+        .unwrap();
+    let other_plan = format!("plan={};minted_supply=5", "ab".repeat(32));
+    let opened = WriteRequest {
+        kind: WriteKind::Mint,
+        from: None,
+        to: TREASURY.into(),
+        amount: plan.from_mint.base_units(),
+        memo: Some(other_plan),
+    };
+    devnet.ledger().apply(opened, Some("mint:0")).unwrap();
+    let block = devnet.ledger().block_number();
+    let error = run(&mut executor(&devnet, journal), inputs)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, ExecutorError::ChainConflict { .. }),
+        "{error}"
+    );
+    check_final(&error, "minted supply");
+    assert_eq!(devnet.ledger().block_number(), block, "nothing was sent");
+}
