@@ -23,7 +23,7 @@ use crate::journal::{Journal, NextEpoch, Stage};
 use crate::report::{EpochReport, Outcome, Progress};
 use crate::verify::verify;
 
-/// How the executor pays; the defaults are DESIGN.md's.
+/// How the executor pays; the defaults are docs/SPEC.md's.
 #[derive(Debug, Clone)]
 pub struct ExecutorConfig {
     /// The account that is minted into and pays out.
