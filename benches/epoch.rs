@@ -61,7 +61,6 @@ async fn epoch(batch_size: usize, faults: Option<FaultConfig>) -> (Duration, u64
         .build()
         .expect("client");
     let mut config = ExecutorConfig::new(TREASURY.parse().expect("treasury"));
-    config.batch_size = batch_size;
     config.round_pause = Duration::from_millis(50);
     config.max_rounds = 100;
     let journal = Journal::open(&dir.path().join("journal.sqlite")).expect("journal");

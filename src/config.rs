@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use tokenomics_core::{Address, BurnRates, DistributionParams, EmissionParams, Params};
+use tokenomics_core::{BurnRates, DistributionParams, EmissionParams, Params};
 use toml_edit::{DocumentMut, Item, Value};
 
 use crate::echo::shorten_echoes;
@@ -28,40 +28,7 @@ pub(crate) struct Config {
     pub(crate) distribution: DistributionParams,
     pub(crate) burn: BurnRates,
     pub(crate) rpc: rpc_resilience::ResilienceConfig,
-    pub(crate) executor: ExecutorSection,
-}
-
-/// The treasury used when `[executor] treasury` is not set: "treasury" in ASCII, zero padded.
-pub(crate) const DEFAULT_TREASURY: &str = "0x7472656173757279000000000000000000000000";
-
-/// `[executor]`: where payouts come from and how many recipients are verified.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub(crate) struct ExecutorSection {
-    pub(crate) treasury: Address,
-    pub(crate) verify_sample: usize,
-}
-
-impl Default for ExecutorSection {
-    fn default() -> Self {
-        ExecutorSection {
-            // proof: DEFAULT_TREASURY is a valid address literal (checked by a test).
-            treasury: DEFAULT_TREASURY
-                .parse()
-                .unwrap_or(Address::from_bytes([0; 20])),
-            verify_sample: 100,
-        }
-    }
-}
-
-impl ExecutorSection {
-    /// Refuses a sample of 0, which would silently skip checking recipients on chain.
-    fn validate(&self) -> Result<(), String> {
-        if self.verify_sample == 0 {
-            return Err("verify_sample: must be at least 1".to_string());
-        }
-        Ok(())
-    }
+    pub(crate) executor: tokenomics_integration::ExecutorConfig,
 }
 
 impl Config {
@@ -80,10 +47,6 @@ impl Config {
             .rpc
             .validate()
             .map_err(|error| bad_input(path, &format!("[rpc] {error}")))?;
-        config
-            .executor
-            .validate()
-            .map_err(|reason| bad_input(path, &format!("[executor] {reason}")))?;
         Ok(config)
     }
 

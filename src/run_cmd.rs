@@ -18,8 +18,7 @@ use rpc_resilience::ResilientClient;
 use sha2::{Digest, Sha256};
 use tokenomics_core::{Amount, EpochInputs};
 use tokenomics_integration::{
-    synthetic_inputs, Chain, EpochExecutor, EpochReport, ExecutorConfig, ExecutorError, Journal,
-    MintedSupply,
+    synthetic_inputs, Chain, EpochExecutor, EpochReport, ExecutorError, Journal, MintedSupply,
 };
 
 use crate::config::{bad_input, Config};
@@ -172,10 +171,12 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
         Some(addr) => Some(serve_metrics(addr, client.clone()).await?),
         None => None,
     };
-    let mut executor_config = ExecutorConfig::new(config.executor.treasury);
-    executor_config.verify_sample = config.executor.verify_sample;
-    executor_config.batch_size = config.rpc.batch_size.max(1);
-    let mut executor = EpochExecutor::new(config.params(), executor_config, chain.clone(), journal);
+    let mut executor = EpochExecutor::new(
+        config.params(),
+        config.executor.clone(),
+        chain.clone(),
+        journal,
+    );
     if args.inputs.is_none() {
         let start = executor
             .next_epoch()

@@ -1,7 +1,7 @@
 //! The Luxtensor wire protocol, typed: hex quantities, receipts, write records, keys.
 //!
 //! Every write carries an idempotency key that depends only on the epoch and the
-//! transfer's position ([`mint_key`], [`transfer_key`]), never on a value read from
+//! transfer's position (`mint:<epoch>`, `transfer:<epoch>:<index>`), never on a value read from
 //! the chain, so a run that lost its journal sends the very same keys again. The
 //! epoch's first write (the mint) also carries an [`EpochMemo`]: the plan hash and the
 //! minted supply the plan used. The node compares it on replay, so another plan for a
@@ -17,15 +17,15 @@ use tokenomics_core::{Address, Amount, Hash256};
 use crate::error::{ExecutorError, Result};
 
 pub(crate) use luxtensor_protocol::code::IDEMPOTENCY_CONFLICT;
-pub use luxtensor_protocol::{mint_key, transfer_key};
+pub(crate) use luxtensor_protocol::{mint_key, transfer_key};
 
 /// An amount as an Ethereum-style hex quantity (`0x3e8`; zero is `0x0`).
-pub fn to_hex(amount: Amount) -> String {
+pub(crate) fn to_hex(amount: Amount) -> String {
     luxtensor_protocol::format_quantity(amount.base_units())
 }
 
 /// Reads a hex quantity the node answered `call` with.
-pub fn from_hex(call: &'static str, text: &str) -> Result<Amount> {
+pub(crate) fn from_hex(call: &'static str, text: &str) -> Result<Amount> {
     luxtensor_protocol::parse_quantity(text)
         .map(Amount::from_base_units)
         .map_err(|_| ExecutorError::Malformed {

@@ -169,6 +169,81 @@ pub enum ExecutorError {
         /// Transfers left.
         pending: usize,
     },
+    /// The EVM sender failed: signing, its nonce journal, the node's answer, a chain id
+    /// mismatch (checked before anything is sent), a nonce used by someone else.
+    #[error("{0}")]
+    Evm(#[from] evm_sender::Error),
+    /// A checked-in contract artifact cannot be read.
+    #[error("contract artifact {name}: {reason}")]
+    Artifact {
+        /// The contract.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An address given for a contract holds no contract (or not that one).
+    #[error("no {what} contract at {address}")]
+    NoContract {
+        /// Which contract (`token`, `payout`).
+        what: &'static str,
+        /// The address given.
+        address: evm_sender::Address,
+    },
+    /// A contract is not owned as the EVM backend needs (the signer owns the payout
+    /// contract, the payout contract owns the token); nothing was sent.
+    #[error("the {what} contract {address} is owned by {owner}, not by {expected}")]
+    NotOwner {
+        /// Which contract (`token`, `payout`).
+        what: &'static str,
+        /// Its address.
+        address: evm_sender::Address,
+        /// Its owner on chain.
+        owner: evm_sender::Address,
+        /// The owner it needs.
+        expected: evm_sender::Address,
+    },
+    /// The payout contract would not hold the epoch's total after its mint: refused
+    /// before opening the epoch.
+    #[error("epoch {epoch}: the payout contract {payout} holds {balance} MDT and the epoch mints {from_mint} MDT, short of the {total} MDT it pays (recycled pool included)")]
+    PayoutShort {
+        /// The epoch.
+        epoch: u64,
+        /// The payout contract.
+        payout: evm_sender::Address,
+        /// What it holds now.
+        balance: Amount,
+        /// What opening the epoch mints into it.
+        from_mint: Amount,
+        /// What the epoch pays.
+        total: Amount,
+    },
+    /// A chunk of transfers needs more gas than `max_gas_per_tx`; nothing was sent for it.
+    #[error("epoch {epoch}: chunk {chunk} ({transfers} transfers) needs {needed} gas, above max_gas_per_tx {max}; nothing was sent for it")]
+    ChunkGas {
+        /// The epoch.
+        epoch: u64,
+        /// The chunk.
+        chunk: u32,
+        /// Its transfers.
+        transfers: usize,
+        /// `eth_estimateGas`.
+        needed: u64,
+        /// The configured maximum.
+        max: u64,
+    },
+    /// A transaction of the epoch (its opening, a chunk) reverts: refused by
+    /// `eth_estimateGas` before sending, or mined with status 0. The epoch stops.
+    #[error("epoch {epoch}: {what} {}: {reason}", tx_hash.map_or_else(|| "would revert (not sent)".to_string(), |h| format!("reverted in tx {h}")))]
+    EvmReverted {
+        /// The epoch.
+        epoch: u64,
+        /// Which transaction (`open`, `chunk 3`).
+        what: String,
+        /// The mined transaction, `None` when it was refused before sending.
+        tx_hash: Option<evm_sender::B256>,
+        /// The decoded revert reason, or what is known of it.
+        reason: String,
+    },
 }
 
 impl ExecutorError {
@@ -178,6 +253,7 @@ impl ExecutorError {
         match self {
             ExecutorError::Rpc { source, .. } => !luxtensor_protocol::is_final(source),
             ExecutorError::Incomplete { .. } | ExecutorError::Interrupted { .. } => true,
+            ExecutorError::Evm(source) => source.is_retryable(),
             _ => false,
         }
     }
@@ -193,6 +269,18 @@ impl ExecutorError {
                 | ExecutorError::TreasuryShort { .. }
                 | ExecutorError::EpochTooLarge { .. }
                 | ExecutorError::JournalVersion { .. }
+                | ExecutorError::Artifact { .. }
+                | ExecutorError::NoContract { .. }
+                | ExecutorError::NotOwner { .. }
+                | ExecutorError::PayoutShort { .. }
+                | ExecutorError::ChunkGas { .. }
+                | ExecutorError::Evm(
+                    evm_sender::Error::ChainIdMismatch { .. }
+                        | evm_sender::Error::InvalidKey { .. }
+                        | evm_sender::Error::KeyFile { .. }
+                        | evm_sender::Error::KeyFileMode { .. }
+                        | evm_sender::Error::InvalidConfig { .. }
+                )
         )
     }
 }

@@ -8,6 +8,7 @@
 //! **Invariant:** a recipient is paid once per epoch, whatever the faults, kills or
 //! journals.
 
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -23,22 +24,45 @@ use crate::journal::{Journal, NextEpoch, Stage};
 use crate::report::{EpochReport, Outcome, Progress};
 use crate::verify::verify;
 
-/// How the executor pays; the defaults are docs/SPEC.md's.
-#[derive(Debug, Clone)]
+/// The treasury when none is configured: "treasury" in ASCII, zero padded.
+pub const DEFAULT_TREASURY: Address = Address::from_bytes(*b"treasury\0\0\0\0\0\0\0\0\0\0\0\0");
+
+/// How the executor pays: the `[executor]` section of the configuration, defaults here (docs/SPEC.md).
+///
+/// The batch size is the client's (`[rpc] batch_size`): the executor sends one JSON-RPC
+/// request per chunk of that many transfers, so the client never splits them again.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ExecutorConfig {
     /// The account that is minted into and pays out.
     pub treasury: Address,
     /// Recipients whose balances (and transfers whose records) are checked (100).
-    pub verify_sample: usize,
-    /// Transfers per JSON-RPC batch (50).
-    pub batch_size: usize,
+    #[serde(deserialize_with = "at_least_one")]
+    pub verify_sample: NonZeroUsize,
     /// Batches in flight at once (16); confirmations are journaled in groups of
     /// `batch_size * batches_in_flight` transfers.
-    pub batches_in_flight: usize,
+    #[serde(skip)]
+    pub batches_in_flight: NonZeroUsize,
     /// Rounds over the still-unconfirmed transfers before giving up for this run (8).
+    #[serde(skip)]
     pub max_rounds: u32,
     /// Pause before a round that follows one with failures (1 s, doubling).
+    #[serde(skip)]
     pub round_pause: Duration,
+}
+
+/// A count from the configuration: 0 would silently skip what it counts.
+fn at_least_one<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<NonZeroUsize, D::Error> {
+    let count = <usize as serde::Deserialize>::deserialize(deserializer)?;
+    NonZeroUsize::new(count).ok_or_else(|| serde::de::Error::custom("must be at least 1"))
+}
+
+impl Default for ExecutorConfig {
+    fn default() -> ExecutorConfig {
+        ExecutorConfig::new(DEFAULT_TREASURY)
+    }
 }
 
 impl ExecutorConfig {
@@ -46,9 +70,8 @@ impl ExecutorConfig {
     pub fn new(treasury: Address) -> ExecutorConfig {
         ExecutorConfig {
             treasury,
-            verify_sample: 100,
-            batch_size: 50,
-            batches_in_flight: 16,
+            verify_sample: NonZeroUsize::new(100).unwrap_or(NonZeroUsize::MIN),
+            batches_in_flight: NonZeroUsize::new(16).unwrap_or(NonZeroUsize::MIN),
             max_rounds: 8,
             round_pause: Duration::from_secs(1),
         }
@@ -294,7 +317,7 @@ impl EpochExecutor {
             &self.journal,
             &record,
             &plan,
-            self.config.verify_sample,
+            self.config.verify_sample.get(),
         )
         .await?;
         self.journal.set_stage(epoch, Stage::Done)?;
@@ -334,8 +357,8 @@ impl EpochExecutor {
         let total = plan.transfers.len() as u64;
         let mut confirmed_now = 0u64;
         let mut pause = self.config.round_pause;
-        let batch_size = self.config.batch_size.max(1);
-        let journal_group = batch_size * self.config.batches_in_flight.max(1);
+        let batch_size = self.chain.client().batch_size().get();
+        let journal_group = batch_size.saturating_mul(self.config.batches_in_flight.get());
         for round in 1..=self.config.max_rounds {
             let pending = confirmed.pending();
             if pending.is_empty() {
@@ -356,7 +379,7 @@ impl EpochExecutor {
                     let chain = &chain;
                     async move { (batch, chain.transfers(treasury, batch.calls()).await) }
                 })
-                .buffer_unordered(self.config.batches_in_flight.max(1));
+                .buffer_unordered(self.config.batches_in_flight.get());
             // Confirmations are journaled in groups: a mark lost to a kill only means an
             // idempotent resend, and one commit per group keeps the journal off the hot path.
             let mut unjournaled: Vec<(u32, String)> = Vec::new();

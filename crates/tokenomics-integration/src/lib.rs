@@ -9,7 +9,7 @@
 //! # Why it is exactly once
 //!
 //! Every write carries an idempotency key derived from the epoch and the transfer's
-//! index only ([`mint_key`], [`transfer_key`]), and the epoch's mint carries the plan
+//! index only (`luxtensor_protocol::mint_key`, `transfer_key`), and the epoch's mint carries the plan
 //! hash and the minted supply it used ([`EpochMemo`]). Anything not confirmed is sent
 //! again with the same key, and the node answers a replayed key with its first result,
 //! so a lost answer, a timeout, a killed process, a lost journal or a concurrent run
@@ -51,6 +51,7 @@
 mod batch;
 mod chain;
 mod error;
+pub mod evm;
 mod executor;
 mod journal;
 mod lock;
@@ -59,11 +60,9 @@ mod report;
 mod synthetic;
 mod verify;
 
-pub use chain::{
-    from_hex, mint_key, to_hex, transfer_key, Chain, EpochMemo, Receipt, TransferCall, WriteRecord,
-};
+pub use chain::{Chain, EpochMemo, Receipt, TransferCall, WriteRecord};
 pub use error::{ExecutorError, Result};
-pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply};
+pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply, DEFAULT_TREASURY};
 pub use journal::{EpochRecord, Journal, NextEpoch, Stage};
 pub use report::{EpochReport, Outcome, Progress};
-pub use synthetic::{synthetic_address, synthetic_inputs};
+pub use synthetic::synthetic_inputs;

@@ -49,7 +49,7 @@ impl EpochExecutor {
         let found = if record.treasury_before.is_none() {
             let head = self.chain.block_number().await?;
             let treasury_before = self.chain.balance(treasury).await?;
-            let sample = sample_recipients(plan, treasury, self.config.verify_sample);
+            let sample = sample_recipients(plan, treasury, self.config.verify_sample.get());
             let balances = self.chain.balances(&sample).await?;
             // Read after the balances: if the mint is absent now, no write of this
             // epoch came before them, and they are a true starting point.
@@ -101,13 +101,13 @@ impl EpochExecutor {
         let treasury = self.config.treasury;
         let pending = confirmed.pending();
         let chain = &self.chain;
-        let mut answers = stream::iter(pending.chunks(self.config.batch_size.max(1)))
+        let mut answers = stream::iter(pending.chunks(self.chain.client().batch_size().get()))
             .map(|chunk| async move {
                 let keys: Vec<String> =
                     chunk.iter().map(|&i| transfer_key(plan.epoch, i)).collect();
                 (chunk, chain.records(&keys).await)
             })
-            .buffer_unordered(self.config.batches_in_flight.max(1));
+            .buffer_unordered(self.config.batches_in_flight.get());
         let mut found = Vec::new();
         while let Some((chunk, records)) = answers.next().await {
             for (&index, record) in chunk.iter().zip(records?) {

@@ -10,7 +10,7 @@ use tokenomics_core::{
 };
 
 /// The address of synthetic participant `index`.
-pub fn synthetic_address(index: u64) -> Address {
+pub(crate) fn synthetic_address(index: u64) -> Address {
     let digest = Sha256::digest(format!("moderntensor/synthetic/{index}").as_bytes());
     let mut bytes = [0u8; 20];
     bytes.copy_from_slice(&digest[..20]);

@@ -205,3 +205,22 @@ async fn under_the_fault_mix_ten_thousand_recipients_are_paid_exactly() {
     assert!(report.retries > 0, "the faults were exercised");
     check_ledger(&devnet, &[plan]);
 }
+
+#[test]
+fn the_default_treasury_is_treasury_in_ascii_zero_padded() {
+    assert_eq!(
+        tokenomics_integration::DEFAULT_TREASURY.to_string(),
+        TREASURY
+    );
+    let config: tokenomics_integration::ExecutorConfig = serde_json::from_str("{}").unwrap();
+    assert_eq!(config.treasury, tokenomics_integration::DEFAULT_TREASURY);
+    assert_eq!(config.verify_sample.get(), 100);
+}
+
+#[test]
+fn a_verify_sample_of_zero_is_refused() {
+    let error =
+        serde_json::from_str::<tokenomics_integration::ExecutorConfig>(r#"{"verify_sample": 0}"#)
+            .unwrap_err();
+    assert!(error.to_string().contains("must be at least 1"), "{error}");
+}

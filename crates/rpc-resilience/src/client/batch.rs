@@ -122,7 +122,7 @@ impl ResilientClient {
         round: u32,
         deadline: Option<Instant>,
     ) -> Option<Vec<(usize, ItemResult)>> {
-        let chunks: Vec<&[usize]> = pending.chunks(self.inner.batch_size).collect();
+        let chunks: Vec<&[usize]> = pending.chunks(self.inner.batch_size.get()).collect();
         let start = usize::try_from(round.saturating_sub(1)).unwrap_or(0);
         let sends = chunks
             .iter()

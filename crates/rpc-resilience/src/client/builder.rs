@@ -3,6 +3,7 @@
 //! The bearer token goes straight into a sensitive `Authorization` header; it is never stored
 //! in a field that Debug prints or a log line shows.
 
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -232,8 +233,8 @@ impl ResilientClientBuilder {
             metrics,
             timeout: config.timeout(),
             deadline: config.deadline_ms.map(Duration::from_millis),
-            // proof: validate_with_batch_limit above refused a batch_size of 0.
-            batch_size: config.batch_size,
+            // validate_with_batch_limit above refused a batch_size of 0.
+            batch_size: NonZeroUsize::new(config.batch_size).unwrap_or(NonZeroUsize::MIN),
             monitors,
         };
         Ok(ResilientClient {

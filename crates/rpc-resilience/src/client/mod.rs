@@ -58,7 +58,7 @@ pub(crate) struct Inner {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) timeout: Duration,
     pub(crate) deadline: Option<Duration>,
-    pub(crate) batch_size: usize,
+    pub(crate) batch_size: std::num::NonZeroUsize,
     pub(crate) monitors: Vec<Option<HealthMonitor>>,
 }
 
@@ -77,6 +77,12 @@ impl ResilientClient {
     /// A builder with the defaults of [`crate::ResilienceConfig`].
     pub fn builder() -> ResilientClientBuilder {
         ResilientClientBuilder::default()
+    }
+
+    /// Calls per JSON-RPC batch: [`ResilientClient::batch`] splits longer lists into
+    /// chunks of this size, so a caller that wants one request per chunk sends this many.
+    pub fn batch_size(&self) -> std::num::NonZeroUsize {
+        self.inner.batch_size
     }
 
     /// Calls `method` with `params` (any serialisable value: a tuple, a `Vec`, a struct).
