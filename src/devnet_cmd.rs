@@ -145,7 +145,7 @@ pub(crate) fn run(args: DevnetArgs) -> Result<(), CliError> {
             })
             .and_then(|()| out.flush());
         drop(out);
-        printed.map_err(|error| CliError::Failed(format!("cannot write to stdout: {error}")))?;
+        printed.map_err(CliError::stdout)?;
         let stopped = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");
         devnet.shutdown().await;

@@ -9,14 +9,30 @@ pub(crate) enum CliError {
     /// Something failed while running (network, disk, chain): exit code 1.
     #[error("{0}")]
     Failed(String),
+    /// Standard output was closed by its reader (`tokenomics schedule | head`): the
+    /// program ends quietly with exit code 0, as Unix tools do.
+    #[error("standard output was closed")]
+    StdoutClosed,
 }
 
 impl CliError {
-    /// The process exit code for this error: 2 for bad input, 1 otherwise.
+    /// The process exit code for this error: 2 for bad input, 0 for a closed stdout,
+    /// 1 otherwise.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             CliError::BadInput(_) => 2,
             CliError::Failed(_) => 1,
+            CliError::StdoutClosed => 0,
+        }
+    }
+
+    /// A failed write to standard output: a closed pipe ends the program quietly,
+    /// anything else (a full disk) is a failure.
+    pub(crate) fn stdout(error: std::io::Error) -> CliError {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::StdoutClosed
+        } else {
+            CliError::Failed(format!("cannot write to stdout: {error}"))
         }
     }
 }

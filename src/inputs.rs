@@ -12,7 +12,7 @@ use tokenomics_core::{
 
 use crate::config::{bad_input, read_file};
 use crate::error::CliError;
-use crate::json_decimal::{JsonAmount, JsonFraction};
+use crate::json_decimal::{JsonAmount, JsonFraction, JsonWeight};
 use crate::json_error::describe_json_error;
 
 /// Reads and checks one epoch inputs file.
@@ -29,10 +29,31 @@ pub(crate) struct LoadedInputs {
     pub(crate) minted_given: bool,
 }
 
-/// Reads and checks one epoch inputs file, keeping whether `minted_supply` was given.
+/// The `--inputs` value that means standard input.
+const STDIN: &str = "-";
+
+/// Reads and checks one epoch inputs file (`-`: standard input, named `<stdin>` in
+/// errors), keeping whether `minted_supply` was given.
 pub(crate) fn load_inputs_file(path: &Path) -> Result<LoadedInputs, CliError> {
-    let text = read_file(path)?;
-    parse_inputs(&text).map_err(|reason| bad_input(path, &reason))
+    let name = inputs_name(path);
+    let text = if path == Path::new(STDIN) {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)
+            .map_err(|error| bad_input(name, &format!("cannot read: {error}")))?;
+        text
+    } else {
+        read_file(path)?
+    };
+    parse_inputs(&text).map_err(|reason| bad_input(name, &reason))
+}
+
+/// How errors name the inputs at `path`: `<stdin>` for `-`, else the path.
+pub(crate) fn inputs_name(path: &Path) -> &Path {
+    if path == Path::new(STDIN) {
+        Path::new("<stdin>")
+    } else {
+        path
+    }
 }
 
 /// Every `*.json` file of `dir`, in name order.
@@ -153,7 +174,7 @@ struct DelegatorFile {
 #[serde(deny_unknown_fields)]
 struct WeightFile {
     address: Address,
-    weight: JsonAmount,
+    weight: JsonWeight,
 }
 
 impl InputsFile {

@@ -19,6 +19,12 @@ pub(crate) struct JsonFraction(pub(crate) Fraction);
 #[derive(Debug)]
 pub(crate) struct JsonAmount(pub(crate) Amount);
 
+/// A relative weight (subnet owners, infrastructure): not MDT but a share, so a JSON
+/// number with decimals (`0.5`) is as good as a decimal string (`"0.5"`); read exactly,
+/// up to 18 decimals, never negative.
+#[derive(Debug)]
+pub(crate) struct JsonWeight(pub(crate) Amount);
+
 /// Whole digits an exponent may produce: more is beyond any amount (a `u128` of base
 /// units has 39 digits).
 const MAX_WHOLE_DIGITS: i64 = 40;
@@ -131,6 +137,15 @@ impl<'de> Deserialize<'de> for JsonAmount {
         }
         text.parse()
             .map(JsonAmount)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonWeight {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (text, _) = decimal_text(deserializer, "a number or decimal string")?;
+        text.parse()
+            .map(JsonWeight)
             .map_err(serde::de::Error::custom)
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! All logic lives in the library crates; this binary turns files and flags into
 //! their inputs and their results into text for people (or JSON with `--json`).
-//! Exit codes: 0 success, 1 failure while running, 2 bad input.
+//! Exit codes: 0 success (also when stdout is closed early, as by `| head`), 1 failure
+//! while running, 2 bad input.
 
+mod chart;
 mod config;
 mod devnet_cmd;
 mod echo;
@@ -21,6 +23,8 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::error::CliError;
 
 /// ModernTensor tokenomics: plan, simulate and pay out epoch rewards.
 #[derive(Debug, Parser)]
@@ -61,7 +65,7 @@ fn main() -> ExitCode {
         Command::Schedule(args) => schedule_cmd::run(args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(CliError::StdoutClosed) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(error.exit_code())

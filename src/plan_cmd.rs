@@ -9,12 +9,12 @@ use tokenomics_core::{Amount, Category, EpochPlan, Transfer};
 
 use crate::config::{bad_input, Config};
 use crate::error::CliError;
-use crate::inputs::{describe, load_inputs};
+use crate::inputs::{describe, inputs_name, load_inputs};
 
 /// Arguments of `tokenomics plan`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct PlanArgs {
-    /// Epoch inputs file (JSON).
+    /// Epoch inputs file (JSON); `-` reads standard input.
     #[arg(long)]
     inputs: PathBuf,
     /// Configuration file (TOML); defaults apply to every key it omits.
@@ -30,7 +30,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<(), CliError> {
     let config = Config::load(args.config.as_deref())?;
     let inputs = load_inputs(&args.inputs)?;
     let plan = EpochPlan::build(&config.params(), &inputs)
-        .map_err(|error| bad_input(&args.inputs, &describe(&error)))?;
+        .map_err(|error| bad_input(inputs_name(&args.inputs), &describe(&error)))?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = if args.json {
@@ -40,12 +40,10 @@ pub(crate) fn run(args: PlanArgs) -> Result<(), CliError> {
     } else {
         write_summary(&mut out, &plan)
     };
-    written
-        .and_then(|()| out.flush())
-        .map_err(|error| CliError::Failed(format!("cannot write to stdout: {error}")))
+    written.and_then(|()| out.flush()).map_err(CliError::stdout)
 }
 
-/// The plan in DESIGN.md's JSON shape: amounts as MDT strings, fractions as numbers.
+/// The plan in docs/SPEC.md's JSON shape: amounts as MDT strings, fractions as numbers.
 #[derive(Debug, Serialize)]
 pub(crate) struct PlanJson<'a> {
     epoch: u64,

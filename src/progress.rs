@@ -3,6 +3,20 @@
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use tokenomics_integration::{EpochReport, Progress};
 
+/// An epoch's bar while it runs: what is left, with the time still to go.
+const RUNNING: &str = "epoch {prefix:>6} [{bar:40.cyan/blue}] {pos}/{len} transfers {msg} ({eta})";
+/// A finished epoch's bar: the message says how long it took.
+const FINISHED: &str = "epoch {prefix:>6} [{bar:40.cyan/blue}] {pos}/{len} transfers {msg}";
+
+/// A duration for people: "350 ms", "4.2 s", "3 min 05 s".
+pub(crate) fn took(ms: u64) -> String {
+    match ms {
+        0..=999 => format!("{ms} ms"),
+        1_000..=59_999 => format!("{}.{} s", ms / 1000, ms % 1000 / 100),
+        _ => format!("{} min {:02} s", ms / 60_000, ms % 60_000 / 1000),
+    }
+}
+
 /// How progress is shown for the whole run.
 #[derive(Debug)]
 pub(crate) struct ProgressView {
@@ -61,10 +75,8 @@ impl ProgressView {
                 ..
             } => {
                 let bar = bars.add(ProgressBar::new(transfers));
-                let style = ProgressStyle::with_template(
-                    "epoch {prefix:>6} [{bar:40.cyan/blue}] {pos}/{len} transfers {msg} ({eta})",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar());
+                let style = ProgressStyle::with_template(RUNNING)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar());
                 bar.set_style(style.progress_chars("=> "));
                 bar.set_prefix(epoch.to_string());
                 bar.set_position(confirmed);
@@ -91,13 +103,21 @@ impl ProgressView {
         }
     }
 
-    /// Marks `epoch` finished.
+    /// Marks `epoch` finished, with how long it took (the bar's ETA would read "0s").
     pub(crate) fn finish(&self, epoch: u64, report: &EpochReport) {
+        let message = format!(
+            "done in {}, {} MDT paid",
+            took(report.elapsed_ms),
+            report.paid
+        );
         match self.current.lock().ok().and_then(|mut c| c.take()) {
-            Some(bar) => bar.finish_with_message(format!("done, {} MDT paid", report.paid)),
-            None if self.bars.is_none() => {
-                eprintln!("epoch {epoch}: done, {} MDT paid", report.paid)
+            Some(bar) => {
+                let style = ProgressStyle::with_template(FINISHED)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar());
+                bar.set_style(style.progress_chars("=> "));
+                bar.finish_with_message(message);
             }
+            None if self.bars.is_none() => eprintln!("epoch {epoch}: {message}"),
             None => {}
         }
     }
@@ -107,5 +127,24 @@ impl ProgressView {
         if let Some(bar) = self.current.lock().ok().and_then(|mut c| c.take()) {
             bar.abandon_with_message(format!("epoch {epoch} stopped"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::took;
+
+    #[track_caller]
+    fn check(ms: u64, shown: &str) {
+        assert_eq!(took(ms), shown);
+    }
+
+    #[test]
+    fn durations_read_in_the_unit_that_fits() {
+        check(0, "0 ms");
+        check(350, "350 ms");
+        check(4_250, "4.2 s");
+        check(59_999, "59.9 s");
+        check(185_000, "3 min 05 s");
     }
 }

@@ -8,7 +8,7 @@
 //! ledger, or under the user's data folder named after the node's chain id and URL.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -23,7 +23,7 @@ use tokenomics_integration::{
 
 use crate::config::{bad_input, Config};
 use crate::error::CliError;
-use crate::inputs::{describe, inputs_in_dir, load_inputs_file};
+use crate::inputs::{describe, inputs_in_dir, inputs_name, load_inputs_file};
 use crate::metrics_server::serve_metrics;
 use crate::progress::ProgressView;
 
@@ -94,7 +94,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
         let loaded = load_inputs_file(file)?;
         // Plan once now so that bad inputs stop the run before anything is sent.
         tokenomics_core::EpochPlan::build(&config.params(), &loaded.inputs)
-            .map_err(|error| bad_input(file, &describe(&error)))?;
+            .map_err(|error| bad_input(inputs_name(file), &describe(&error)))?;
         let epoch = loaded.inputs.epoch;
         if i64::try_from(epoch).is_err() {
             return Err(bad_input(
@@ -310,20 +310,29 @@ fn print_results(
     supply: Option<Amount>,
     json: bool,
 ) -> Result<(), CliError> {
-    let failed = |e: std::io::Error| CliError::Failed(format!("cannot write to stdout: {e}"));
+    let mut out = std::io::stdout().lock();
     if json {
-        let text =
-            serde_json::to_string_pretty(reports).map_err(|e| failed(std::io::Error::other(e)))?;
-        println!("{text}");
-        return Ok(());
+        let text = serde_json::to_string_pretty(reports)
+            .map_err(|e| CliError::Failed(format!("cannot encode the reports: {e}")))?;
+        return writeln!(out, "{text}").map_err(CliError::stdout);
     }
-    println!(
+    write_table(&mut out, reports, supply).map_err(CliError::stdout)
+}
+
+fn write_table(
+    out: &mut impl Write,
+    reports: &[EpochReport],
+    supply: Option<Amount>,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
         "{:>8}  {:>22}  {:>22}  {:>22}  {:>10}  {:>7}  {:>9}  outcome",
         "epoch", "emission (MDT)", "minted (MDT)", "paid (MDT)", "recipients", "retries", "time",
-    );
+    )?;
     for r in reports {
         let outcome = r.outcome.describe();
-        println!(
+        writeln!(
+            out,
             "{:>8}  {:>22}  {:>22}  {:>22}  {:>10}  {:>7}  {:>7.1} s  {outcome}",
             r.epoch,
             r.emission.to_string(),
@@ -332,10 +341,10 @@ fn print_results(
             r.recipients,
             r.retries,
             r.elapsed_ms as f64 / 1000.0,
-        );
+        )?;
     }
     if let Some(supply) = supply {
-        println!("total supply after: {supply} MDT");
+        writeln!(out, "total supply after: {supply} MDT")?;
     }
-    Ok(())
+    out.flush()
 }

@@ -1,11 +1,12 @@
-//! `tokenomics schedule`: emission and minted supply era by era, optionally drawn as SVG.
+//! `tokenomics schedule`: emission and minted supply era by era, optionally drawn as SVG
+//! (see `chart.rs`); the table says in which epoch max supply is reached.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use plotters::prelude::*;
-use tokenomics_core::{schedule, Amount, Era, SCALE};
+use tokenomics_core::{schedule, Amount, Era};
 
+use crate::chart::{draw, grouped, ChartData};
 use crate::config::{bad_input, Config};
 use crate::error::CliError;
 
@@ -30,14 +31,19 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<(), CliError> {
         let path = args.config.as_deref().unwrap_or(Path::new("config"));
         bad_input(path, &error.to_string())
     })?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    write_table(&mut out, &eras, config.emission.max_supply)
-        .map_err(|error| CliError::Failed(format!("cannot write to stdout: {error}")))?;
+    // The chart first: a reader closing stdout early (`| head`) must not lose it.
     if let Some(svg) = &args.svg {
-        draw(svg, &eras, config.emission.max_supply)?;
-        writeln!(out, "chart written to {}", svg.display())
-            .map_err(|error| CliError::Failed(format!("cannot write to stdout: {error}")))?;
+        let data = ChartData::new(
+            &eras,
+            config.emission.max_supply,
+            config.emission.halving_interval,
+        );
+        draw(svg, &data)?;
+    }
+    let mut out = std::io::stdout().lock();
+    write_table(&mut out, &eras, config.emission.max_supply).map_err(CliError::stdout)?;
+    if let Some(svg) = &args.svg {
+        writeln!(out, "chart written to {}", svg.display()).map_err(CliError::stdout)?;
     }
     Ok(())
 }
@@ -71,62 +77,13 @@ fn write_table(out: &mut impl Write, eras: &[Era], max_supply: Amount) -> std::i
         if let Some(epoch) = era.capped_at_epoch {
             writeln!(
                 out,
-                "      max supply reached in epoch {epoch}; nothing is minted after it"
+                "      max supply reached in epoch {}; nothing is minted after it",
+                grouped(epoch)
             )?;
         }
     }
     if eras.is_empty() {
         writeln!(out, "      nothing to mint")?;
     }
-    Ok(())
-}
-
-/// Whole MDT as `f64`, for drawing only.
-fn mdt_for_display(amount: Amount) -> f64 {
-    (amount.base_units() / SCALE) as f64
-}
-
-/// The supply curve's corners: it is linear inside an era and flat after the cap.
-fn supply_points(eras: &[Era]) -> Vec<(f64, f64)> {
-    let mut points = vec![(0.0, 0.0)];
-    for era in eras {
-        if let Some(capped) = era.capped_at_epoch {
-            points.push(((capped + 1) as f64, mdt_for_display(era.supply_at_end)));
-        }
-        points.push((era.end_epoch as f64, mdt_for_display(era.supply_at_end)));
-    }
-    points
-}
-
-fn draw(path: &Path, eras: &[Era], max_supply: Amount) -> Result<(), CliError> {
-    let fail = |error: &dyn std::fmt::Display| {
-        CliError::Failed(format!("{}: cannot draw: {error}", path.display()))
-    };
-    let points = supply_points(eras);
-    let max_x = points.last().map_or(1.0, |p| p.0).max(1.0);
-    let max_y = mdt_for_display(max_supply).max(1.0) * 1.05;
-    let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption("Minted supply (MDT) over epochs", ("sans-serif", 24))
-        .margin(16)
-        .x_label_area_size(40)
-        .y_label_area_size(110)
-        .build_cartesian_2d(0.0..max_x, 0.0..max_y)
-        .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
-        .x_desc("epoch")
-        .y_desc("MDT")
-        .draw()
-        .map_err(|e| fail(&e))?;
-    chart
-        .draw_series(LineSeries::new(points, &BLUE))
-        .map_err(|e| fail(&e))?;
-    let cap = mdt_for_display(max_supply);
-    chart
-        .draw_series(LineSeries::new(vec![(0.0, cap), (max_x, cap)], &RED))
-        .map_err(|e| fail(&e))?;
-    root.present().map_err(|e| fail(&e))?;
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! Project automation: `cargo xtask ci | coverage [--html] | bench [NAME] | contracts [--check]`.
+//! Project automation: `cargo xtask ci | coverage [--html] | bench [NAME] | contracts [--check]
+//! | chart`.
 //!
 //! rust-analyzer style: one Rust program instead of shell scripts, so CI and a
 //! developer run exactly the same steps. Every tool it needs is installed here
@@ -26,8 +27,9 @@ fn main() -> ExitCode {
         Some("coverage") => coverage(args.iter().any(|a| a == "--html")).map(|_| ()),
         Some("bench") => bench(args.get(1).map(String::as_str)),
         Some("contracts") => contracts::contracts(args.iter().any(|a| a == "--check")),
+        Some("chart") => chart(),
         _ => Err(
-            "usage: cargo xtask ci | coverage [--html] | bench [NAME] | contracts [--check]"
+            "usage: cargo xtask ci | coverage [--html] | bench [NAME] | contracts [--check] | chart"
                 .to_string(),
         ),
     };
@@ -38,6 +40,24 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The README's chart: `tokenomics schedule --svg docs/supply.svg` with the default
+/// configuration (a test checks the checked-in file is what the binary draws).
+fn chart() -> Result<(), String> {
+    run(
+        "cargo",
+        &[
+            "run",
+            "--quiet",
+            "--bin",
+            "tokenomics",
+            "--",
+            "schedule",
+            "--svg",
+            "docs/supply.svg",
+        ],
+    )
 }
 
 /// Contracts artifacts check, fmt, clippy (warnings denied), every test (doc tests

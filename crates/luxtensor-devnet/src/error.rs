@@ -2,7 +2,7 @@
 //!
 //! Every failure the node can meet (a bad parameter, a ledger rule, storage, binding
 //! the socket) is one variant, so the RPC layer maps them to the wire codes of
-//! DESIGN.md in one place and callers can ask whether a retry may help.
+//! docs/SPEC.md in one place and callers can ask whether a retry may help.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -21,7 +21,7 @@ pub enum DevnetError {
     /// A request parameter is missing or malformed.
     #[error("invalid {field}: {reason}")]
     InvalidParam {
-        /// The parameter's name in DESIGN.md's method table.
+        /// The parameter's name in method table of docs/SPEC.md.
         field: &'static str,
         /// What is wrong with it.
         reason: String,

@@ -1,7 +1,7 @@
 //! `luxtensor-devnet`: an embedded Luxtensor dev node, so the tokenomics tool runs
 //! on a fresh machine with no chain and every client test talks to a real server.
 //!
-//! It serves the wire protocol of DESIGN.md (JSON-RPC 2.0 over HTTP: `eth_chainId`,
+//! It serves the wire protocol of the repository's docs/SPEC.md (JSON-RPC 2.0 over HTTP: `eth_chainId`,
 //! `eth_blockNumber`, `eth_getBalance`, `luxtensor_totalSupply`, `luxtensor_mint`,
 //! `luxtensor_transfer`, `luxtensor_getTransfer`) over a SQLite ledger, on loopback
 //! only, and can inject seeded, reproducible faults.

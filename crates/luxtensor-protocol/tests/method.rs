@@ -1,4 +1,4 @@
-//! The method table as DESIGN.md's wire protocol states it.
+//! The method table as docs/SPEC.md's wire protocol states it.
 
 use luxtensor_protocol::{method, METHODS};
 

@@ -1,6 +1,6 @@
 //! `EpochInputs`: what one epoch's plan is computed from (the epoch inputs JSON, typed).
 //!
-//! The serde shape is the file format of DESIGN.md; optional fields take the pinned
+//! The serde shape is the inputs file format of the repository's docs/SPEC.md; optional fields take the pinned
 //! defaults (`minted_supply`, `recycling_pool`, `fees` = 0, `quality_score` = 0.5,
 //! `lock_days` = 0). Give `utility_score` or `network`, not both.
 

@@ -78,8 +78,9 @@ pub struct DistributionParams {
     pub subnet_owners: u32,
     /// The DAO address.
     pub dao: u32,
-    /// `[min lock days, bonus bps]`, ascending: a delegator's weight is
-    /// `stake * (10000 + bonus) / 10000` for the largest threshold reached.
+    /// `[min lock days, bonus bps]` tiers, thresholds strictly ascending and bonuses never
+    /// falling: a delegator's weight is `stake * (10000 + bonus) / 10000` with the bonus of
+    /// the highest threshold its lock reaches (0 below the first).
     pub lock_bonus: Vec<(u32, u32)>,
 }
 
@@ -112,14 +113,41 @@ impl DistributionParams {
         ]
     }
 
-    /// The bonus in basis points for a lock of `lock_days`.
+    /// The bonus in basis points for a lock of `lock_days`: the bonus of the highest
+    /// threshold reached, 0 below the first. [`Params::validate`] ensures the tiers ascend.
     pub fn lock_bonus_bps(&self, lock_days: u32) -> u32 {
         self.lock_bonus
             .iter()
             .filter(|(min_days, _)| lock_days >= *min_days)
-            .map(|(_, bps)| *bps)
-            .max()
-            .unwrap_or(0)
+            .max_by_key(|(min_days, _)| *min_days)
+            .map_or(0, |(_, bps)| *bps)
+    }
+
+    /// Refuses a `lock_bonus` table whose thresholds do not strictly ascend, or whose
+    /// bonus falls as the lock grows; the reason names the entry by value and 0-based index.
+    fn validate_lock_bonus(&self) -> Result<()> {
+        for (index, pair) in self.lock_bonus.windows(2).enumerate() {
+            let ((days_before, bonus_before), (days, bonus)) = (pair[0], pair[1]);
+            let entry = index + 1; // the later entry of the pair is the one out of order
+            let reason = if days <= days_before {
+                format!(
+                    "entry [{days}, {bonus}] (index {entry}): thresholds must be strictly \
+                     ascending in days ({days} after {days_before})"
+                )
+            } else if bonus < bonus_before {
+                format!(
+                    "entry [{days}, {bonus}] (index {entry}): the bonus falls as the lock \
+                     grows ({bonus} bps after {bonus_before} bps at {days_before} days)"
+                )
+            } else {
+                continue;
+            };
+            return Err(CoreError::InvalidParameter {
+                field: "distribution.lock_bonus",
+                reason,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -180,13 +208,6 @@ impl Params {
                 reason: format!("shares sum to {shares} basis points, not 10000"),
             });
         }
-        let bonus = &self.distribution.lock_bonus;
-        if bonus.windows(2).any(|pair| pair[0].0 >= pair[1].0) {
-            return invalid(
-                "distribution.lock_bonus",
-                "thresholds must be strictly ascending in days",
-            );
-        }
-        Ok(())
+        self.distribution.validate_lock_bonus()
     }
 }

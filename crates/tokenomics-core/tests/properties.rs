@@ -1,4 +1,4 @@
-//! Property tests of the invariants DESIGN.md names, on random networks of up to thousands.
+//! Property tests of the invariants docs/SPEC.md names, on random networks of up to thousands.
 
 mod support;
 

@@ -27,7 +27,7 @@ use crate::verify::verify;
 /// The treasury when none is configured: "treasury" in ASCII, zero padded.
 pub const DEFAULT_TREASURY: Address = Address::from_bytes(*b"treasury\0\0\0\0\0\0\0\0\0\0\0\0");
 
-/// How the executor pays: the `[executor]` section of the configuration, defaults here.
+/// How the executor pays: the `[executor]` section of the configuration, defaults here (docs/SPEC.md).
 ///
 /// The batch size is the client's (`[rpc] batch_size`): the executor sends one JSON-RPC
 /// request per chunk of that many transfers, so the client never splits them again.

@@ -1,4 +1,4 @@
-//! The method table of DESIGN.md's wire protocol, served over a [`Ledger`].
+//! The method table of the wire protocol (docs/SPEC.md), served over a [`Ledger`].
 //!
 //! Methods are synchronous: SQLite calls take microseconds, and running inline
 //! keeps every call of a batch inside the batch's transaction.
