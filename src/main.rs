@@ -7,12 +7,14 @@
 
 mod chart;
 mod config;
+mod deploy_cmd;
 mod devnet_cmd;
 mod echo;
 mod error;
 mod inputs;
 mod json_decimal;
 mod json_error;
+mod journal_path;
 mod metrics_server;
 mod plan_cmd;
 mod progress;
@@ -44,6 +46,8 @@ enum Command {
     Plan(plan_cmd::PlanArgs),
     /// Show emission and minted supply era by era.
     Schedule(schedule_cmd::ScheduleArgs),
+    /// Deploy the MDT token and its EpochPayout contract on an EVM node.
+    Deploy(deploy_cmd::DeployArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +67,10 @@ fn main() -> ExitCode {
         Command::Devnet(args) => devnet_cmd::run(args),
         Command::Plan(args) => plan_cmd::run(args),
         Command::Schedule(args) => schedule_cmd::run(args),
+        Command::Deploy(args) => {
+            init_logging();
+            deploy_cmd::run(args)
+        }
     };
     match result {
         Ok(()) | Err(CliError::StdoutClosed) => ExitCode::SUCCESS,

@@ -15,7 +15,6 @@ use std::sync::atomic::Ordering;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, DevnetHandle, LedgerPath};
 use rpc_resilience::ResilientClient;
-use sha2::{Digest, Sha256};
 use tokenomics_core::{Amount, EpochInputs};
 use tokenomics_integration::{
     synthetic_inputs, Chain, EpochExecutor, EpochReport, ExecutorError, Journal, MintedSupply,
@@ -23,6 +22,7 @@ use tokenomics_integration::{
 
 use crate::config::{bad_input, Config};
 use crate::error::CliError;
+use crate::journal_path::node_journal;
 use crate::inputs::{describe, inputs_in_dir, inputs_name, load_inputs_file};
 use crate::metrics_server::serve_metrics;
 use crate::progress::ProgressView;
@@ -162,7 +162,7 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
                 .chain_id()
                 .await
                 .map_err(|e| CliError::Failed(format!("--rpc-url: {e}")))?;
-            node_journal(chain_id, &urls)?
+            node_journal("chain", chain_id, &urls)?
         }
     };
     eprintln!("journal: {}", absolute(&journal_path).display());
@@ -247,28 +247,6 @@ async fn start_devnet(data_dir: &Path, max_supply: Amount) -> Result<DevnetHandl
             _ => CliError::Failed(message),
         }
     })
-}
-
-/// The default journal of a node: under the user's data folder, named after the
-/// chain id and a hash of the node URLs, so every working folder finds the same one.
-fn node_journal(chain_id: u64, urls: &[String]) -> Result<PathBuf, CliError> {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
-        .ok_or_else(|| {
-            CliError::BadInput(
-                "--journal: required when neither XDG_DATA_HOME nor HOME is set".into(),
-            )
-        })?;
-    let dir = base.join("tokenomics").join("journals");
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| CliError::Failed(format!("{}: cannot create: {e}", dir.display())))?;
-    let mut sorted: Vec<&str> = urls.iter().map(String::as_str).collect();
-    sorted.sort_unstable();
-    let digest = Sha256::digest(sorted.join("\n").as_bytes());
-    let tag: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-    Ok(dir.join(format!("chain-{chain_id}-{tag}.sqlite")))
 }
 
 fn journal_error(path: &Path, error: &ExecutorError) -> CliError {

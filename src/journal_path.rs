@@ -1,0 +1,33 @@
+//! Where a node's journals live by default: tied to the node, not to the working folder.
+//!
+//! Under the user's data folder (`$XDG_DATA_HOME`, else `~/.local/share`), in
+//! `tokenomics/journals/`, named after what the journal is for, the node's chain id and a
+//! hash of its URLs, so every working folder finds the same journal for the same node.
+
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+
+use crate::error::CliError;
+
+/// `<data>/tokenomics/journals/<kind>-<chain id>-<hash of the URLs>.sqlite`, its folder
+/// created.
+pub(crate) fn node_journal(kind: &str, chain_id: u64, urls: &[String]) -> Result<PathBuf, CliError> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .ok_or_else(|| {
+            CliError::BadInput(
+                "--journal: required when neither XDG_DATA_HOME nor HOME is set".into(),
+            )
+        })?;
+    let dir = base.join("tokenomics").join("journals");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::Failed(format!("{}: cannot create: {e}", dir.display())))?;
+    let mut sorted: Vec<&str> = urls.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    let digest = Sha256::digest(sorted.join("\n").as_bytes());
+    let tag: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    Ok(dir.join(format!("{kind}-{chain_id}-{tag}.sqlite")))
+}
