@@ -8,6 +8,7 @@
 mod chart;
 mod config;
 mod devnet_cmd;
+mod dry_run_cmd;
 mod echo;
 mod error;
 mod inputs;
@@ -18,6 +19,7 @@ mod plan_cmd;
 mod progress;
 mod run_cmd;
 mod schedule_cmd;
+mod status_cmd;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -44,6 +46,8 @@ enum Command {
     Plan(plan_cmd::PlanArgs),
     /// Show emission and minted supply era by era.
     Schedule(schedule_cmd::ScheduleArgs),
+    /// Show what a journal holds, per epoch, without touching any chain.
+    Status(status_cmd::StatusArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Command::Devnet(args) => devnet_cmd::run(args),
         Command::Plan(args) => plan_cmd::run(args),
         Command::Schedule(args) => schedule_cmd::run(args),
+        Command::Status(args) => status_cmd::run(args),
     };
     match result {
         Ok(()) | Err(CliError::StdoutClosed) => ExitCode::SUCCESS,
