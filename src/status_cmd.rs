@@ -75,7 +75,8 @@ fn write_table(out: &mut impl Write, epochs: &[EpochStatus]) -> std::io::Result<
             e.pending,
             e.paid.to_string(),
             e.left.to_string(),
-            e.runs.map_or_else(|| "-".to_string(), |runs| runs.to_string()),
+            e.runs
+                .map_or_else(|| "-".to_string(), |runs| runs.to_string()),
             e.started_at.map_or_else(|| "-".to_string(), rfc3339),
             e.finished_at.map_or_else(|| "-".to_string(), rfc3339),
             e.plan_hash,

@@ -156,9 +156,7 @@ fn transfer_counts(conn: &Connection) -> Result<BTreeMap<u64, Counts>> {
     let mut rows = statement.query([]).map_err(sql)?;
     let mut counts: BTreeMap<u64, Counts> = BTreeMap::new();
     while let Some(row) = rows.next().map_err(sql)? {
-        let count = counts
-            .entry(whole(row.get(0).map_err(sql)?)?)
-            .or_default();
+        let count = counts.entry(whole(row.get(0).map_err(sql)?)?).or_default();
         count.transfers += 1;
         if row.get::<_, bool>(2).map_err(sql)? {
             count.confirmed += 1;
@@ -212,7 +210,9 @@ pub(crate) fn read_only(path: &Path) -> Result<Connection> {
         )
         .map_err(sql)?;
     if tables != 2 {
-        return Err(corrupt("not a journal of this tool (no epochs and transfers tables)".into()));
+        return Err(corrupt(
+            "not a journal of this tool (no epochs and transfers tables)".into(),
+        ));
     }
     Ok(conn)
 }
