@@ -95,7 +95,12 @@ pub(crate) fn run(args: DeployArgs) -> Result<(), CliError> {
         };
         let journal = match &args.journal {
             Some(path) => path.clone(),
-            None => node_journal("evm-deploy", chain_id, &[args.rpc_url.clone()])?,
+            None => node_journal(
+                "evm-deploy",
+                chain_id,
+                std::slice::from_ref(&args.rpc_url),
+                true,
+            )?,
         };
         eprintln!("journal: {}", journal.display());
         let sender = EvmSender::open(SenderConfig::new(chain_id), client, signer, &journal)
@@ -111,7 +116,11 @@ pub(crate) fn run(args: DeployArgs) -> Result<(), CliError> {
             serde_json::json!({"token": contracts.token.to_string(), "payout": contracts.payout.to_string()})
         )
     } else {
-        writeln!(out, "token:  {}\npayout: {}", contracts.token, contracts.payout)
+        writeln!(
+            out,
+            "token:  {}\npayout: {}",
+            contracts.token, contracts.payout
+        )
     };
     printed.map_err(CliError::stdout)
 }

@@ -11,8 +11,13 @@ use sha2::{Digest, Sha256};
 use crate::error::CliError;
 
 /// `<data>/tokenomics/journals/<kind>-<chain id>-<hash of the URLs>.sqlite`, its folder
-/// created.
-pub(crate) fn node_journal(kind: &str, chain_id: u64, urls: &[String]) -> Result<PathBuf, CliError> {
+/// created when `create` (a dry run creates nothing).
+pub(crate) fn node_journal(
+    kind: &str,
+    chain_id: u64,
+    urls: &[String],
+    create: bool,
+) -> Result<PathBuf, CliError> {
     let base = std::env::var_os("XDG_DATA_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -23,8 +28,10 @@ pub(crate) fn node_journal(kind: &str, chain_id: u64, urls: &[String]) -> Result
             )
         })?;
     let dir = base.join("tokenomics").join("journals");
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| CliError::Failed(format!("{}: cannot create: {e}", dir.display())))?;
+    if create {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| CliError::Failed(format!("{}: cannot create: {e}", dir.display())))?;
+    }
     let mut sorted: Vec<&str> = urls.iter().map(String::as_str).collect();
     sorted.sort_unstable();
     let digest = Sha256::digest(sorted.join("\n").as_bytes());

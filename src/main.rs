@@ -9,17 +9,19 @@ mod chart;
 mod config;
 mod deploy_cmd;
 mod devnet_cmd;
+mod dry_run_cmd;
 mod echo;
 mod error;
 mod inputs;
+mod journal_path;
 mod json_decimal;
 mod json_error;
-mod journal_path;
 mod metrics_server;
 mod plan_cmd;
 mod progress;
 mod run_cmd;
 mod schedule_cmd;
+mod status_cmd;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -48,6 +50,8 @@ enum Command {
     Schedule(schedule_cmd::ScheduleArgs),
     /// Deploy the MDT token and its EpochPayout contract on an EVM node.
     Deploy(deploy_cmd::DeployArgs),
+    /// Show what a journal holds, per epoch, without touching any chain.
+    Status(status_cmd::StatusArgs),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
             init_logging();
             deploy_cmd::run(args)
         }
+        Command::Status(args) => status_cmd::run(args),
     };
     match result {
         Ok(()) | Err(CliError::StdoutClosed) => ExitCode::SUCCESS,

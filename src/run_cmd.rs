@@ -21,9 +21,10 @@ use tokenomics_integration::{
 };
 
 use crate::config::{bad_input, Config};
+use crate::dry_run_cmd::dry_run;
 use crate::error::CliError;
-use crate::journal_path::node_journal;
 use crate::inputs::{describe, inputs_in_dir, inputs_name, load_inputs_file};
+use crate::journal_path::node_journal;
 use crate::metrics_server::serve_metrics;
 use crate::progress::ProgressView;
 
@@ -41,13 +42,13 @@ pub(crate) struct RunArgs {
     rpc_token: Option<String>,
     /// Epochs to pay when no inputs are given.
     #[arg(long, default_value_t = 3)]
-    epochs: u64,
+    pub(crate) epochs: u64,
     /// Epoch inputs: one JSON file, or a folder of them (paid in name order).
     #[arg(long)]
     inputs: Option<PathBuf>,
     /// Participants of the synthetic network paid when no inputs are given.
     #[arg(long, default_value_t = 1000)]
-    synthetic: usize,
+    pub(crate) synthetic: usize,
     /// Journal file (default: next to the embedded devnet's ledger, or
     /// `$XDG_DATA_HOME/tokenomics/journals/chain-<id>-<url hash>.sqlite` for a node).
     #[arg(long)]
@@ -57,17 +58,21 @@ pub(crate) struct RunArgs {
     config: Option<PathBuf>,
     /// Print the epoch reports as JSON.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
     /// Serve Prometheus metrics on this loopback address while running.
     #[arg(long)]
     metrics_addr: Option<SocketAddr>,
+    /// Plan and read the chain, print what would be minted and sent; send nothing,
+    /// write no journal.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
 }
 
 /// One epoch to pay and where its minted supply comes from.
 #[derive(Debug)]
-struct Job {
-    inputs: EpochInputs,
-    minted: MintedSupply,
+pub(crate) struct Job {
+    pub(crate) inputs: EpochInputs,
+    pub(crate) minted: MintedSupply,
 }
 
 /// Reads everything, then pays each epoch in order; stops at the first error.
@@ -162,10 +167,18 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
                 .chain_id()
                 .await
                 .map_err(|e| CliError::Failed(format!("--rpc-url: {e}")))?;
-            node_journal("chain", chain_id, &urls)?
+            node_journal("chain", chain_id, &urls, !args.dry_run)?
         }
     };
     eprintln!("journal: {}", absolute(&journal_path).display());
+    if args.dry_run {
+        let jobs = (args.inputs.is_some()).then_some(jobs);
+        let result = dry_run(&args, &config, chain, &journal_path, jobs).await;
+        if let Some(devnet) = devnet {
+            devnet.shutdown().await;
+        }
+        return result;
+    }
     let journal = Journal::open(&journal_path).map_err(|e| journal_error(&journal_path, &e))?;
     let metrics_task = match args.metrics_addr {
         Some(addr) => Some(serve_metrics(addr, client.clone()).await?),
@@ -249,7 +262,7 @@ async fn start_devnet(data_dir: &Path, max_supply: Amount) -> Result<DevnetHandl
     })
 }
 
-fn journal_error(path: &Path, error: &ExecutorError) -> CliError {
+pub(crate) fn journal_error(path: &Path, error: &ExecutorError) -> CliError {
     let message = match error {
         // The lock error names the journal itself.
         ExecutorError::JournalInUse { .. } => error.to_string(),
@@ -268,7 +281,7 @@ fn absolute(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn describe_failure(epoch: Option<u64>, error: &ExecutorError) -> CliError {
+pub(crate) fn describe_failure(epoch: Option<u64>, error: &ExecutorError) -> CliError {
     // Errors about one epoch name it themselves; others get it as a prefix.
     let names_epoch =
         epoch.is_none_or(|epoch| error.to_string().contains(&format!("epoch {epoch}")));

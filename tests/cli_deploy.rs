@@ -37,19 +37,36 @@ async fn deploy_prints_both_contracts_and_a_second_run_sends_nothing() {
     let home = tempfile::tempdir().unwrap();
     let chain = CHAIN_ID.to_string();
     let first = deploy(&anvil, home.path(), &["--chain-id", &chain, "--json"]);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let printed: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
     let nonce = anvil.dev_nonce().await;
     assert_eq!(nonce, 3, "token, payout, ownership");
     for contract in ["token", "payout"] {
         let address = printed[contract].as_str().unwrap();
-        let code = anvil.rpc("eth_getCode", vec![address.into(), "latest".into()]).await;
+        let code = anvil
+            .rpc("eth_getCode", vec![address.into(), "latest".into()])
+            .await;
         assert!(code.as_str().unwrap().len() > 2, "{contract} has code");
     }
     let again = deploy(&anvil, home.path(), &["--json"]);
-    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&again.stdout).unwrap(), printed);
-    assert_eq!(anvil.dev_nonce().await, nonce, "the journal made it exactly once");
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&again.stdout).unwrap(),
+        printed
+    );
+    assert_eq!(
+        anvil.dev_nonce().await,
+        nonce,
+        "the journal made it exactly once"
+    );
 }
 
 #[tokio::test]
@@ -67,6 +84,10 @@ async fn a_key_file_readable_by_others_is_refused_without_showing_the_key() {
     let key = home.path().join("signer.key");
     std::fs::write(&key, format!("{DEV_KEY}\n")).unwrap();
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = deploy(&anvil, home.path(), &["--signer-key-file", key.to_str().unwrap()]);
+    let out = deploy(
+        &anvil,
+        home.path(),
+        &["--signer-key-file", key.to_str().unwrap()],
+    );
     check_refused(&out, "--signer-key-file", anvil.dev_nonce().await);
 }

@@ -287,3 +287,42 @@ fn a_config_key_the_binary_does_not_know_is_reported() {
         ["[executor]: `sample_seed` is named in the spec but refused by the binary"]
     );
 }
+
+/// `tokenomics <args>` in `dir`, whose stdout must be JSON (the command must succeed).
+fn json_of(dir: &Path, args: &[&str]) -> Value {
+    let out = tokenomics(dir, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The fields of the spec's `block` and of `printed`, compared.
+fn json_drift(block_name: &str, printed: &Value) -> Vec<String> {
+    let spec: Value = serde_json::from_str(block(SPEC, block_name)).unwrap();
+    let (mut named, mut shown) = (BTreeSet::new(), BTreeSet::new());
+    key_paths("", &spec, &mut named);
+    key_paths("", printed, &mut shown);
+    differences(block_name, &named, &shown)
+}
+
+#[test]
+fn the_status_and_dry_run_json_have_exactly_the_fields_of_the_spec() {
+    // The embedded devnet: `run` without --rpc-url, in a folder of its own.
+    let dir = tempfile::tempdir().unwrap();
+    let synthetic = ["--synthetic", "5", "--epochs", "1"];
+    let dry = json_of(
+        dir.path(),
+        &[&["run", "--dry-run", "--json"][..], &synthetic].concat(),
+    );
+    let paid = tokenomics(dir.path(), &[&["run"][..], &synthetic].concat());
+    assert!(
+        paid.status.success(),
+        "{}",
+        String::from_utf8_lossy(&paid.stderr)
+    );
+    let journal = "tokenomics-data/journal.sqlite";
+    let status = json_of(dir.path(), &["status", "--json", "--journal", journal]);
+    let mut drift = json_drift("dry-run", &dry);
+    drift.extend(json_drift("status", &status));
+    check(drift);
+}

@@ -22,10 +22,12 @@ pub(crate) struct Anvil {
 impl Anvil {
     /// Starts anvil, or `None` when it is missing outside CI.
     pub(crate) fn start() -> Option<Anvil> {
-        let bin = std::env::var_os("ANVIL_BIN").map(PathBuf::from).unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
-        });
+        let bin = std::env::var_os("ANVIL_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
+            });
         if !bin.is_file() {
             let note = format!("anvil not found at {}", bin.display());
             assert!(std::env::var("CI").as_deref() != Ok("true"), "{note}");
@@ -42,14 +44,21 @@ impl Anvil {
         let url = lines
             .by_ref()
             .map_while(Result::ok)
-            .find_map(|line| line.strip_prefix("Listening on ").map(|a| format!("http://{}", a.trim())))
+            .find_map(|line| {
+                line.strip_prefix("Listening on ")
+                    .map(|a| format!("http://{}", a.trim()))
+            })
             .expect("anvil printed its address");
         std::thread::spawn(move || lines.for_each(drop));
         Some(Anvil { child, url })
     }
 
     /// Calls `method` with positional `params` and returns its result.
-    pub(crate) async fn rpc(&self, method: &str, params: Vec<serde_json::Value>) -> serde_json::Value {
+    pub(crate) async fn rpc(
+        &self,
+        method: &str,
+        params: Vec<serde_json::Value>,
+    ) -> serde_json::Value {
         use jsonrpsee::core::client::ClientT;
         let client = jsonrpsee::http_client::HttpClientBuilder::default()
             .build(&self.url)
@@ -65,7 +74,10 @@ impl Anvil {
     pub(crate) async fn dev_nonce(&self) -> u64 {
         let account = serde_json::json!("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
         let hex = self
-            .rpc("eth_getTransactionCount", vec![account, serde_json::json!("latest")])
+            .rpc(
+                "eth_getTransactionCount",
+                vec![account, serde_json::json!("latest")],
+            )
             .await;
         u64::from_str_radix(hex.as_str().expect("hex").trim_start_matches("0x"), 16).expect("hex")
     }

@@ -86,6 +86,14 @@ pub enum ExecutorError {
         /// The newest version this build reads.
         supported: i64,
     },
+    /// The journal to read does not exist (read-only opens never create one).
+    #[error("journal {}: {reason}", path.display())]
+    JournalMissing {
+        /// The path given.
+        path: PathBuf,
+        /// Why it cannot be read (no such file, not a file).
+        reason: &'static str,
+    },
     /// The journal database failed.
     #[error("journal: {0}")]
     Journal(#[from] rusqlite::Error),
@@ -269,6 +277,8 @@ impl ExecutorError {
                 | ExecutorError::TreasuryShort { .. }
                 | ExecutorError::EpochTooLarge { .. }
                 | ExecutorError::JournalVersion { .. }
+                | ExecutorError::JournalMissing { .. }
+                | ExecutorError::JournalCorrupt { .. }
                 | ExecutorError::Artifact { .. }
                 | ExecutorError::NoContract { .. }
                 | ExecutorError::NotOwner { .. }

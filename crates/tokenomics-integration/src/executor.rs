@@ -18,9 +18,10 @@ use futures_util::{stream, StreamExt};
 use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
 
 use crate::batch::{Batch, BatchOutcome};
-use crate::chain::{mint_key, Chain, EpochMemo};
+use crate::chain::{mint_key, Chain};
 use crate::error::{ExecutorError, Result};
 use crate::journal::{Journal, NextEpoch, Stage};
+use crate::opening::Prepared;
 use crate::report::{EpochReport, Outcome, Progress};
 use crate::verify::verify;
 
@@ -128,7 +129,7 @@ impl Confirmed {
 /// Runs epochs against one chain and one journal.
 #[derive(Debug)]
 pub struct EpochExecutor {
-    params: Params,
+    pub(crate) params: Params,
     pub(crate) config: ExecutorConfig,
     pub(crate) chain: Chain,
     pub(crate) journal: Journal,
@@ -217,57 +218,16 @@ impl EpochExecutor {
         let started = tokio::time::Instant::now();
         let metrics_before = self.chain.client().metrics();
         let epoch = inputs.epoch;
-        let journaled = self.journal.epoch(epoch)?;
-        // Without a journal record, the chain tells whether (and with what) the epoch
-        // opened. The supply is read first: if the mint is absent at the second read,
-        // it was absent at the first, so a run opening the epoch meanwhile cannot make
-        // this one plan on a supply that already holds the epoch's own mint.
-        let (opening, supply_before) = match journaled {
-            None => {
-                let supply = self.chain.total_supply().await?;
-                (self.opening(epoch).await?, supply)
-            }
-            Some(_) => (None, Amount::ZERO),
-        };
-        if minted == MintedSupply::FromChain {
-            inputs.minted_supply = match (&journaled, &opening) {
-                (Some(record), _) => record.minted_supply,
-                (None, Some((_, memo))) => memo.minted_supply,
-                (None, None) => supply_before,
-            };
-        }
-        let plan = EpochPlan::build(&self.params, &inputs)?;
-        let memo = EpochMemo {
-            plan_hash: plan.plan_hash,
-            minted_supply: inputs.minted_supply,
-        };
+        let Prepared {
+            plan,
+            memo,
+            journaled,
+            ..
+        } = self.prepare(&mut inputs, minted, Amount::ZERO).await?;
         let treasury = self.config.treasury;
         let record = match journaled {
-            Some(record) if record.plan_hash != plan.plan_hash => {
-                return Err(ExecutorError::Conflict {
-                    epoch,
-                    journaled: record.plan_hash,
-                    new: plan.plan_hash,
-                })
-            }
-            Some(record) if record.treasury != treasury => {
-                return Err(ExecutorError::TreasuryChanged {
-                    epoch,
-                    journaled: record.treasury,
-                    configured: treasury,
-                })
-            }
             Some(record) => record,
             None => {
-                if let Some((_, on_chain)) = opening.filter(|(_, m)| *m != memo) {
-                    return Err(ExecutorError::ChainConflict {
-                        epoch,
-                        detail: format!(
-                            "on chain plan {}, these inputs plan {}",
-                            on_chain.plan_hash, plan.plan_hash
-                        ),
-                    });
-                }
                 self.journal
                     .record_plan(&plan, inputs.minted_supply, treasury)?;
                 self.journal
@@ -279,6 +239,7 @@ impl EpochExecutor {
             let metrics = self.chain.client().metrics();
             return Ok(EpochReport::new(&plan, Outcome::AlreadyDone, metrics));
         }
+        self.journal.begin_run(epoch, unix_now())?;
         let mut confirmed = Confirmed::new(
             plan.transfers.len(),
             &self.journal.confirmed_indices(epoch)?,
@@ -320,7 +281,7 @@ impl EpochExecutor {
             self.config.verify_sample.get(),
         )
         .await?;
-        self.journal.set_stage(epoch, Stage::Done)?;
+        self.journal.finish(epoch, unix_now())?;
         progress(Progress::Verified { epoch });
 
         let after = self.chain.client().metrics();
@@ -448,6 +409,13 @@ fn disappeared(epoch: u64) -> ExecutorError {
     ExecutorError::JournalCorrupt {
         reason: format!("epoch {epoch} missing right after it was recorded"),
     }
+}
+
+/// Now in unix seconds, for the journal's `started_at` and `finished_at` (0 before 1970).
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 /// The longest pause between two rounds over unconfirmed transfers.

@@ -17,11 +17,16 @@ use tokenomics_core::{Address, Amount, EpochPlan, Hash256};
 
 use crate::error::{ExecutorError, Result};
 use crate::lock::JournalLock;
+use crate::status::read_only;
+
+pub(crate) mod migrate;
+use migrate::migrate;
 
 /// The schema this version writes (`PRAGMA user_version`). Version 1 (never set, 0 on
 /// disk) keyed writes by plan hash; its finished epochs are kept, unfinished ones are
-/// refused because their keys differ from today's.
-const SCHEMA_VERSION: i64 = 2;
+/// refused because their keys differ from today's. Version 3 added `started_at`,
+/// `finished_at` and `runs` (unknown, NULL, for epochs journaled before).
+pub(crate) const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS epochs (
@@ -34,7 +39,10 @@ CREATE TABLE IF NOT EXISTS epochs (
     total           TEXT NOT NULL,
     treasury_before TEXT,
     stage           TEXT NOT NULL,
-    baseline_block  TEXT
+    baseline_block  TEXT,
+    started_at      INTEGER,
+    finished_at     INTEGER,
+    runs            INTEGER
 );
 CREATE TABLE IF NOT EXISTS transfers (
     epoch     INTEGER NOT NULL,
@@ -68,7 +76,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Stage::Planned => "planned",
             Stage::Minted => "minted",
@@ -77,7 +85,7 @@ impl Stage {
         }
     }
 
-    fn parse(text: &str) -> Result<Stage> {
+    pub(crate) fn parse(text: &str) -> Result<Stage> {
         Ok(match text {
             "planned" => Stage::Planned,
             "minted" => Stage::Minted,
@@ -131,13 +139,25 @@ impl Journal {
         Journal::init(Connection::open(path)?, Some(lock))
     }
 
+    /// The journal at `path` for reading only: no lock, no migration, nothing created
+    /// (see [`crate::read_status`]); writing to it fails.
+    pub fn open_read_only(path: &Path) -> Result<Journal> {
+        Ok(Journal {
+            conn: read_only(path)?,
+            _lock: None,
+        })
+    }
+
     /// A journal that lives in memory (tests).
     pub fn in_memory() -> Result<Journal> {
         Journal::init(Connection::open_in_memory()?, None)
     }
 
     fn init(conn: Connection, lock: Option<JournalLock>) -> Result<Journal> {
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        // A file that is not a database fails here: a corrupt journal, not a disk error.
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(crate::status::sql)?;
         if version > SCHEMA_VERSION {
             return Err(ExecutorError::JournalVersion {
                 found: version,
@@ -196,8 +216,8 @@ impl Journal {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO epochs (epoch, plan_hash, inputs_digest, minted_supply, treasury,
-                                 from_mint, total, stage)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                 from_mint, total, stage, runs)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
             params![
                 key(plan.epoch)?,
                 plan.plan_hash.to_string(),
@@ -286,6 +306,26 @@ impl Journal {
         Ok(())
     }
 
+    /// Counts a run that starts work on the unfinished `epoch` at `now` (unix seconds);
+    /// the first one sets `started_at`.
+    pub fn begin_run(&mut self, epoch: u64, now: u64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE epochs SET runs = runs + 1, started_at = COALESCE(started_at, ?2)
+             WHERE epoch = ?1",
+            params![key(epoch)?, seconds(now)],
+        )?;
+        Ok(())
+    }
+
+    /// Marks `epoch` done, finished at `now` (unix seconds).
+    pub fn finish(&mut self, epoch: u64, now: u64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE epochs SET stage = ?2, finished_at = ?3 WHERE epoch = ?1",
+            params![key(epoch)?, Stage::Done.as_str(), seconds(now)],
+        )?;
+        Ok(())
+    }
+
     /// The plan indices of `epoch`'s confirmed transfers.
     pub fn confirmed_indices(&self, epoch: u64) -> Result<Vec<u32>> {
         let mut query = self.conn.prepare_cached(
@@ -361,50 +401,20 @@ fn key(epoch: u64) -> Result<i64> {
     i64::try_from(epoch).map_err(|_| ExecutorError::EpochTooLarge { epoch })
 }
 
-fn corrupt(reason: String) -> ExecutorError {
+/// Unix seconds as a SQLite integer (saturating: far beyond any real clock).
+fn seconds(unix: u64) -> i64 {
+    i64::try_from(unix).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn corrupt(reason: String) -> ExecutorError {
     ExecutorError::JournalCorrupt { reason }
 }
 
-fn parse<T: FromStr>(text: &str) -> Result<T> {
+pub(crate) fn parse<T: FromStr>(text: &str) -> Result<T> {
     text.parse()
         .map_err(|_| corrupt(format!("cannot read {text:?}")))
 }
 
-fn units(text: &str) -> Result<Amount> {
+pub(crate) fn units(text: &str) -> Result<Amount> {
     parse::<u128>(text).map(Amount::from_base_units)
-}
-
-/// Brings a journal of an older schema (or a new file) to [`SCHEMA_VERSION`].
-fn migrate(conn: &Connection) -> Result<()> {
-    let had_epochs: bool = conn.query_row(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'epochs'",
-        [],
-        |row| row.get::<_, i64>(0).map(|n| n > 0),
-    )?;
-    conn.execute_batch(SCHEMA)?;
-    if had_epochs {
-        let has_baseline: bool = conn.query_row(
-            "SELECT COUNT(*) FROM pragma_table_info('epochs') WHERE name = 'baseline_block'",
-            [],
-            |row| row.get::<_, i64>(0).map(|n| n > 0),
-        )?;
-        if !has_baseline {
-            // Version 1 keyed every write by its plan hash: an unfinished epoch of it
-            // resumed with today's keys could pay twice, so it is refused.
-            let unfinished: Option<i64> = conn.query_row(
-                "SELECT MIN(epoch) FROM epochs WHERE stage != 'done'",
-                [],
-                |row| row.get(0),
-            )?;
-            if let Some(epoch) = unfinished {
-                return Err(corrupt(format!(
-                    "epoch {epoch} was started by an older version with other idempotency keys; \
-                     finish it with that version or pay it from a new journal"
-                )));
-            }
-            conn.execute_batch("ALTER TABLE epochs ADD COLUMN baseline_block TEXT")?;
-        }
-    }
-    conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-    Ok(())
 }

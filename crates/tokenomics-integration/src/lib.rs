@@ -50,6 +50,7 @@
 
 mod batch;
 mod chain;
+mod dry_run;
 mod error;
 pub mod evm;
 mod executor;
@@ -57,12 +58,15 @@ mod journal;
 mod lock;
 mod opening;
 mod report;
+mod status;
 mod synthetic;
 mod verify;
 
 pub use chain::{Chain, EpochMemo, Receipt, TransferCall, WriteRecord};
+pub use dry_run::{DryRunAhead, DryRunReport, OnChain, SampleBalance};
 pub use error::{ExecutorError, Result};
 pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply, DEFAULT_TREASURY};
 pub use journal::{EpochRecord, Journal, NextEpoch, Stage};
 pub use report::{EpochReport, Outcome, Progress};
+pub use status::{read_status, EpochStage, EpochStatus};
 pub use synthetic::synthetic_inputs;

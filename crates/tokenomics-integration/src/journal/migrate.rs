@@ -1,0 +1,58 @@
+//! Bringing a journal of an older schema (or a new file) to today's `SCHEMA_VERSION`.
+
+use rusqlite::Connection;
+
+use super::{corrupt, SCHEMA, SCHEMA_VERSION};
+use crate::error::Result;
+
+/// Columns added to `epochs` after version 1 (`baseline_block` in 2, the rest in 3).
+const ADDED_COLUMNS: [(&str, &str); 4] = [
+    ("baseline_block", "TEXT"),
+    ("started_at", "INTEGER"),
+    ("finished_at", "INTEGER"),
+    ("runs", "INTEGER"),
+];
+
+/// Brings a journal of an older schema (or a new file) to [`SCHEMA_VERSION`]. Epochs
+/// journaled before version 3 keep `started_at`, `finished_at` and `runs` unknown (NULL).
+pub(super) fn migrate(conn: &Connection) -> Result<()> {
+    let had_epochs: bool = conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'epochs'",
+        [],
+        |row| row.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    conn.execute_batch(SCHEMA)?;
+    if had_epochs {
+        if !has_column(conn, "baseline_block")? {
+            // Version 1 keyed every write by its plan hash: an unfinished epoch of it
+            // resumed with today's keys could pay twice, so it is refused.
+            let unfinished: Option<i64> = conn.query_row(
+                "SELECT MIN(epoch) FROM epochs WHERE stage != 'done'",
+                [],
+                |row| row.get(0),
+            )?;
+            if let Some(epoch) = unfinished {
+                return Err(corrupt(format!(
+                    "epoch {epoch} was started by an older version with other idempotency keys; \
+                     finish it with that version or pay it from a new journal"
+                )));
+            }
+        }
+        for (column, kind) in ADDED_COLUMNS {
+            if !has_column(conn, column)? {
+                conn.execute_batch(&format!("ALTER TABLE epochs ADD COLUMN {column} {kind}"))?;
+            }
+        }
+    }
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    Ok(())
+}
+
+/// Whether the `epochs` table has `column`.
+pub(crate) fn has_column(conn: &Connection, column: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('epochs') WHERE name = ?1",
+        [column],
+        |row| row.get::<_, i64>(0).map(|n| n > 0),
+    )?)
+}

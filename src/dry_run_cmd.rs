@@ -1,0 +1,111 @@
+//! `tokenomics run --dry-run`: what `run` would mint and send, nothing sent or written.
+//!
+//! The journal is read if it exists (read-only, its lock not taken, so a running `run`
+//! is not disturbed) and never created; each epoch goes through
+//! `EpochExecutor::dry_run`, the run's own reads and refusals.
+
+use std::io::Write;
+use std::path::Path;
+
+use tokenomics_integration::{
+    synthetic_inputs, Chain, DryRunAhead, DryRunReport, EpochExecutor, ExecutorError, Journal,
+    MintedSupply,
+};
+
+use crate::config::Config;
+use crate::error::CliError;
+use crate::run_cmd::{describe_failure, journal_error, Job, RunArgs};
+
+/// Dry-runs `jobs` (or, when `None`, the epochs a run without inputs would pay).
+pub(crate) async fn dry_run(
+    args: &RunArgs,
+    config: &Config,
+    chain: Chain,
+    journal_path: &Path,
+    jobs: Option<Vec<Job>>,
+) -> Result<(), CliError> {
+    let journal = match Journal::open_read_only(journal_path) {
+        Ok(journal) => journal,
+        Err(ExecutorError::JournalMissing { .. }) => {
+            Journal::in_memory().map_err(|e| journal_error(journal_path, &e))?
+        }
+        Err(error) => return Err(journal_error(journal_path, &error)),
+    };
+    let executor = EpochExecutor::new(config.params(), config.executor.clone(), chain, journal);
+    let jobs = match jobs {
+        Some(jobs) => jobs,
+        None => {
+            let start = executor
+                .next_epoch()
+                .await
+                .map_err(|e| describe_failure(None, &e))?;
+            (start..start.saturating_add(args.epochs))
+                .map(|epoch| Job {
+                    inputs: synthetic_inputs(epoch, args.synthetic),
+                    minted: MintedSupply::FromChain,
+                })
+                .collect()
+        }
+    };
+    let mut ahead = DryRunAhead::default();
+    let mut reports = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let epoch = job.inputs.epoch;
+        let report = executor
+            .dry_run(job.inputs, job.minted, &mut ahead)
+            .await
+            .map_err(|e| describe_failure(Some(epoch), &e))?;
+        reports.push(report);
+    }
+    eprintln!("dry run: nothing was sent and no journal was written");
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let text = serde_json::to_string_pretty(&reports)
+            .map_err(|e| CliError::Failed(format!("cannot encode the dry run: {e}")))?;
+        return writeln!(out, "{text}").map_err(CliError::stdout);
+    }
+    write_table(&mut out, &reports).map_err(CliError::stdout)
+}
+
+fn write_table(out: &mut impl Write, reports: &[DryRunReport]) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:>8}  {:>22}  {:>22}  {:>22}  {:>9}  {:>7}  {:<8}  {:>22}  {:>22}",
+        "epoch",
+        "mint (MDT)",
+        "from pool (MDT)",
+        "total (MDT)",
+        "transfers",
+        "to send",
+        "on chain",
+        "treasury (MDT)",
+        "needed (MDT)",
+    )?;
+    for r in reports {
+        let mint = if r.would_mint {
+            r.from_mint.to_string()
+        } else {
+            format!("({})", r.from_mint)
+        };
+        writeln!(
+            out,
+            "{:>8}  {:>22}  {:>22}  {:>22}  {:>9}  {:>7}  {:<8}  {:>22}  {:>22}",
+            r.epoch,
+            mint,
+            r.from_pool.to_string(),
+            r.total.to_string(),
+            r.transfers,
+            r.to_send,
+            r.on_chain.describe(),
+            r.treasury_balance.to_string(),
+            r.treasury_needed
+                .map_or_else(|| "-".to_string(), |needed| needed.to_string()),
+        )?;
+    }
+    writeln!(
+        out,
+        "would send {} transfers in all; a mint in parentheses is already on chain",
+        reports.iter().map(|r| r.to_send).sum::<u64>()
+    )?;
+    out.flush()
+}
