@@ -21,6 +21,7 @@ use crate::batch::{Batch, BatchOutcome};
 use crate::chain::{mint_key, Chain, EpochMemo};
 use crate::error::{ExecutorError, Result};
 use crate::journal::{Journal, NextEpoch, Stage};
+use crate::metrics;
 use crate::report::{EpochReport, Outcome, Progress};
 use crate::verify::verify;
 
@@ -217,6 +218,11 @@ impl EpochExecutor {
         let started = tokio::time::Instant::now();
         let metrics_before = self.chain.client().metrics();
         let epoch = inputs.epoch;
+        metrics::epoch_started(epoch);
+        let progress = &mut |step: Progress| {
+            metrics::progress(&step);
+            progress(step)
+        };
         let journaled = self.journal.epoch(epoch)?;
         // Without a journal record, the chain tells whether (and with what) the epoch
         // opened. The supply is read first: if the mint is absent at the second read,
@@ -275,6 +281,7 @@ impl EpochExecutor {
                     .ok_or_else(|| disappeared(epoch))?
             }
         };
+        metrics::stage(record.stage);
         if record.stage == Stage::Done {
             let metrics = self.chain.client().metrics();
             return Ok(EpochReport::new(&plan, Outcome::AlreadyDone, metrics));
@@ -296,6 +303,7 @@ impl EpochExecutor {
                 found_on_chain = self.scan(&plan, &mut confirmed).await?;
             }
             self.journal.set_stage(epoch, Stage::Minted)?;
+            metrics::stage(Stage::Minted);
             progress(Progress::Minted {
                 epoch,
                 amount: plan.from_mint,
@@ -304,6 +312,7 @@ impl EpochExecutor {
         let confirmed_now = if record.stage < Stage::Paid {
             let sent = self.send_transfers(&plan, &mut confirmed, progress).await?;
             self.journal.set_stage(epoch, Stage::Paid)?;
+            metrics::stage(Stage::Paid);
             sent
         } else {
             0
@@ -319,8 +328,10 @@ impl EpochExecutor {
             &plan,
             self.config.verify_sample.get(),
         )
-        .await?;
+        .await
+        .inspect_err(metrics::verification_failed)?;
         self.journal.set_stage(epoch, Stage::Done)?;
+        metrics::stage(Stage::Done);
         progress(Progress::Verified { epoch });
 
         let after = self.chain.client().metrics();
@@ -337,6 +348,7 @@ impl EpochExecutor {
         report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         report.retries = after.retries.saturating_sub(metrics_before.retries);
         report.breaker_trips = after.trips.saturating_sub(metrics_before.trips);
+        metrics::epoch_done(&report, started.elapsed());
         Ok(report)
     }
 
@@ -439,6 +451,7 @@ impl EpochExecutor {
             confirmed.mark(*index);
         }
         let count = group.len() as u64;
+        metrics::transfers_confirmed(count);
         group.clear();
         Ok(count)
     }
