@@ -12,6 +12,8 @@ use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, DevnetHandle, LedgerPath};
 use rpc_resilience::ResilientClient;
@@ -59,9 +61,18 @@ pub(crate) struct RunArgs {
     /// Print the epoch reports as JSON.
     #[arg(long)]
     pub(crate) json: bool,
-    /// Serve Prometheus metrics on this loopback address while running.
+    /// Serve Prometheus metrics at /metrics on this loopback address while running.
     #[arg(long)]
     metrics_addr: Option<SocketAddr>,
+    /// After the last epoch, keep serving /metrics this many seconds, so a scraper sees
+    /// the final values (Ctrl-C ends it sooner).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 0,
+        requires = "metrics_addr"
+    )]
+    metrics_linger: u64,
     /// Plan and read the chain, print what would be minted and sent; send nothing,
     /// write no journal.
     #[arg(long)]
@@ -131,6 +142,11 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
 }
 
 async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(), CliError> {
+    // The recorder goes in first, so the metrics count every call from the first one.
+    let metrics_server = match args.metrics_addr {
+        Some(addr) => Some(serve_metrics(addr).await?),
+        None => None,
+    };
     let data_dir = PathBuf::from(DATA_DIR);
     let (devnet, urls, token) = if args.rpc_url.is_empty() {
         std::fs::create_dir_all(&data_dir)
@@ -180,10 +196,6 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
         return result;
     }
     let journal = Journal::open(&journal_path).map_err(|e| journal_error(&journal_path, &e))?;
-    let metrics_task = match args.metrics_addr {
-        Some(addr) => Some(serve_metrics(addr, client.clone()).await?),
-        None => None,
-    };
     let mut executor = EpochExecutor::new(
         config.params(),
         config.executor.clone(),
@@ -203,10 +215,11 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
             .collect();
     }
     let stop = executor.stop_flag();
+    let stop_on_signal = Arc::clone(&stop);
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             eprintln!("stopping after the batches in flight (Ctrl-C again to abort)...");
-            stop.store(true, Ordering::SeqCst);
+            stop_on_signal.store(true, Ordering::SeqCst);
             if tokio::signal::ctrl_c().await.is_ok() {
                 std::process::exit(130);
             }
@@ -236,8 +249,10 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
     }
     let supply = chain.total_supply().await.ok();
     print_results(&reports, supply, args.json)?;
-    if let Some(task) = metrics_task {
-        task.abort();
+    if let Some(server) = metrics_server {
+        server
+            .linger(Duration::from_secs(args.metrics_linger), &stop)
+            .await;
     }
     if let Some(devnet) = devnet {
         devnet.shutdown().await;

@@ -16,7 +16,7 @@
 //! | [`idempotency`] | [`IdempotencyPolicy`], [`DefaultIdempotency`], [`SignedTransactions`], [`ReplaySafeMethods`] | which calls may run twice |
 //! | [`breaker`] | [`CircuitBreaker`] | Closed / Open / HalfOpen on consecutive failures or a failure rate; counts its trips |
 //! | [`timeout`], [`limit`] | [`timeout::with_timeout`], [`ConcurrencyLimit`] | per-attempt timeout, pool size |
-//! | [`metrics`] | [`Metrics`], [`MetricsSnapshot`] | counters, p50/p90/p99, last error, Prometheus text |
+//! | [`metrics`] | [`Metrics`], [`MetricsSnapshot`] | counters, p50/p90/p99, last error as a serde snapshot, and the same through the `metrics` facade ([`crate::metrics::facade`]; it replaces the hand-written Prometheus text of 0.1: render the series with an exporter) |
 //! | [`health`] | [`HealthMonitor`] | background head probe that notices stalls and feeds a breaker |
 //! | [`client`] | [`ResilientClient`], [`HealthProbe`] | all of the above around jsonrpsee's HTTP client |
 //!

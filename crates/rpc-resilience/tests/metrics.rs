@@ -1,10 +1,13 @@
-//! Metrics rules: counters, percentiles, snapshot JSON and valid Prometheus text.
+//! Metrics rules: counters, percentiles, snapshot JSON and the same through the `metrics` facade.
 
 mod support;
 
 use std::time::Duration;
 
-use rpc_resilience::metrics::LatencyHistogram;
+use std::collections::HashMap;
+
+use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+use rpc_resilience::metrics::{facade, LatencyHistogram};
 use rpc_resilience::{BreakerConfig, CircuitBreaker, Metrics, ResilienceConfig, RpcError};
 use serde_json::{json, Value};
 use support::{client, exact_config, hex, Scripted, Step};
@@ -96,57 +99,38 @@ fn the_snapshot_serialises_to_json() {
     assert_eq!(back.successes, 1);
 }
 
-/// Checks the text exposition format: HELP/TYPE before samples, valid names and values,
-/// cumulative buckets ending in +Inf equal to _count.
+/// What the debugging recorder holds: counters and gauges by name, histogram sample counts.
+fn recorded(snapshotter: &Snapshotter) -> HashMap<String, f64> {
+    snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .map(|(key, _, _, value)| {
+            let value = match value {
+                DebugValue::Counter(v) => v as f64,
+                DebugValue::Gauge(v) => v.into_inner(),
+                DebugValue::Histogram(samples) => samples.len() as f64,
+            };
+            (key.key().name().to_owned(), value)
+        })
+        .collect()
+}
+
+/// Each expected series holds its value (one snapshot: taking one resets the recorder's values).
 #[track_caller]
-fn check_exposition(text: &str) {
-    let mut typed = std::collections::HashMap::new();
-    let mut last_bucket = 0f64;
-    for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("# TYPE ") {
-            let (name, kind) = rest.split_once(' ').unwrap();
-            assert!(["counter", "gauge", "histogram"].contains(&kind), "{line}");
-            typed.insert(name.to_owned(), kind.to_owned());
-            continue;
-        }
-        if line.starts_with("# HELP ") {
-            continue;
-        }
-        let (series, value) = line.rsplit_once(' ').unwrap();
-        let name = series.split('{').next().unwrap();
-        assert!(
-            name.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'),
-            "{line}"
-        );
-        let family = ["_bucket", "_sum", "_count"]
-            .iter()
-            .find_map(|s| name.strip_suffix(s))
-            .filter(|f| typed.get(*f).is_some_and(|k| k == "histogram"));
-        assert!(
-            typed.contains_key(family.unwrap_or(name)),
-            "sample before its TYPE: {line}"
-        );
-        let value: f64 = if value == "+Inf" {
-            f64::INFINITY
-        } else {
-            value
-                .parse()
-                .unwrap_or_else(|_| panic!("bad value in {line}"))
-        };
-        if name.ends_with("_bucket") {
-            assert!(value >= last_bucket, "buckets must be cumulative: {line}");
-            last_bucket = value;
-        }
-        if name.ends_with("_count") {
-            assert_eq!(value, last_bucket, "+Inf bucket equals _count");
-        }
+fn check_recorded(snapshotter: &Snapshotter, expected: &[(&str, f64)]) -> HashMap<String, f64> {
+    let got = recorded(snapshotter);
+    for (name, value) in expected {
+        assert_eq!(got.get(*name), Some(value), "{name} in {got:?}");
     }
-    assert!(text.contains("le=\"+Inf\""));
+    got
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_prometheus_text_is_valid_exposition_format() {
+async fn the_client_emits_its_counters_through_the_metrics_facade() {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let _local = metrics::set_default_local_recorder(&recorder);
     let server = Scripted::start(vec![Step::Err(-32603, None)]).await;
     let c = client(
         &[&server.url],
@@ -156,37 +140,51 @@ async fn the_prometheus_text_is_valid_exposition_format() {
         },
     );
     let _ = c.call::<Value, _>("eth_blockNumber", json!([])).await;
-    let text = c.prometheus();
-    check_exposition(&text);
-    assert!(text.contains("rpc_requests_total 1\n"), "{text}");
-    assert!(text.contains("rpc_retries_total 1\n"), "{text}");
-    assert!(text.contains("rpc_failures_total 1\n"), "{text}");
-    assert!(text.contains("rpc_last_error_timestamp_seconds "), "{text}");
-    assert!(
-        text.contains("rpc_request_duration_seconds_count 1\n"),
-        "{text}"
+    let got = check_recorded(
+        &snapshotter,
+        &[
+            (facade::REQUESTS_TOTAL, 1.0),
+            (facade::RETRIES_TOTAL, 1.0),
+            (facade::FAILURES_TOTAL, 1.0),
+            (facade::SUCCESS_RATE, 0.0),
+            (facade::REQUEST_DURATION_SECONDS, 1.0),
+        ],
+    );
+    assert!(got[facade::LAST_ERROR_TIMESTAMP_SECONDS] > 0.0, "{got:?}");
+}
+
+#[test]
+fn every_counter_is_described_and_emitted() {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        facade::describe();
+        let m = Metrics::new();
+        m.record_breaker_rejection();
+        m.record_budget_rejection();
+        let breaker = std::sync::Arc::new(CircuitBreaker::new(BreakerConfig {
+            failure_threshold: 1,
+            ..BreakerConfig::default()
+        }));
+        m.watch_breaker(std::sync::Arc::clone(&breaker));
+        breaker.record_failure();
+    });
+    check_recorded(
+        &snapshotter,
+        &[
+            (facade::REJECTED_BY_BREAKER_TOTAL, 1.0),
+            (facade::REJECTED_BY_BUDGET_TOTAL, 1.0),
+            (facade::BREAKER_TRIPS_TOTAL, 1.0),
+            (facade::REQUESTS_TOTAL, 0.0),
+            (facade::SUCCESSES_TOTAL, 0.0),
+        ],
     );
 }
 
 #[test]
-fn every_counter_is_exposed() {
-    let m = Metrics::new();
-    m.record_breaker_rejection();
-    m.record_budget_rejection();
-    let breaker = std::sync::Arc::new(CircuitBreaker::new(BreakerConfig {
-        failure_threshold: 1,
-        ..BreakerConfig::default()
-    }));
-    m.watch_breaker(std::sync::Arc::clone(&breaker));
-    breaker.record_failure();
-    let text = m.to_prometheus("x");
-    check_exposition(&text);
-    for line in [
-        "x_rejected_by_breaker_total 1",
-        "x_rejected_by_budget_total 1",
-        "x_breaker_trips_total 1",
-        "x_success_rate 1",
-    ] {
-        assert!(text.contains(line), "{line} missing in {text}");
-    }
+fn the_duration_buckets_are_the_histograms_own() {
+    let buckets = facade::request_duration_buckets();
+    assert_eq!(buckets.len(), rpc_resilience::metrics::histogram::BUCKETS);
+    assert!(buckets.windows(2).all(|w| w[0] < w[1]), "{buckets:?}");
+    assert_eq!(buckets[0], 50e-6);
 }

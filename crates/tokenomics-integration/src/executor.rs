@@ -21,6 +21,7 @@ use crate::batch::{Batch, BatchOutcome};
 use crate::chain::{mint_key, Chain};
 use crate::error::{ExecutorError, Result};
 use crate::journal::{Journal, NextEpoch, Stage};
+use crate::metrics;
 use crate::opening::Prepared;
 use crate::report::{EpochReport, Outcome, Progress};
 use crate::verify::verify;
@@ -218,6 +219,11 @@ impl EpochExecutor {
         let started = tokio::time::Instant::now();
         let metrics_before = self.chain.client().metrics();
         let epoch = inputs.epoch;
+        metrics::epoch_started(epoch);
+        let progress = &mut |step: Progress| {
+            metrics::progress(&step);
+            progress(step)
+        };
         let Prepared {
             plan,
             memo,
@@ -235,6 +241,7 @@ impl EpochExecutor {
                     .ok_or_else(|| disappeared(epoch))?
             }
         };
+        metrics::stage(record.stage);
         if record.stage == Stage::Done {
             let metrics = self.chain.client().metrics();
             return Ok(EpochReport::new(&plan, Outcome::AlreadyDone, metrics));
@@ -257,6 +264,7 @@ impl EpochExecutor {
                 found_on_chain = self.scan(&plan, &mut confirmed).await?;
             }
             self.journal.set_stage(epoch, Stage::Minted)?;
+            metrics::stage(Stage::Minted);
             progress(Progress::Minted {
                 epoch,
                 amount: plan.from_mint,
@@ -265,6 +273,7 @@ impl EpochExecutor {
         let confirmed_now = if record.stage < Stage::Paid {
             let sent = self.send_transfers(&plan, &mut confirmed, progress).await?;
             self.journal.set_stage(epoch, Stage::Paid)?;
+            metrics::stage(Stage::Paid);
             sent
         } else {
             0
@@ -280,8 +289,10 @@ impl EpochExecutor {
             &plan,
             self.config.verify_sample.get(),
         )
-        .await?;
+        .await
+        .inspect_err(metrics::verification_failed)?;
         self.journal.finish(epoch, unix_now())?;
+        metrics::stage(Stage::Done);
         progress(Progress::Verified { epoch });
 
         let after = self.chain.client().metrics();
@@ -298,6 +309,7 @@ impl EpochExecutor {
         report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         report.retries = after.retries.saturating_sub(metrics_before.retries);
         report.breaker_trips = after.trips.saturating_sub(metrics_before.trips);
+        metrics::epoch_done(&report, started.elapsed());
         Ok(report)
     }
 
@@ -400,6 +412,7 @@ impl EpochExecutor {
             confirmed.mark(*index);
         }
         let count = group.len() as u64;
+        metrics::transfers_confirmed(count);
         group.clear();
         Ok(count)
     }

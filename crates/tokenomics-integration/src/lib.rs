@@ -5,6 +5,8 @@
 //! treasury, sends the transfers as JSON-RPC batches through
 //! `rpc_resilience::ResilientClient`, marks each confirmed transfer, verifies the
 //! treasury's change and a sample of recipients on chain, and marks the epoch done.
+//! Along the way it emits `tokenomics_*` series through the `metrics` facade
+//! ([`metrics`](crate::metrics)): a binary that installs a recorder gets them.
 //!
 //! # Why it is exactly once
 //!
@@ -56,6 +58,7 @@ pub mod evm;
 mod executor;
 mod journal;
 mod lock;
+pub mod metrics;
 mod opening;
 mod report;
 mod status;

@@ -113,3 +113,71 @@ async fn an_epoch_stopped_once_and_resumed_took_two_runs_and_has_its_times() {
     assert_eq!(done[0].started_at, first[0].started_at);
     assert!(done[0].finished_at >= done[0].started_at && done[0].started_at.is_some());
 }
+
+/// `read_status` of `path` is refused with an error saying `reason`, and creates nothing.
+#[track_caller]
+fn check_unreadable(path: &Path, reason: &str) {
+    let error = tokenomics_integration::read_status(path).unwrap_err();
+    assert!(error.to_string().contains(reason), "{error}");
+    assert!(error.is_bad_input(), "{error}");
+}
+
+#[test]
+fn a_missing_journal_is_refused_and_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite");
+    check_unreadable(&path, "no such file");
+    assert!(!path.exists());
+}
+
+#[test]
+fn a_folder_is_not_a_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    check_unreadable(dir.path(), "not a file");
+}
+
+#[test]
+fn a_journal_of_a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    check_unreadable(&path, "99");
+}
+
+#[test]
+fn a_database_without_the_journals_tables_is_not_a_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.sqlite");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x INTEGER);")
+        .unwrap();
+    check_unreadable(&path, "not a journal");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_a_corrupt_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite");
+    std::fs::write(&path, vec![b'x'; 8192]).unwrap();
+    check_unreadable(&path, "not a SQLite database");
+}
+
+#[test]
+fn stages_are_named_as_the_spec_names_them() {
+    use tokenomics_integration::EpochStage;
+    let names: Vec<_> = [
+        EpochStage::Planned,
+        EpochStage::Minted,
+        EpochStage::Paying,
+        EpochStage::Paid,
+        EpochStage::Done,
+    ]
+    .into_iter()
+    .map(EpochStage::name)
+    .collect();
+    assert_eq!(names, ["planned", "minted", "paying", "paid", "done"]);
+}

@@ -230,6 +230,7 @@ impl CircuitBreaker {
             BreakerState::Open => {
                 inner.opened_at = Instant::now();
                 self.trips.fetch_add(1, Ordering::Relaxed);
+                crate::metrics::facade::add(crate::metrics::facade::BREAKER_TRIPS_TOTAL);
                 tracing::warn!(?from, "circuit breaker opened");
             }
             BreakerState::Closed => {

@@ -130,14 +130,10 @@ impl ResilientClient {
         decode(&result)
     }
 
-    /// Counters, latency percentiles and the last error.
+    /// Counters, latency percentiles and the last error. The same counters also go
+    /// through the `metrics` facade to an installed recorder ([`crate::metrics::facade`]).
     pub fn metrics(&self) -> MetricsSnapshot {
         self.inner.metrics.snapshot()
-    }
-
-    /// Every metric in the Prometheus text format, names prefixed with `rpc_`.
-    pub fn prometheus(&self) -> String {
-        self.inner.metrics.to_prometheus("rpc")
     }
 
     /// Each endpoint's breaker and health.

@@ -1,11 +1,14 @@
-//! Metrics: counters, a latency histogram, the last error, a serde snapshot and Prometheus text.
+//! Metrics: counters, a latency histogram, the last error, a serde snapshot, and the same
+//! through the `metrics` facade.
 //!
 //! - [`histogram`]: [`LatencyHistogram`] with fixed log-spaced buckets and p50/p90/p99;
-//! - [`prometheus`]: the text exposition format writer;
-//! - this file: [`Metrics`], the lock-free recorder, and its [`MetricsSnapshot`].
+//! - [`facade`]: the series emitted through the `metrics` crate when a recorder is installed
+//!   (a Prometheus exporter renders them; this crate writes no exposition format);
+//! - this file: [`Metrics`], the lock-free recorder, and its [`MetricsSnapshot`] for callers
+//!   without a recorder.
 
+pub mod facade;
 pub mod histogram;
-pub mod prometheus;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -77,21 +80,27 @@ impl Metrics {
     /// A call started.
     pub fn record_request(&self) {
         self.requests.fetch_add(1, Ordering::Relaxed);
+        facade::add(facade::REQUESTS_TOTAL);
     }
 
     /// A call succeeded after `latency`.
     pub fn record_success(&self, latency: Duration) {
-        self.successes.fetch_add(1, Ordering::Relaxed);
+        let successes = self.successes.fetch_add(1, Ordering::Relaxed) + 1;
         self.latency.record(latency);
+        facade::add(facade::SUCCESSES_TOTAL);
+        facade::finished(latency, successes, self.failures.load(Ordering::Relaxed));
     }
 
     /// A call failed after `latency` with `error`.
     pub fn record_failure(&self, latency: Duration, error: &dyn std::fmt::Display) {
-        self.failures.fetch_add(1, Ordering::Relaxed);
+        let failures = self.failures.fetch_add(1, Ordering::Relaxed) + 1;
         self.latency.record(latency);
         let at_unix_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        facade::add(facade::FAILURES_TOTAL);
+        facade::finished(latency, self.successes.load(Ordering::Relaxed), failures);
+        facade::failed_at(at_unix_ms);
         let last = LastError {
             message: error.to_string(),
             at_unix_ms,
@@ -105,16 +114,19 @@ impl Metrics {
     /// An attempt after the first was made.
     pub fn record_retry(&self) {
         self.retries.fetch_add(1, Ordering::Relaxed);
+        facade::add(facade::RETRIES_TOTAL);
     }
 
     /// A circuit breaker rejected a call or attempt.
     pub fn record_breaker_rejection(&self) {
         self.rejected_by_breaker.fetch_add(1, Ordering::Relaxed);
+        facade::add(facade::REJECTED_BY_BREAKER_TOTAL);
     }
 
     /// The retry budget refused a retry.
     pub fn record_budget_rejection(&self) {
         self.rejected_by_budget.fetch_add(1, Ordering::Relaxed);
+        facade::add(facade::REJECTED_BY_BUDGET_TOTAL);
     }
 
     /// Reports `breaker`'s trips in [`Metrics::trips`] from now on.
@@ -160,10 +172,5 @@ impl Metrics {
                 .unwrap_or_else(PoisonError::into_inner)
                 .clone(),
         }
-    }
-
-    /// Every metric in the Prometheus text exposition format, names prefixed with `prefix`.
-    pub fn to_prometheus(&self, prefix: &str) -> String {
-        prometheus::render(self, prefix)
     }
 }
