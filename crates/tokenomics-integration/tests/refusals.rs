@@ -234,3 +234,51 @@ async fn a_journaled_epoch_opened_on_chain_with_another_plan_is_refused_before_a
     check_final(&error, "minted supply");
     assert_eq!(devnet.ledger().block_number(), block, "nothing was sent");
 }
+
+/// Pays epoch 0 on a file ledger and deletes the write under `key` from the node's
+/// records once every transfer is confirmed, before verification reads them back.
+async fn verify_without_record(key: &'static str) -> ExecutorError {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger.sqlite");
+    let config = DevnetConfig {
+        ledger: luxtensor_devnet::LedgerPath::File(ledger.clone()),
+        ..DevnetConfig::default()
+    };
+    let devnet = Devnet::start(config).await.unwrap();
+    let mut executor = executor(&devnet, Journal::in_memory().unwrap());
+    executor
+        .run_epoch(
+            synthetic_inputs(0, 20),
+            tokenomics_integration::MintedSupply::FromChain,
+            &mut |step| {
+                if let Progress::Confirmed {
+                    confirmed,
+                    transfers,
+                    ..
+                } = step
+                {
+                    if confirmed == transfers {
+                        let conn = rusqlite::Connection::open(&ledger).unwrap();
+                        conn.execute("DELETE FROM txs WHERE idempotency_key = ?1", [key])
+                            .unwrap();
+                    }
+                }
+            },
+        )
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn a_mint_record_missing_at_verification_fails_it() {
+    let error = verify_without_record("mint:0").await;
+    assert!(matches!(error, ExecutorError::Unverified { .. }), "{error}");
+    check_final(&error, "no mint record");
+}
+
+#[tokio::test]
+async fn a_transfer_record_missing_at_verification_fails_it() {
+    let error = verify_without_record("transfer:0:0").await;
+    assert!(matches!(error, ExecutorError::Unverified { .. }), "{error}");
+    check_final(&error, "transfer #0 has no record");
+}
