@@ -6,30 +6,11 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use common::{check_bad_input, check_refused, tokenomics, write, INPUTS};
+use common::{check_bad_input, check_refused, plan_json, tokenomics, write, INPUTS};
 use serde_json::Value;
 
 const OWNER_WEIGHT: &str = r#""weight": "1"}],
   "infrastructure""#;
-
-/// `plan --json` of `inputs` (with `config` when given).
-fn plan(inputs: &str, config: Option<&str>) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let inputs = write(dir.path(), "inputs.json", inputs);
-    let mut args = vec!["plan", "--inputs", &inputs, "--json"];
-    let config_path;
-    if let Some(config) = config {
-        config_path = write(dir.path(), "c.toml", config);
-        args.extend(["--config", &config_path]);
-    }
-    let out = tokenomics(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 /// INPUTS with the first subnet owner's weight written as `weight` and a second owner
 /// (0x..d2) of weight `other`.
@@ -49,8 +30,8 @@ fn owners(weight: &str, other: &str) -> String {
 /// decimal strings: both are read exactly.
 #[track_caller]
 fn check_number_weight(number: &str, other: &str) {
-    let as_number = plan(&owners(number, other), None);
-    let as_string = plan(
+    let as_number = plan_json(&owners(number, other), None);
+    let as_string = plan_json(
         &owners(&format!("\"{number}\""), &format!("\"{other}\"")),
         None,
     );
@@ -67,7 +48,7 @@ fn a_weight_may_be_a_json_number_read_exactly() {
 #[test]
 fn weights_as_json_numbers_split_exactly() {
     // Subnet owners get 8% of 670 MDT = 53.6 MDT, split 0.1 : 0.3 exactly.
-    let plan = plan(&owners("0.1", "0.3"), None);
+    let plan = plan_json(&owners("0.1", "0.3"), None);
     let paid = |to: &str| {
         plan["transfers"]
             .as_array()
@@ -95,7 +76,10 @@ fn an_infrastructure_weight_may_be_a_json_number() {
   "community_address""#,
     );
     assert_ne!(inputs, INPUTS);
-    assert_eq!(plan(&inputs, None)["categories"]["infrastructure"], "13.4");
+    assert_eq!(
+        plan_json(&inputs, None)["categories"]["infrastructure"],
+        "13.4"
+    );
 }
 
 #[test]
@@ -128,7 +112,7 @@ const DELEGATORS: &str = r#""delegators": [
 fn a_delegator_gets_the_bonus_of_the_highest_threshold_reached() {
     let one = r#""delegators": [{"address": "0x00000000000000000000000000000000000000c1", "stake": 500, "lock_days": 90}]"#;
     assert!(INPUTS.contains(one));
-    let plan = plan(&INPUTS.replace(one, DELEGATORS), None);
+    let plan = plan_json(&INPUTS.replace(one, DELEGATORS), None);
     // 800 * 1.25 = 1000 * 1 = 500 * 2: 12% of 670 MDT = 80.4 MDT in three equal parts.
     let delegators: Vec<&Value> = plan["transfers"]
         .as_array()
@@ -188,7 +172,10 @@ fn plan_reads_standard_input_for_inputs_dash() {
         String::from_utf8_lossy(&out.stderr)
     );
     let from_stdin: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(from_stdin["plan_hash"], plan(INPUTS, None)["plan_hash"]);
+    assert_eq!(
+        from_stdin["plan_hash"],
+        plan_json(INPUTS, None)["plan_hash"]
+    );
 }
 
 #[test]

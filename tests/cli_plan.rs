@@ -2,26 +2,7 @@
 
 mod common;
 
-use common::{check_bad_input, check_refused, tokenomics, write, INPUTS};
-use serde_json::Value;
-
-fn plan_json(inputs: &str, config: Option<&str>) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let inputs = write(dir.path(), "inputs.json", inputs);
-    let mut args = vec!["plan", "--inputs", &inputs, "--json"];
-    let config_path;
-    if let Some(config) = config {
-        config_path = write(dir.path(), "config.toml", config);
-        args.extend(["--config", &config_path]);
-    }
-    let out = tokenomics(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use common::{check_bad_input, check_refused, plan_json, tokenomics, write, INPUTS};
 
 #[test]
 fn plan_json_has_the_designed_fields_and_pays_the_total_exactly() {

@@ -75,3 +75,22 @@ pub(crate) fn check_bad_input(out: &Output, file: &str, message: &str) {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.stdout.is_empty());
 }
+
+/// `plan --json` of `inputs` (with `config` when given); the run must succeed.
+pub(crate) fn plan_json(inputs: &str, config: Option<&str>) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = write(dir.path(), "inputs.json", inputs);
+    let mut args = vec!["plan", "--inputs", &inputs, "--json"];
+    let config_path;
+    if let Some(config) = config {
+        config_path = write(dir.path(), "config.toml", config);
+        args.extend(["--config", &config_path]);
+    }
+    let out = tokenomics(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

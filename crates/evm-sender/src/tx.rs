@@ -120,7 +120,8 @@ mod tests {
 
     #[test]
     fn legacy_signing_matches_the_eip155_reference_vector() {
-        // EIP-155's example: nonce 9, 20 gwei, 21000 gas, 1 ether to 0x3535.., chain 1.
+        // EIP-155's example: nonce 9, 20 gwei, 21000 gas, 1 ether to 0x3535.., chain 1;
+        // the key is the spec's published test key, not a secret.
         let signer =
             Signer::from_hex("0x4646464646464646464646464646464646464646464646464646464646464646")
                 .unwrap();

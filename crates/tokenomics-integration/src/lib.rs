@@ -4,7 +4,8 @@
 //! it to a SQLite [`Journal`] before anything is sent, mints `from_mint` into the
 //! treasury, sends the transfers as JSON-RPC batches through
 //! `rpc_resilience::ResilientClient`, marks each confirmed transfer, verifies the
-//! treasury's change and a sample of recipients on chain, and marks the epoch done.
+//! mint's and a sample of transfers' records on chain (and the treasury's and sampled
+//! recipients' balances when nothing else wrote meanwhile), and marks the epoch done.
 //! Along the way it emits `tokenomics_*` series through the `metrics` facade
 //! ([`metrics`](crate::metrics)): a binary that installs a recorder gets them.
 //!

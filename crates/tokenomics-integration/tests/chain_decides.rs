@@ -8,7 +8,7 @@ use support::{check_ledger, executor, plan_for, run, TREASURY};
 use tokenomics_core::{Amount, EpochInputs, Fraction, Params};
 use tokenomics_integration::{
     synthetic_inputs, Chain, EpochExecutor, ExecutorConfig, ExecutorError, Journal, MintedSupply,
-    Outcome, Progress,
+    Outcome,
 };
 
 fn mdt(whole: u128) -> Amount {
@@ -55,15 +55,7 @@ async fn a_half_paid_epoch_with_a_lost_journal_pays_only_what_is_missing() {
     let devnet = devnet().await;
     let inputs = synthetic_inputs(0, 2000);
     let mut first = executor(&devnet, Journal::in_memory().unwrap());
-    let stop = first.stop_flag();
-    let error = first
-        .run_epoch(inputs.clone(), MintedSupply::FromChain, &mut |step| {
-            if let Progress::Confirmed { .. } = step {
-                stop.store(true, std::sync::atomic::Ordering::SeqCst);
-            }
-        })
-        .await
-        .unwrap_err();
+    let error = support::stop_after_first_confirmations(&mut first, inputs.clone()).await;
     assert!(
         matches!(error, ExecutorError::Interrupted { .. }),
         "{error}"
@@ -242,10 +234,7 @@ fn a_journal_held_by_another_run_is_refused_naming_its_pid() {
 fn a_journal_from_a_newer_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.sqlite");
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .pragma_update(None, "user_version", 99)
-        .unwrap();
+    support::newer_schema_journal(&path);
     let error = Journal::open(&path).unwrap_err();
     assert!(
         matches!(error, ExecutorError::JournalVersion { found: 99, .. }),

@@ -102,16 +102,7 @@ async fn a_stopped_run_resumes_and_pays_everyone_once() {
     let inputs = synthetic_inputs(0, 2000);
     {
         let mut first = executor(&devnet, Journal::open(&path).unwrap());
-        let stop = first.stop_flag();
-        // Stop once the first wave is confirmed: the run ends between batches.
-        let error = first
-            .run_epoch(inputs.clone(), MintedSupply::FromChain, &mut |step| {
-                if let Progress::Confirmed { .. } = step {
-                    stop.store(true, std::sync::atomic::Ordering::SeqCst);
-                }
-            })
-            .await
-            .unwrap_err();
+        let error = support::stop_after_first_confirmations(&mut first, inputs.clone()).await;
         assert!(
             matches!(error, ExecutorError::Interrupted { pending, .. } if pending > 0),
             "{error}"

@@ -140,10 +140,7 @@ fn a_folder_is_not_a_journal() {
 fn a_journal_of_a_newer_schema_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.sqlite");
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .pragma_update(None, "user_version", 99)
-        .unwrap();
+    support::newer_schema_journal(&path);
     check_unreadable(&path, "99");
 }
 

@@ -92,3 +92,28 @@ pub fn plan_for(inputs: &EpochInputs, minted: Amount) -> EpochPlan {
     inputs.minted_supply = minted;
     EpochPlan::build(&Params::default(), &inputs).unwrap()
 }
+
+/// Runs `inputs` and stops after the first group of confirmations: the run ends
+/// between batches with `Interrupted`, the epoch half paid.
+pub async fn stop_after_first_confirmations(
+    executor: &mut EpochExecutor,
+    inputs: EpochInputs,
+) -> ExecutorError {
+    let stop = executor.stop_flag();
+    executor
+        .run_epoch(inputs, MintedSupply::FromChain, &mut |step| {
+            if let tokenomics_integration::Progress::Confirmed { .. } = step {
+                stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+        .await
+        .unwrap_err()
+}
+
+/// Writes an empty SQLite file at `path` that says it is journal schema 99.
+pub fn newer_schema_journal(path: &std::path::Path) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+}
