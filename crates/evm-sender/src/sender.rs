@@ -69,6 +69,11 @@ impl EvmSender {
         self.signer.address()
     }
 
+    /// The client its calls go through (for its metrics).
+    pub fn client(&self) -> &ResilientClient {
+        &self.client
+    }
+
     /// The configuration in force.
     pub fn config(&self) -> &SenderConfig {
         &self.config

@@ -5,11 +5,12 @@
 use serde::Serialize;
 use tokenomics_core::{Address, Amount, EpochInputs, Hash256};
 
-use crate::chain::mint_key;
+use crate::chain::{mint_key, Chain};
 use crate::error::Result;
 use crate::executor::{EpochExecutor, MintedSupply};
 use crate::journal::Stage;
-use crate::opening::{check_opening, Prepared};
+use crate::luxtensor::check_opening;
+use crate::prepare::Prepared;
 
 /// Where an epoch stands on chain, as a dry run finds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -87,7 +88,7 @@ pub struct DryRunAhead {
     from_pool: Amount,
 }
 
-impl EpochExecutor {
+impl EpochExecutor<Chain> {
     /// What [`EpochExecutor::run_epoch`] would mint and send for `inputs`: the same
     /// plan, the same refusals (a conflict with the journal or the chain, a treasury
     /// short of the recycled pool), the same reads; no write to the chain or the journal.
@@ -102,7 +103,6 @@ impl EpochExecutor {
             plan,
             memo,
             journaled,
-            opening,
         } = self.prepare(&mut inputs, minted, ahead.minted).await?;
         let epoch = plan.epoch;
         let treasury = self.config.treasury;
@@ -110,21 +110,25 @@ impl EpochExecutor {
         let open = if stage.is_some_and(|stage| stage >= Stage::Minted) {
             true
         } else {
-            let found = match (opening, &journaled) {
-                (Some((found, _)), _) => Some(found),
-                (None, Some(_)) => self.chain.record(&mint_key(epoch)).await?,
-                (None, None) => None,
-            };
+            let found = self.chain.record(&mint_key(epoch)).await?;
             if let Some(found) = &found {
                 check_opening(&plan, treasury, &memo, found)?;
             }
             found.is_some()
         };
-        let (treasury_balance, samples) = self.starting_balances(&plan, treasury).await?;
+        let sample = self.config.verify_sample.get();
+        let (treasury_balance, samples) = self
+            .chain
+            .starting_balances(&plan, treasury, sample)
+            .await?;
         let treasury_needed = if open {
             None
         } else {
-            Some(self.check_pool(&plan, ahead.from_pool).await?.needed)
+            let owed = self
+                .journal
+                .owed_by_unfinished(epoch)?
+                .checked_add(ahead.from_pool, "owed")?;
+            Some(self.chain.check_pool(&plan, treasury, owed).await?.needed)
         };
         let from_pool = plan.total.checked_sub(plan.from_mint, "recycled pool")?;
         let confirmed = match stage {
@@ -135,7 +139,12 @@ impl EpochExecutor {
             .filter(|index| confirmed.binary_search(index).is_err())
             .collect();
         let to_send = if open {
-            pending.len() - self.applied_on_chain(&plan, &pending).await?.len()
+            let in_flight = self.config.batches_in_flight.get();
+            let applied = self
+                .chain
+                .applied_on_chain(&plan, treasury, &pending, in_flight)
+                .await?;
+            pending.len() - applied.len()
         } else {
             pending.len()
         };

@@ -212,7 +212,7 @@ pub enum ExecutorError {
     },
     /// The payout contract would not hold the epoch's total after its mint: refused
     /// before opening the epoch.
-    #[error("epoch {epoch}: the payout contract {payout} holds {balance} MDT and the epoch mints {from_mint} MDT, short of the {total} MDT it pays (recycled pool included)")]
+    #[error("epoch {epoch}: the payout contract {payout} holds {balance} MDT and the epoch mints {from_mint} MDT, short of the {total} MDT it pays (recycled pool included) plus {owed} MDT unfinished epochs still owe")]
     PayoutShort {
         /// The epoch.
         epoch: u64,
@@ -224,6 +224,8 @@ pub enum ExecutorError {
         from_mint: Amount,
         /// What the epoch pays.
         total: Amount,
+        /// What unfinished epochs still pay from it.
+        owed: Amount,
     },
     /// A chunk of transfers needs more gas than `max_gas_per_tx`; nothing was sent for it.
     #[error("epoch {epoch}: chunk {chunk} ({transfers} transfers) needs {needed} gas, above max_gas_per_tx {max}; nothing was sent for it")]

@@ -10,21 +10,19 @@
 
 use std::num::NonZeroUsize;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{stream, StreamExt};
 use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
 
-use crate::batch::{Batch, BatchOutcome};
-use crate::chain::{mint_key, Chain};
+use crate::chain::{Chain, EpochMemo};
 use crate::error::{ExecutorError, Result};
-use crate::journal::{Journal, NextEpoch, Stage};
+use crate::journal::{EpochRecord, Journal, NextEpoch, Stage};
 use crate::metrics;
-use crate::opening::Prepared;
+use crate::payout_chain::PayoutChain;
+use crate::prepare::Prepared;
 use crate::report::{EpochReport, Outcome, Progress};
-use crate::verify::verify;
 
 /// The treasury when none is configured: "treasury" in ASCII, zero padded.
 pub const DEFAULT_TREASURY: Address = Address::from_bytes(*b"treasury\0\0\0\0\0\0\0\0\0\0\0\0");
@@ -92,7 +90,7 @@ pub enum MintedSupply {
 
 /// Which transfers of a plan are confirmed, in memory.
 #[derive(Debug)]
-pub(crate) struct Confirmed {
+struct Confirmed {
     marks: Vec<bool>,
     count: u64,
 }
@@ -109,42 +107,37 @@ impl Confirmed {
         set
     }
 
-    pub(crate) fn mark(&mut self, index: u32) {
+    fn mark(&mut self, index: u32) {
         if let Some(mark) = self.marks.get_mut(index as usize).filter(|m| !**m) {
             *mark = true;
             self.count += 1;
         }
     }
 
-    pub(crate) fn pending(&self) -> Vec<u32> {
+    fn pending(&self) -> Vec<u32> {
         (0..self.marks.len() as u32)
             .filter(|&i| !self.marks[i as usize])
             .collect()
     }
 
-    fn left(&self) -> usize {
-        self.marks.len() - self.count as usize
-    }
 }
 
 /// Runs epochs against one chain and one journal.
+///
+/// `C` is the chain the epochs are paid on ([`PayoutChain`]): [`Chain`] (the Luxtensor
+/// protocol, the default) or [`EvmPayout`](crate::evm::EvmPayout).
 #[derive(Debug)]
-pub struct EpochExecutor {
+pub struct EpochExecutor<C: PayoutChain = Chain> {
     pub(crate) params: Params,
     pub(crate) config: ExecutorConfig,
-    pub(crate) chain: Chain,
+    pub(crate) chain: C,
     pub(crate) journal: Journal,
     stop: Arc<AtomicBool>,
 }
 
-impl EpochExecutor {
+impl<C: PayoutChain> EpochExecutor<C> {
     /// An executor with the journal at `journal` (refused while another run holds it).
-    pub fn open(
-        params: Params,
-        config: ExecutorConfig,
-        chain: Chain,
-        journal: &Path,
-    ) -> Result<Self> {
+    pub fn open(params: Params, config: ExecutorConfig, chain: C, journal: &Path) -> Result<Self> {
         Ok(EpochExecutor::new(
             params,
             config,
@@ -154,7 +147,7 @@ impl EpochExecutor {
     }
 
     /// An executor over an open journal.
-    pub fn new(params: Params, config: ExecutorConfig, chain: Chain, journal: Journal) -> Self {
+    pub fn new(params: Params, config: ExecutorConfig, chain: C, journal: Journal) -> Self {
         EpochExecutor {
             params,
             config,
@@ -164,7 +157,7 @@ impl EpochExecutor {
         }
     }
 
-    /// A flag that, once set, stops the executor after the batches in flight.
+    /// A flag that, once set, stops the executor after the writes in flight.
     pub fn stop_flag(&self) -> Arc<AtomicBool> {
         Arc::clone(&self.stop)
     }
@@ -172,6 +165,16 @@ impl EpochExecutor {
     /// The journal (to inspect what is recorded).
     pub fn journal(&self) -> &Journal {
         &self.journal
+    }
+
+    /// The chain the epochs are paid on.
+    pub fn chain(&self) -> &C {
+        &self.chain
+    }
+
+    /// The account minted into and paying out on this chain.
+    pub fn payer(&self) -> Address {
+        self.chain.payer(self.config.treasury)
     }
 
     /// Where a run without inputs carries on: the journal's first unfinished epoch;
@@ -183,24 +186,21 @@ impl EpochExecutor {
             NextEpoch::Unfinished(epoch) => return Ok(epoch),
             NextEpoch::After(epoch) => epoch,
         };
-        let opened = |epoch: u64| async move {
-            Ok::<_, ExecutorError>(self.chain.record(&mint_key(epoch)).await?.is_some())
-        };
-        if !opened(from).await? {
+        if !self.chain.is_open(from).await? {
             return Ok(from);
         }
         // Epochs are opened in order: probe doubling steps, then bisect.
         let (mut low, mut step) = (from, 1u64);
         let mut high = loop {
             let probe = low.saturating_add(step);
-            if probe == low || !opened(probe).await? {
+            if probe == low || !self.chain.is_open(probe).await? {
                 break probe;
             }
             (low, step) = (probe, step.saturating_mul(2));
         };
         while high - low > 1 {
             let mid = low + (high - low) / 2;
-            if opened(mid).await? {
+            if self.chain.is_open(mid).await? {
                 low = mid;
             } else {
                 high = mid;
@@ -217,7 +217,7 @@ impl EpochExecutor {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<EpochReport> {
         let started = tokio::time::Instant::now();
-        let metrics_before = self.chain.client().metrics();
+        let metrics_before = self.chain.metrics();
         let epoch = inputs.epoch;
         metrics::epoch_started(epoch);
         let progress = &mut |step: Progress| {
@@ -228,14 +228,12 @@ impl EpochExecutor {
             plan,
             memo,
             journaled,
-            ..
         } = self.prepare(&mut inputs, minted, Amount::ZERO).await?;
-        let treasury = self.config.treasury;
+        let payer = self.payer();
         let record = match journaled {
             Some(record) => record,
             None => {
-                self.journal
-                    .record_plan(&plan, inputs.minted_supply, treasury)?;
+                self.journal.record_plan(&plan, inputs.minted_supply, payer)?;
                 self.journal
                     .epoch(epoch)?
                     .ok_or_else(|| disappeared(epoch))?
@@ -243,7 +241,7 @@ impl EpochExecutor {
         };
         metrics::stage(record.stage);
         if record.stage == Stage::Done {
-            let metrics = self.chain.client().metrics();
+            let metrics = self.chain.metrics();
             return Ok(EpochReport::new(&plan, Outcome::AlreadyDone, metrics));
         }
         self.journal.begin_run(epoch, unix_now())?;
@@ -271,7 +269,7 @@ impl EpochExecutor {
             });
         }
         let confirmed_now = if record.stage < Stage::Paid {
-            let sent = self.send_transfers(&plan, &mut confirmed, progress).await?;
+            let sent = self.send(&plan, &mut confirmed, progress).await?;
             self.journal.set_stage(epoch, Stage::Paid)?;
             metrics::stage(Stage::Paid);
             sent
@@ -282,20 +280,18 @@ impl EpochExecutor {
             .journal
             .epoch(epoch)?
             .ok_or_else(|| disappeared(epoch))?;
-        let verified = verify(
-            &self.chain,
-            &self.journal,
-            &record,
-            &plan,
-            self.config.verify_sample.get(),
-        )
-        .await
-        .inspect_err(metrics::verification_failed)?;
+        let samples = self.journal.samples(epoch)?;
+        let sample = self.config.verify_sample.get();
+        let verified = self
+            .chain
+            .verify(&plan, &record, &samples, sample)
+            .await
+            .inspect_err(metrics::verification_failed)?;
         self.journal.finish(epoch, unix_now())?;
         metrics::stage(Stage::Done);
         progress(Progress::Verified { epoch });
 
-        let after = self.chain.client().metrics();
+        let after = self.chain.metrics();
         let outcome = if opened_before && confirmed_now == 0 {
             Outcome::AlreadyPaidOnChain
         } else {
@@ -313,108 +309,78 @@ impl EpochExecutor {
         Ok(report)
     }
 
-    /// Sends every unconfirmed transfer, `batches_in_flight` batches at a time, and
-    /// journals confirmations in groups as batches complete; rounds over what is left.
-    async fn send_transfers(
+    /// Journals the starting balances (once, before the opening), then opens the epoch
+    /// unless the chain has it open with this plan; returns whether it was open before.
+    async fn open_on_chain(
+        &mut self,
+        plan: &EpochPlan,
+        record: &EpochRecord,
+        memo: &EpochMemo,
+    ) -> Result<bool> {
+        let payer = record.treasury;
+        if record.treasury_before.is_none() {
+            let sample = self.config.verify_sample.get();
+            let baseline = self.chain.baseline(plan, payer, sample).await?;
+            self.journal.record_balances_before(
+                plan.epoch,
+                baseline.payer,
+                &baseline.samples,
+                baseline.mark,
+            )?;
+        }
+        let owed = self.journal.owed_by_unfinished(plan.epoch)?;
+        self.chain.open(plan, memo, payer, owed).await
+    }
+
+    /// Journals every unconfirmed transfer the chain already applied; returns how many.
+    async fn scan(&mut self, plan: &EpochPlan, confirmed: &mut Confirmed) -> Result<u64> {
+        let payer = self.payer();
+        let found = self
+            .chain
+            .applied(plan, payer, &confirmed.pending(), &self.config)
+            .await?;
+        self.journal.confirm(plan.epoch, &found)?;
+        for (index, _) in &found {
+            confirmed.mark(*index);
+        }
+        Ok(found.len() as u64)
+    }
+
+    /// Pays every unconfirmed transfer, journaling confirmations as the chain gives
+    /// them; returns how many were confirmed now.
+    async fn send(
         &mut self,
         plan: &EpochPlan,
         confirmed: &mut Confirmed,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<u64> {
-        let epoch = plan.epoch;
-        let (chain, stop, treasury) = (
-            self.chain.clone(),
-            Arc::clone(&self.stop),
-            self.config.treasury,
-        );
-        let total = plan.transfers.len() as u64;
+        let pending = confirmed.pending();
+        if pending.is_empty() {
+            return Ok(0);
+        }
+        let (epoch, total, payer) = (plan.epoch, plan.transfers.len() as u64, self.payer());
+        let stop = Arc::clone(&self.stop);
+        let (chain, journal, config) = (&self.chain, &mut self.journal, &self.config);
         let mut confirmed_now = 0u64;
-        let mut pause = self.config.round_pause;
-        let batch_size = self.chain.client().batch_size().get();
-        let journal_group = batch_size.saturating_mul(self.config.batches_in_flight.get());
-        for round in 1..=self.config.max_rounds {
-            let pending = confirmed.pending();
-            if pending.is_empty() {
-                return Ok(confirmed_now);
+        let mut sink = |group: &[(u32, String)]| -> Result<()> {
+            journal.confirm(epoch, group)?;
+            for (index, _) in group {
+                confirmed.mark(*index);
             }
-            if round > 1 {
-                tokio::time::sleep(pause).await;
-                pause = pause.saturating_mul(2).min(MAX_ROUND_PAUSE);
-            }
-            let batches: Vec<Batch> = pending
-                .chunks(batch_size)
-                .map(|chunk| Batch::new(plan, chunk))
-                .collect();
-            // Once a stop is asked for, no new batch starts; those in flight finish.
-            let mut answers = stream::iter(&batches)
-                .take_while(|_| std::future::ready(!stop.load(Ordering::SeqCst)))
-                .map(|batch| {
-                    let chain = &chain;
-                    async move { (batch, chain.transfers(treasury, batch.calls()).await) }
-                })
-                .buffer_unordered(self.config.batches_in_flight.get());
-            // Confirmations are journaled in groups: a mark lost to a kill only means an
-            // idempotent resend, and one commit per group keeps the journal off the hot path.
-            let mut unjournaled: Vec<(u32, String)> = Vec::new();
-            let mut refusal = None;
-            while let Some((batch, answer)) = answers.next().await {
-                let BatchOutcome {
-                    confirmed: done,
-                    refused,
-                } = batch.outcome(answer)?;
-                unjournaled.extend(done);
-                if refused.is_some() || unjournaled.len() >= journal_group {
-                    refusal = refusal.or(refused);
-                    confirmed_now += self.journal_group(epoch, confirmed, &mut unjournaled)?;
-                    if let Some(refused) = refusal.take() {
-                        return Err(refused);
-                    }
-                    progress(Progress::Confirmed {
-                        epoch,
-                        confirmed: confirmed.count,
-                        transfers: total,
-                    });
-                }
-            }
-            drop(answers);
-            confirmed_now += self.journal_group(epoch, confirmed, &mut unjournaled)?;
+            let count = group.len() as u64;
+            confirmed_now += count;
+            metrics::transfers_confirmed(count);
             progress(Progress::Confirmed {
                 epoch,
                 confirmed: confirmed.count,
                 transfers: total,
             });
-            if stop.load(Ordering::SeqCst) {
-                return Err(ExecutorError::Interrupted {
-                    epoch,
-                    pending: confirmed.left(),
-                });
-            }
-        }
-        match confirmed.left() {
-            0 => Ok(confirmed_now),
-            pending => Err(ExecutorError::Incomplete {
-                epoch,
-                pending,
-                rounds: self.config.max_rounds,
-            }),
-        }
-    }
-
-    /// Journals a group of confirmations and marks them in memory; returns how many.
-    fn journal_group(
-        &mut self,
-        epoch: u64,
-        confirmed: &mut Confirmed,
-        group: &mut Vec<(u32, String)>,
-    ) -> Result<u64> {
-        self.journal.confirm(epoch, group)?;
-        for (index, _) in group.iter() {
-            confirmed.mark(*index);
-        }
-        let count = group.len() as u64;
-        metrics::transfers_confirmed(count);
-        group.clear();
-        Ok(count)
+            Ok(())
+        };
+        chain
+            .pay(plan, payer, &pending, config, &stop, &mut sink)
+            .await?;
+        Ok(confirmed_now)
     }
 }
 
@@ -431,5 +397,4 @@ fn unix_now() -> u64 {
         .map_or(0, |since| since.as_secs())
 }
 
-/// The longest pause between two rounds over unconfirmed transfers.
-const MAX_ROUND_PAUSE: Duration = Duration::from_secs(5);
+

@@ -118,9 +118,9 @@ pub struct EpochRecord {
     pub treasury: Address,
     /// The treasury's balance before the mint, once read.
     pub treasury_before: Option<Amount>,
-    /// The block number read just before the balances above, when the epoch had not
-    /// started on chain yet (so the balances are a true starting point).
-    pub baseline_block: Option<u128>,
+    /// The backend's mark of the balances above ([`Baseline::mark`](crate::Baseline::mark)),
+    /// set only when the epoch had not started on chain yet (so they are a true start).
+    pub baseline: Option<u128>,
     /// How far the epoch has got.
     pub stage: Stage,
 }
@@ -201,7 +201,7 @@ impl Journal {
             minted_supply: units(&minted)?,
             treasury: parse(&treasury)?,
             treasury_before: before.as_deref().map(units).transpose()?,
-            baseline_block: baseline.as_deref().map(parse).transpose()?,
+            baseline: baseline.as_deref().map(parse).transpose()?,
             stage: Stage::parse(&stage)?,
         }))
     }

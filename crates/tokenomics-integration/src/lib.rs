@@ -51,7 +51,6 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-mod batch;
 mod chain;
 mod dry_run;
 mod error;
@@ -59,18 +58,21 @@ pub mod evm;
 mod executor;
 mod journal;
 mod lock;
+mod luxtensor;
 pub mod metrics;
-mod opening;
+mod payout_chain;
+mod prepare;
 mod report;
+mod sample;
 mod status;
 mod synthetic;
-mod verify;
 
 pub use chain::{Chain, EpochMemo, Receipt, TransferCall, WriteRecord};
 pub use dry_run::{DryRunAhead, DryRunReport, OnChain, SampleBalance};
 pub use error::{ExecutorError, Result};
 pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply, DEFAULT_TREASURY};
 pub use journal::{EpochRecord, Journal, NextEpoch, Stage};
+pub use payout_chain::{Baseline, ConfirmedSink, PayoutChain, Verified};
 pub use report::{EpochReport, Outcome, Progress};
 pub use status::{read_status, EpochStage, EpochStatus};
 pub use synthetic::synthetic_inputs;

@@ -28,7 +28,10 @@ async fn pay_all(backend: &EvmPayout, plan: &tokenomics_core::EpochPlan) -> Vec<
     let mut reported = Vec::new();
     let stop = AtomicBool::new(false);
     backend
-        .pay(plan, &all_chunks(plan), &mut |c| reported.push(c), &stop)
+        .pay_chunks(plan, &all_chunks(plan), &mut |c| {
+            reported.push(c);
+            Ok(())
+        }, &stop)
         .await
         .unwrap();
     reported
@@ -45,7 +48,7 @@ async fn an_epoch_of_1000_recipients_pays_every_balance_and_mints_from_mint() {
     let before = backend.balances(&plan, 16).await.unwrap();
     let started = Instant::now();
     check(
-        backend.open(&plan, &memo(&plan, minted)).await.unwrap(),
+        backend.open_epoch(&plan, &memo(&plan, minted), Amount::ZERO).await.unwrap(),
         false,
     );
     let reported = pay_all(&backend, &plan).await;
@@ -63,7 +66,7 @@ async fn an_epoch_of_1000_recipients_pays_every_balance_and_mints_from_mint() {
     );
     check(reported.len(), chunk_count(&plan));
     check_every_balance(&backend, &plan).await;
-    check(backend.verify(&plan, &before).await.unwrap(), 16);
+    check(backend.verify_balances(&plan, &before).await.unwrap(), 16);
     check(
         backend.minted_supply().await.unwrap(),
         minted.checked_add(plan.from_mint, "t").unwrap(),
@@ -79,7 +82,7 @@ async fn opening_again_with_the_same_plan_sends_nothing_and_another_plan_is_a_co
     let plan = plan_for(&synthetic_inputs(3, 10), Amount::ZERO);
     check(
         backend
-            .open(&plan, &memo(&plan, Amount::ZERO))
+            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
             .await
             .unwrap(),
         false,
@@ -87,19 +90,19 @@ async fn opening_again_with_the_same_plan_sends_nothing_and_another_plan_is_a_co
     let nonce = anvil.nonce(dev_address()).await;
     check(
         backend
-            .open(&plan, &memo(&plan, Amount::ZERO))
+            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
             .await
             .unwrap(),
         true,
     );
     let other = plan_for(&synthetic_inputs(3, 20), Amount::ZERO);
-    let refused = backend.open(&other, &memo(&other, Amount::ZERO)).await;
+    let refused = backend.open_epoch(&other, &memo(&other, Amount::ZERO), Amount::ZERO).await;
     check(
         matches!(refused, Err(ExecutorError::ChainConflict { epoch: 3, .. })),
         true,
     );
     check(anvil.nonce(dev_address()).await, nonce);
-    let record = backend.opening(3).await.unwrap();
+    let record = backend.epoch_record(3).await.unwrap();
     check(record, Some((memo(&plan, Amount::ZERO), plan.from_mint)));
 }
 
@@ -113,13 +116,16 @@ async fn a_fresh_journal_on_a_half_paid_epoch_pays_only_the_missing_chunks() {
         .await;
     first.set_chunks_in_flight(1);
     let plan = plan_for(&synthetic_inputs(2, 1_000), Amount::ZERO);
-    first.open(&plan, &memo(&plan, Amount::ZERO)).await.unwrap();
+    first.open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO).await.unwrap();
     let stop = AtomicBool::new(false);
     let stopped = first
-        .pay(
+        .pay_chunks(
             &plan,
             &all_chunks(&plan),
-            &mut |_| stop.store(true, Ordering::Relaxed),
+            &mut |_| {
+                stop.store(true, Ordering::Relaxed);
+                Ok(())
+            },
             &stop,
         )
         .await;
@@ -137,12 +143,12 @@ async fn a_fresh_journal_on_a_half_paid_epoch_pays_only_the_missing_chunks() {
         .await;
     // The epoch's record on chain gives the plan back; opening again sends nothing.
     check(
-        second.opening(2).await.unwrap(),
+        second.epoch_record(2).await.unwrap(),
         Some((memo(&plan, Amount::ZERO), plan.from_mint)),
     );
     check(
         second
-            .open(&plan, &memo(&plan, Amount::ZERO))
+            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
             .await
             .unwrap(),
         true,
@@ -166,7 +172,7 @@ async fn a_finished_epoch_run_again_sends_no_transaction() {
     let backend = anvil.backend(contracts, &journal).await;
     let plan = plan_for(&synthetic_inputs(4, 400), Amount::ZERO);
     backend
-        .open(&plan, &memo(&plan, Amount::ZERO))
+        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
         .await
         .unwrap();
     pay_all(&backend, &plan).await;
@@ -175,7 +181,7 @@ async fn a_finished_epoch_run_again_sends_no_transaction() {
 
     let again = anvil.backend(contracts, &journal).await;
     check(
-        again.open(&plan, &memo(&plan, Amount::ZERO)).await.unwrap(),
+        again.open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO).await.unwrap(),
         true,
     );
     let reported = pay_all(&again, &plan).await;
@@ -194,7 +200,7 @@ async fn a_payout_contract_short_of_the_recycled_pool_is_refused_before_sending(
     let plan = plan_for(&inputs, Amount::ZERO);
     let nonce = anvil.nonce(dev_address()).await;
     let refused = backend
-        .open(&plan, &memo(&plan, Amount::ZERO))
+        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
         .await
         .unwrap_err();
     let message = refused.to_string();
@@ -211,7 +217,7 @@ async fn a_payout_contract_short_of_the_recycled_pool_is_refused_before_sending(
         true,
     );
     check(anvil.nonce(dev_address()).await, nonce);
-    check(backend.opening(5).await.unwrap(), None);
+    check(backend.epoch_record(5).await.unwrap(), None);
 }
 
 #[tokio::test]
@@ -257,12 +263,12 @@ async fn a_chunk_above_max_gas_per_tx_is_refused_naming_it_before_sending() {
         .await;
     let plan = plan_for(&synthetic_inputs(6, 400), Amount::ZERO);
     backend
-        .open(&plan, &memo(&plan, Amount::ZERO))
+        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
         .await
         .unwrap();
     let nonce = anvil.nonce(dev_address()).await;
     let stop = AtomicBool::new(false);
-    let refused = backend.pay(&plan, &[0], &mut |_| {}, &stop).await;
+    let refused = backend.pay_chunks(&plan, &[0], &mut |_| Ok(()), &stop).await;
     check(
         matches!(
             refused,
@@ -282,13 +288,13 @@ async fn a_chunk_mined_with_status_0_stops_the_epoch_with_the_reason() {
     let backend = anvil.backend(contracts, &dir.path().join("j.sqlite")).await;
     let plan = plan_for(&synthetic_inputs(7, 10), Amount::ZERO);
     backend
-        .open(&plan, &memo(&plan, Amount::ZERO))
+        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
         .await
         .unwrap();
     anvil.rpc("evm_setAutomine", json!([false])).await;
     let stop = AtomicBool::new(false);
-    let mut ignore = |_| {};
-    let paying = backend.pay(&plan, &[0], &mut ignore, &stop);
+    let mut ignore = |_| Ok(());
+    let paying = backend.pay_chunks(&plan, &[0], &mut ignore, &stop);
     // Once the chunk is in the pool (its estimate passed), empty the payout contract's
     // balance (OpenZeppelin's `_balances`, slot 0), then mine: the chunk reverts.
     let meddle = async {

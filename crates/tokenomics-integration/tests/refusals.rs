@@ -161,7 +161,7 @@ fn a_version_1_journal_of_finished_epochs_is_carried_over() {
     let journal = Journal::open(&path).unwrap();
     let record = journal.epoch(3).unwrap().unwrap();
     assert_eq!(record.stage, Stage::Done);
-    assert_eq!(record.baseline_block, None);
+    assert_eq!(record.baseline, None);
     assert_eq!(record.minted_supply, Amount::ZERO);
 }
 

@@ -8,12 +8,16 @@
 //! | [`EvmPayout::deploy`] | deploys `MDTToken` and `EpochPayout` from the checked-in artifacts and hands the token to the payout contract (`deploy:token`, `deploy:payout`, `deploy:ownership`) |
 //! | [`EvmPayout::connect`] | checks `eth_chainId`, that the signer owns the payout contract and that it owns the token; sends nothing |
 //! | [`EvmPayout::minted_supply`] | the token's `totalSupply()` |
-//! | [`EvmPayout::opening`] | the epoch's record on chain: plan hash, minted supply before, `fromMint` |
-//! | [`EvmPayout::open`] | `openEpoch` (`open:<epoch>`), after checking the contract will hold the epoch's total |
+//! | [`EvmPayout::epoch_record`] | the epoch's record on chain: plan hash, minted supply before, `fromMint` |
+//! | [`EvmPayout::open_epoch`] | `openEpoch` (`open:<epoch>`), after checking the contract will hold the epoch's total plus what unfinished epochs owe |
 //! | [`chunk_count`], [`chunk`] | the chunk layout, a pure function of the plan ([`CHUNK_SIZE`] transfers each) |
 //! | [`EvmPayout::paid_chunks`] | which chunks the contract says are paid |
-//! | [`EvmPayout::pay`] | `payout(epoch, chunk, to[], amounts[])` per unpaid chunk (`payout:<epoch>:<chunk>`) |
-//! | [`EvmPayout::balances`], [`EvmPayout::verify`] | readings before opening, and their change checked against the plan |
+//! | [`EvmPayout::pay_chunks`] | `payout(epoch, chunk, to[], amounts[])` per unpaid chunk (`payout:<epoch>:<chunk>`) |
+//! | [`EvmPayout::balances`], [`EvmPayout::verify_balances`] | readings before opening, and their change checked against the plan |
+//!
+//! The executor drives it through [`PayoutChain`](crate::PayoutChain) (`backend.rs`):
+//! `EpochExecutor<EvmPayout>` plans, journals, opens, pays, verifies and reports as it
+//! does on the Luxtensor protocol; the payer is the payout contract.
 //!
 //! # Why it is exactly once
 //!
@@ -24,6 +28,7 @@
 //! transaction per nonce (same bytes resent after a crash).
 
 mod abi;
+mod backend;
 mod deploy;
 mod open;
 mod pay;
@@ -39,6 +44,7 @@ use rpc_resilience::{ResilientClient, RpcError};
 use crate::error::{ExecutorError, Result};
 use abi::{IEpochPayout, IMDTToken};
 
+pub use backend::UNKNOWN_TX;
 pub use deploy::Contracts;
 pub use pay::{chunk, chunk_count, PaidChunk, CHUNKS_IN_FLIGHT, CHUNK_SIZE};
 pub use verify::EvmBalances;

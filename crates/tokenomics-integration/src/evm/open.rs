@@ -35,7 +35,7 @@ impl EvmPayout {
 
     /// The epoch's record: its memo (plan hash, minted supply before) and what it minted
     /// (`fromMint`), or `None` when the epoch was never opened.
-    pub async fn opening(&self, epoch: u64) -> Result<Option<(EpochMemo, Amount)>> {
+    pub async fn epoch_record(&self, epoch: u64) -> Result<Option<(EpochMemo, Amount)>> {
         let payout = self.contracts.payout;
         let record = self
             .view("payout", payout, IEpochPayout::epochRecordCall { epoch })
@@ -55,8 +55,9 @@ impl EvmPayout {
     ///
     /// Refused before sending: an epoch open with another plan or figures
     /// ([`ExecutorError::ChainConflict`]); a payout contract that would not hold the
-    /// epoch's total (`balance + from_mint < total`, [`ExecutorError::PayoutShort`]).
-    pub async fn open(&self, plan: &EpochPlan, memo: &EpochMemo) -> Result<bool> {
+    /// epoch's total plus `owed`, what unfinished epochs still pay from it
+    /// (`balance + from_mint < total + owed`, [`ExecutorError::PayoutShort`]).
+    pub async fn open_epoch(&self, plan: &EpochPlan, memo: &EpochMemo, owed: Amount) -> Result<bool> {
         let epoch = plan.epoch;
         if self.is_open(plan, memo).await? {
             self.confirm_journaled(&open_op(epoch)).await?;
@@ -64,13 +65,16 @@ impl EvmPayout {
         }
         let payout = self.contracts.payout;
         let balance = self.balance_of(payout).await?;
-        if balance.checked_add(plan.from_mint, "payout balance")? < plan.total {
+        if balance.checked_add(plan.from_mint, "payout balance")?
+            < plan.total.checked_add(owed, "owed")?
+        {
             return Err(ExecutorError::PayoutShort {
                 epoch,
                 payout,
                 balance,
                 from_mint: plan.from_mint,
                 total: plan.total,
+                owed,
             });
         }
         let data = Bytes::from(
@@ -126,7 +130,7 @@ impl EvmPayout {
     /// Whether the epoch is open on chain with exactly this plan and figures; another
     /// record is a [`ExecutorError::ChainConflict`].
     async fn is_open(&self, plan: &EpochPlan, memo: &EpochMemo) -> Result<bool> {
-        let Some((on_chain, from_mint)) = self.opening(plan.epoch).await? else {
+        let Some((on_chain, from_mint)) = self.epoch_record(plan.epoch).await? else {
             return Ok(false);
         };
         if on_chain == *memo && from_mint == plan.from_mint {

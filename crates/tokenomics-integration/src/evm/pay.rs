@@ -53,7 +53,7 @@ pub struct PaidChunk {
 }
 
 /// The operation id of chunk `k` of `epoch`.
-fn payout_op(epoch: u64, k: u32) -> String {
+pub(super) fn payout_op(epoch: u64, k: u32) -> String {
     format!("payout:{epoch}:{k}")
 }
 
@@ -78,15 +78,15 @@ impl EvmPayout {
     /// Pays the chunks of `pending` (in that order, each once: `payout:<epoch>:<chunk>`)
     /// that the contract does not mark paid, [`EvmPayout::chunks_in_flight`] at a time, calling
     /// `on_confirmed` for each once it is confirmed (those already paid included, without
-    /// sending). `stop` set: no new chunk is sent, those in flight are waited for, then
+    /// sending; its error stops the payment). `stop` set: no new chunk is sent, those in flight are waited for, then
     /// [`ExecutorError::Interrupted`]. A chunk that would revert, or reverts, stops with
     /// the reason ([`ExecutorError::EvmReverted`]); one above `max_gas_per_tx` is
     /// [`ExecutorError::ChunkGas`], nothing sent for it.
-    pub async fn pay(
+    pub async fn pay_chunks(
         &self,
         plan: &EpochPlan,
         pending: &[u32],
-        on_confirmed: &mut (dyn FnMut(PaidChunk) + Send),
+        on_confirmed: &mut dyn FnMut(PaidChunk) -> Result<()>,
         stop: &AtomicBool,
     ) -> Result<()> {
         let epoch = plan.epoch;
@@ -112,7 +112,7 @@ impl EvmPayout {
                     chunk: k,
                     transfers,
                     confirmation,
-                });
+                })?;
                 continue;
             }
             let request = TxRequest::call(self.contracts.payout, chunk_call(plan, k));
@@ -121,18 +121,18 @@ impl EvmPayout {
                     chunk: k,
                     transfers,
                     confirmation: Some(done),
-                }),
+                })?,
                 Ok((op, None)) => in_flight.push_back((k, op)),
                 Err(error) => return Err(self.refused(plan, k, error).await),
             }
             if in_flight.len() >= self.in_flight {
                 if let Some((k, op)) = in_flight.pop_front() {
-                    on_confirmed(self.confirm_chunk(plan, k, &op).await?);
+                    on_confirmed(self.confirm_chunk(plan, k, &op).await?)?;
                 }
             }
         }
         while let Some((k, op)) = in_flight.pop_front() {
-            on_confirmed(self.confirm_chunk(plan, k, &op).await?);
+            on_confirmed(self.confirm_chunk(plan, k, &op).await?)?;
         }
         if stop.load(Ordering::Relaxed) && unsent > 0 {
             return Err(ExecutorError::Interrupted {

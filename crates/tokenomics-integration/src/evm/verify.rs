@@ -8,7 +8,7 @@ use tokenomics_core::{Address, Amount, EpochPlan};
 use super::abi::{to_core, to_evm};
 use super::EvmPayout;
 use crate::error::{ExecutorError, Result};
-use crate::verify::sample_recipients;
+use crate::sample::sample_recipients;
 
 /// Readings taken before an epoch is opened ([`EvmPayout::balances`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,7 @@ impl EvmPayout {
     /// by `from_mint - total`, and each sampled recipient received exactly its plan
     /// amounts since `before`; returns how many recipients were compared. Exact only when
     /// nothing else moved these accounts meanwhile.
-    pub async fn verify(&self, plan: &EpochPlan, before: &EvmBalances) -> Result<usize> {
+    pub async fn verify_balances(&self, plan: &EpochPlan, before: &EvmBalances) -> Result<usize> {
         let epoch = plan.epoch;
         let mismatch = |what: String, expected: Amount, actual: Amount| {
             (expected != actual).then_some(ExecutorError::Mismatch {

@@ -1,4 +1,4 @@
-//! Verification on chain: the epoch's records, and balances where they can tell.
+//! Verification on the Luxtensor protocol: the epoch's records, and balances where they can tell.
 //!
 //! Two checks, a mismatch in either is an error, not a warning:
 //! - **records** (always): the mint and a sample of transfers, read back by their
@@ -19,22 +19,16 @@ use tokenomics_core::{Address, Amount, EpochPlan};
 
 use crate::chain::{mint_key, transfer_key, Chain, EpochMemo, WriteRecord};
 use crate::error::{ExecutorError, Result};
-use crate::journal::{EpochRecord, Journal};
+use crate::journal::EpochRecord;
+use crate::payout_chain::Verified;
+use crate::sample::spread;
 
-/// What verification looked at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Verified {
-    /// Transfers whose records were read back and matched.
-    pub(crate) records: u64,
-    /// Recipients whose balances were compared (0 when balances could not tell).
-    pub(crate) balances: u64,
-}
-
-/// Checks the epoch's records, then its balances when they are a true measure.
+/// Checks the epoch's records, then its balances (`samples`, journaled before the mint)
+/// when they are a true measure.
 pub(crate) async fn verify(
     chain: &Chain,
-    journal: &Journal,
     record: &EpochRecord,
+    samples: &[(Address, Amount)],
     plan: &EpochPlan,
     sample: usize,
 ) -> Result<Verified> {
@@ -43,9 +37,9 @@ pub(crate) async fn verify(
         minted_supply: record.minted_supply,
     };
     let records = verify_records(chain, record.treasury, plan, &memo, sample).await?;
-    let balances = match (record.baseline_block, record.treasury_before) {
+    let balances = match (record.baseline, record.treasury_before) {
         (Some(baseline), Some(treasury_before)) => {
-            verify_balances(chain, journal, record, plan, baseline, treasury_before).await?
+            verify_balances(chain, record, samples, plan, baseline, treasury_before).await?
         }
         _ => 0,
     };
@@ -112,14 +106,13 @@ async fn verify_records(
 
 async fn verify_balances(
     chain: &Chain,
-    journal: &Journal,
     record: &EpochRecord,
+    samples: &[(Address, Amount)],
     plan: &EpochPlan,
     baseline: u128,
     treasury_before: Amount,
 ) -> Result<u64> {
     let treasury = record.treasury;
-    let samples = journal.samples(plan.epoch)?;
     let mut addresses: Vec<Address> = vec![treasury];
     addresses.extend(samples.iter().map(|(a, _)| *a));
     let balances = chain.balances(&addresses).await?;
@@ -170,29 +163,4 @@ async fn verify_balances(
         }
     }
     Ok(samples.len() as u64)
-}
-
-/// Up to `count` positions spread evenly over `0..len`.
-fn spread(len: usize, count: usize) -> Vec<u32> {
-    let count = count.min(len);
-    // proof: i < count <= len, so i * len / count < len, and plan indices fit u32.
-    (0..count)
-        .map(|i| u32::try_from(i * len / count).unwrap_or(u32::MAX))
-        .collect()
-}
-
-/// Up to `count` distinct recipients spread evenly over the plan (never the treasury).
-pub(crate) fn sample_recipients(plan: &EpochPlan, treasury: Address, count: usize) -> Vec<Address> {
-    let mut unique: Vec<Address> = plan
-        .transfers
-        .iter()
-        .map(|t| t.to)
-        .filter(|a| *a != treasury)
-        .collect();
-    unique.sort_unstable();
-    unique.dedup();
-    spread(unique.len(), count)
-        .into_iter()
-        .map(|i| unique[i as usize])
-        .collect()
 }

@@ -1,0 +1,114 @@
+//! Sending an epoch's transfers on the Luxtensor protocol: keyed JSON-RPC batches, many
+//! in flight, in rounds over whatever is still unconfirmed.
+//!
+//! A transfer whose answer was lost stays pending and is sent again in the next round
+//! under the same key, which the node answers with its first result; so rounds can
+//! never pay twice, they only finish what transport trouble left open.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures_util::{stream, StreamExt};
+use tokenomics_core::{Address, EpochPlan};
+
+use super::batch::{Batch, BatchOutcome};
+use crate::chain::Chain;
+use crate::error::{ExecutorError, Result};
+use crate::executor::ExecutorConfig;
+use crate::payout_chain::ConfirmedSink;
+
+/// The longest pause between two rounds over unconfirmed transfers.
+const MAX_ROUND_PAUSE: Duration = Duration::from_secs(5);
+
+impl Chain {
+    /// Sends every `pending` transfer from `treasury`, `batches_in_flight` batches at a
+    /// time, handing confirmations to `confirmed` in groups of `batch_size *
+    /// batches_in_flight` (a group lost to a kill only means an idempotent resend); then
+    /// rounds over what is left, at most `max_rounds` times.
+    pub(crate) async fn send_rounds(
+        &self,
+        plan: &EpochPlan,
+        treasury: Address,
+        pending: &[u32],
+        config: &ExecutorConfig,
+        stop: &AtomicBool,
+        confirmed: &mut ConfirmedSink<'_>,
+    ) -> Result<()> {
+        let epoch = plan.epoch;
+        let mut left: Vec<u32> = pending.to_vec();
+        let mut done = vec![false; plan.transfers.len()];
+        let mut pause = config.round_pause;
+        let batch_size = self.client().batch_size().get();
+        let group_size = batch_size.saturating_mul(config.batches_in_flight.get());
+        for round in 1..=config.max_rounds {
+            left.retain(|&index| !done.get(index as usize).copied().unwrap_or(true));
+            if left.is_empty() {
+                return Ok(());
+            }
+            if round > 1 {
+                tokio::time::sleep(pause).await;
+                pause = pause.saturating_mul(2).min(MAX_ROUND_PAUSE);
+            }
+            let batches: Vec<Batch> = left
+                .chunks(batch_size)
+                .map(|chunk| Batch::new(plan, chunk))
+                .collect();
+            // Once a stop is asked for, no new batch starts; those in flight finish.
+            let mut answers = stream::iter(&batches)
+                .take_while(|_| std::future::ready(!stop.load(Ordering::SeqCst)))
+                .map(|batch| async move { (batch, self.transfers(treasury, batch.calls()).await) })
+                .buffer_unordered(config.batches_in_flight.get());
+            let mut group: Vec<(u32, String)> = Vec::new();
+            while let Some((batch, answer)) = answers.next().await {
+                let BatchOutcome {
+                    confirmed: now,
+                    refused,
+                } = batch.outcome(answer)?;
+                group.extend(now);
+                if refused.is_some() || group.len() >= group_size {
+                    hand_over(&mut group, &mut done, confirmed)?;
+                    if let Some(refused) = refused {
+                        return Err(refused);
+                    }
+                }
+            }
+            drop(answers);
+            hand_over(&mut group, &mut done, confirmed)?;
+            if stop.load(Ordering::SeqCst) {
+                let pending = left
+                    .iter()
+                    .filter(|&&i| !done.get(i as usize).copied().unwrap_or(true))
+                    .count();
+                return Err(ExecutorError::Interrupted { epoch, pending });
+            }
+        }
+        left.retain(|&index| !done.get(index as usize).copied().unwrap_or(true));
+        match left.len() {
+            0 => Ok(()),
+            pending => Err(ExecutorError::Incomplete {
+                epoch,
+                pending,
+                rounds: config.max_rounds,
+            }),
+        }
+    }
+}
+
+/// Hands a group of confirmations over and marks them done.
+fn hand_over(
+    group: &mut Vec<(u32, String)>,
+    done: &mut [bool],
+    confirmed: &mut ConfirmedSink<'_>,
+) -> Result<()> {
+    if group.is_empty() {
+        return Ok(());
+    }
+    confirmed(group)?;
+    for (index, _) in group.iter() {
+        if let Some(mark) = done.get_mut(*index as usize) {
+            *mark = true;
+        }
+    }
+    group.clear();
+    Ok(())
+}

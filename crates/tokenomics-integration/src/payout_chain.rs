@@ -1,0 +1,121 @@
+//! `PayoutChain`: the seam between the executor and the chain an epoch is paid on.
+//!
+//! The executor owns the plan, the journal, progress, the report and the order of the
+//! steps; a backend owns how one step is done on its chain. Two backends implement it:
+//! [`Chain`](crate::Chain) (the Luxtensor protocol: `luxtensor_mint` and keyed
+//! `luxtensor_transfer` batches) and [`EvmPayout`](crate::evm::EvmPayout) (an ERC-20
+//! paid through the `EpochPayout` contract with signed legacy transactions).
+//!
+//! **Invariant:** every backend makes the chain, not the journal, decide what was paid:
+//! an epoch opens once with one plan hash, and each transfer is paid under a record
+//! that depends only on the epoch and the transfer's position, so [`PayoutChain::open`]
+//! and [`PayoutChain::pay`] may be called again for the same plan, by any run with any
+//! journal, and pay nobody twice.
+
+use std::sync::atomic::AtomicBool;
+
+use rpc_resilience::MetricsSnapshot;
+use tokenomics_core::{Address, Amount, EpochPlan};
+
+use crate::chain::EpochMemo;
+use crate::error::Result;
+use crate::executor::ExecutorConfig;
+use crate::journal::EpochRecord;
+
+/// Readings taken before an epoch opens, journaled so that verification can compare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    /// The paying account's balance.
+    pub payer: Amount,
+    /// Sampled recipients and their balances.
+    pub samples: Vec<(Address, Amount)>,
+    /// Set only when the epoch was not open yet after the readings (so they are a true
+    /// start): the backend's mark to tell later whether anything else moved these
+    /// accounts meanwhile (Luxtensor: the block height; EVM: the token's total supply).
+    pub mark: Option<u128>,
+}
+
+/// What verification looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    /// Transfers whose on-chain records were read back and matched.
+    pub records: u64,
+    /// Recipients whose balances were compared (0 when balances could not tell).
+    pub balances: u64,
+}
+
+/// Confirmed transfers as `(index in the plan, transaction hash)`, handed to the
+/// executor to journal as they come; an error stops the payment.
+pub type ConfirmedSink<'a> = dyn FnMut(&[(u32, String)]) -> Result<()> + 'a;
+
+/// One chain an epoch can be paid on. See the module docs.
+// The executor awaits these futures in place and is not `Send` itself (its progress
+// callback is not), so the futures carry no `Send` bound.
+#[allow(async_fn_in_trait)]
+pub trait PayoutChain: std::fmt::Debug {
+    /// The account minted into and paying out, given the `[executor] treasury`.
+    fn payer(&self, configured: Address) -> Address;
+
+    /// Call counters of the client(s) this backend talks through.
+    fn metrics(&self) -> MetricsSnapshot;
+
+    /// The supply minted so far.
+    async fn minted_supply(&self) -> Result<Amount>;
+
+    /// How the epoch was opened on chain (its plan hash and the minted supply it was
+    /// planned with), or `None` when it was not.
+    async fn opening(&self, epoch: u64) -> Result<Option<EpochMemo>>;
+
+    /// Whether the epoch was opened on chain (by anyone, with any plan).
+    async fn is_open(&self, epoch: u64) -> Result<bool> {
+        Ok(self.opening(epoch).await?.is_some())
+    }
+
+    /// The payer's and `sample` recipients' balances, read before the epoch opens.
+    async fn baseline(&self, plan: &EpochPlan, payer: Address, sample: usize)
+        -> Result<Baseline>;
+
+    /// Opens the epoch (mints `from_mint` to the payer) unless it is open with this
+    /// plan; returns whether it was open before. Refuses another plan, and a payer that
+    /// would not hold the epoch's total plus `owed` (what unfinished epochs still pay).
+    async fn open(
+        &self,
+        plan: &EpochPlan,
+        memo: &EpochMemo,
+        payer: Address,
+        owed: Amount,
+    ) -> Result<bool>;
+
+    /// Which of the `pending` transfers the chain already applied, with their
+    /// transaction hashes, each checked against the plan; reads only.
+    async fn applied(
+        &self,
+        plan: &EpochPlan,
+        payer: Address,
+        pending: &[u32],
+        config: &ExecutorConfig,
+    ) -> Result<Vec<(u32, String)>>;
+
+    /// Pays the `pending` transfers (the epoch is open), handing each group to
+    /// `confirmed` once the chain confirms it. Once `stop` is set no new write starts;
+    /// those in flight finish, then [`ExecutorError::Interrupted`](crate::ExecutorError::Interrupted).
+    async fn pay(
+        &self,
+        plan: &EpochPlan,
+        payer: Address,
+        pending: &[u32],
+        config: &ExecutorConfig,
+        stop: &AtomicBool,
+        confirmed: &mut ConfirmedSink<'_>,
+    ) -> Result<()>;
+
+    /// Checks the paid epoch on chain: its records always, and balances against the
+    /// journaled [`Baseline`] where they can tell.
+    async fn verify(
+        &self,
+        plan: &EpochPlan,
+        record: &EpochRecord,
+        samples: &[(Address, Amount)],
+        sample: usize,
+    ) -> Result<Verified>;
+}

@@ -1,0 +1,97 @@
+//! `EpochExecutor::prepare`: plans an epoch as a run would and refuses what the journal
+//! or the chain says cannot be paid this way; reads only.
+//!
+//! Without a journal record the chain says whether (and with what plan) the epoch
+//! opened, and a run that lost its journal plans the epoch with the minted supply its
+//! opening recorded, exactly as before.
+
+use tokenomics_core::{Amount, EpochInputs, EpochPlan};
+
+use crate::chain::EpochMemo;
+use crate::error::{ExecutorError, Result};
+use crate::executor::{EpochExecutor, MintedSupply};
+use crate::journal::EpochRecord;
+use crate::payout_chain::PayoutChain;
+
+/// An epoch planned and checked against the journal and the chain, nothing written.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    /// The plan, built with the minted supply the rule of [`MintedSupply`] gives.
+    pub(crate) plan: EpochPlan,
+    /// What the epoch's opening carries.
+    pub(crate) memo: EpochMemo,
+    /// The journal's record of the epoch, if it has one.
+    pub(crate) journaled: Option<EpochRecord>,
+}
+
+impl<C: PayoutChain> EpochExecutor<C> {
+    /// Plans `inputs` and checks the plan against the journal and the chain. `ahead` is
+    /// added to a minted supply read from the chain (what a dry run's earlier epochs
+    /// would mint; 0 for a run).
+    pub(crate) async fn prepare(
+        &self,
+        inputs: &mut EpochInputs,
+        minted: MintedSupply,
+        ahead: Amount,
+    ) -> Result<Prepared> {
+        let epoch = inputs.epoch;
+        let journaled = self.journal.epoch(epoch)?;
+        // Without a journal record, the chain tells whether (and with what) the epoch
+        // opened. The supply is read first: if the opening is absent at the second read,
+        // it was absent at the first, so a run opening the epoch meanwhile cannot make
+        // this one plan on a supply that already holds the epoch's own mint.
+        let (opening, supply_before) = match journaled {
+            None => {
+                let supply = self.chain.minted_supply().await?;
+                (self.chain.opening(epoch).await?, supply)
+            }
+            Some(_) => (None, Amount::ZERO),
+        };
+        if minted == MintedSupply::FromChain {
+            inputs.minted_supply = match (&journaled, &opening) {
+                (Some(record), _) => record.minted_supply,
+                (None, Some(memo)) => memo.minted_supply,
+                (None, None) => supply_before.checked_add(ahead, "minted supply")?,
+            };
+        }
+        let plan = EpochPlan::build(&self.params, inputs)?;
+        let memo = EpochMemo {
+            plan_hash: plan.plan_hash,
+            minted_supply: inputs.minted_supply,
+        };
+        let payer = self.payer();
+        match &journaled {
+            Some(record) if record.plan_hash != plan.plan_hash => {
+                return Err(ExecutorError::Conflict {
+                    epoch,
+                    journaled: record.plan_hash,
+                    new: plan.plan_hash,
+                })
+            }
+            Some(record) if record.treasury != payer => {
+                return Err(ExecutorError::TreasuryChanged {
+                    epoch,
+                    journaled: record.treasury,
+                    configured: payer,
+                })
+            }
+            Some(_) => {}
+            None => {
+                if let Some(on_chain) = opening.as_ref().filter(|m| **m != memo) {
+                    return Err(ExecutorError::ChainConflict {
+                        epoch,
+                        detail: format!(
+                            "on chain plan {}, these inputs plan {}",
+                            on_chain.plan_hash, plan.plan_hash
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(Prepared {
+            plan,
+            memo,
+            journaled,
+        })
+    }
+}
