@@ -119,7 +119,6 @@ impl Confirmed {
             .filter(|&i| !self.marks[i as usize])
             .collect()
     }
-
 }
 
 /// Runs epochs against one chain and one journal.
@@ -233,7 +232,8 @@ impl<C: PayoutChain> EpochExecutor<C> {
         let record = match journaled {
             Some(record) => record,
             None => {
-                self.journal.record_plan(&plan, inputs.minted_supply, payer)?;
+                self.journal
+                    .record_plan(&plan, inputs.minted_supply, payer)?;
                 self.journal
                     .epoch(epoch)?
                     .ok_or_else(|| disappeared(epoch))?
@@ -396,5 +396,3 @@ fn unix_now() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |since| since.as_secs())
 }
-
-

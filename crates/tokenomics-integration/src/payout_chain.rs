@@ -72,8 +72,7 @@ pub trait PayoutChain: std::fmt::Debug {
     }
 
     /// The payer's and `sample` recipients' balances, read before the epoch opens.
-    async fn baseline(&self, plan: &EpochPlan, payer: Address, sample: usize)
-        -> Result<Baseline>;
+    async fn baseline(&self, plan: &EpochPlan, payer: Address, sample: usize) -> Result<Baseline>;
 
     /// Opens the epoch (mints `from_mint` to the payer) unless it is open with this
     /// plan; returns whether it was open before. Refuses another plan, and a payer that

@@ -28,10 +28,15 @@ async fn pay_all(backend: &EvmPayout, plan: &tokenomics_core::EpochPlan) -> Vec<
     let mut reported = Vec::new();
     let stop = AtomicBool::new(false);
     backend
-        .pay_chunks(plan, &all_chunks(plan), &mut |c| {
-            reported.push(c);
-            Ok(())
-        }, &stop)
+        .pay_chunks(
+            plan,
+            &all_chunks(plan),
+            &mut |c| {
+                reported.push(c);
+                Ok(())
+            },
+            &stop,
+        )
         .await
         .unwrap();
     reported
@@ -48,7 +53,10 @@ async fn an_epoch_of_1000_recipients_pays_every_balance_and_mints_from_mint() {
     let before = backend.balances(&plan, 16).await.unwrap();
     let started = Instant::now();
     check(
-        backend.open_epoch(&plan, &memo(&plan, minted), Amount::ZERO).await.unwrap(),
+        backend
+            .open_epoch(&plan, &memo(&plan, minted), Amount::ZERO)
+            .await
+            .unwrap(),
         false,
     );
     let reported = pay_all(&backend, &plan).await;
@@ -96,7 +104,9 @@ async fn opening_again_with_the_same_plan_sends_nothing_and_another_plan_is_a_co
         true,
     );
     let other = plan_for(&synthetic_inputs(3, 20), Amount::ZERO);
-    let refused = backend.open_epoch(&other, &memo(&other, Amount::ZERO), Amount::ZERO).await;
+    let refused = backend
+        .open_epoch(&other, &memo(&other, Amount::ZERO), Amount::ZERO)
+        .await;
     check(
         matches!(refused, Err(ExecutorError::ChainConflict { epoch: 3, .. })),
         true,
@@ -116,7 +126,10 @@ async fn a_fresh_journal_on_a_half_paid_epoch_pays_only_the_missing_chunks() {
         .await;
     first.set_chunks_in_flight(1);
     let plan = plan_for(&synthetic_inputs(2, 1_000), Amount::ZERO);
-    first.open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO).await.unwrap();
+    first
+        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+        .await
+        .unwrap();
     let stop = AtomicBool::new(false);
     let stopped = first
         .pay_chunks(
@@ -181,7 +194,10 @@ async fn a_finished_epoch_run_again_sends_no_transaction() {
 
     let again = anvil.backend(contracts, &journal).await;
     check(
-        again.open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO).await.unwrap(),
+        again
+            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+            .await
+            .unwrap(),
         true,
     );
     let reported = pay_all(&again, &plan).await;
@@ -268,7 +284,9 @@ async fn a_chunk_above_max_gas_per_tx_is_refused_naming_it_before_sending() {
         .unwrap();
     let nonce = anvil.nonce(dev_address()).await;
     let stop = AtomicBool::new(false);
-    let refused = backend.pay_chunks(&plan, &[0], &mut |_| Ok(()), &stop).await;
+    let refused = backend
+        .pay_chunks(&plan, &[0], &mut |_| Ok(()), &stop)
+        .await;
     check(
         matches!(
             refused,

@@ -46,12 +46,7 @@ impl PayoutChain for EvmPayout {
     /// Reads the total supply, the payout contract's and the sampled recipients'
     /// balances, then the epoch's record: if it is still not open, nothing of the epoch
     /// came before the readings, and the total supply marks them.
-    async fn baseline(
-        &self,
-        plan: &EpochPlan,
-        _payer: Address,
-        sample: usize,
-    ) -> Result<Baseline> {
+    async fn baseline(&self, plan: &EpochPlan, _payer: Address, sample: usize) -> Result<Baseline> {
         let before = self.balances(plan, sample).await?;
         let open = self.epoch_record(plan.epoch).await?.is_some();
         Ok(Baseline {
@@ -135,7 +130,10 @@ impl PayoutChain for EvmPayout {
             Some((on_chain, from_mint)) if on_chain != memo || from_mint != plan.from_mint => {
                 return Err(ExecutorError::ChainConflict {
                     epoch,
-                    detail: format!("on chain plan {}, paid plan {}", on_chain.plan_hash, plan.plan_hash),
+                    detail: format!(
+                        "on chain plan {}, paid plan {}",
+                        on_chain.plan_hash, plan.plan_hash
+                    ),
                 })
             }
             Some(_) => {}
@@ -146,7 +144,10 @@ impl PayoutChain for EvmPayout {
         }
         let records = plan.transfers.len() as u64;
         let (Some(mark), Some(payout)) = (record.baseline, record.treasury_before) else {
-            return Ok(Verified { records, balances: 0 });
+            return Ok(Verified {
+                records,
+                balances: 0,
+            });
         };
         let before = EvmBalances {
             supply: Amount::from_base_units(mark),
@@ -155,8 +156,14 @@ impl PayoutChain for EvmPayout {
         };
         let expected = before.supply.checked_add(plan.from_mint, "supply")?;
         if EvmPayout::minted_supply(self).await? != expected {
-            tracing::info!(epoch, "other epochs opened meanwhile; verified by records only");
-            return Ok(Verified { records, balances: 0 });
+            tracing::info!(
+                epoch,
+                "other epochs opened meanwhile; verified by records only"
+            );
+            return Ok(Verified {
+                records,
+                balances: 0,
+            });
         }
         let balances = self.verify_balances(plan, &before).await? as u64;
         Ok(Verified { records, balances })

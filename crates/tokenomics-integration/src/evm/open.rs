@@ -57,7 +57,12 @@ impl EvmPayout {
     /// ([`ExecutorError::ChainConflict`]); a payout contract that would not hold the
     /// epoch's total plus `owed`, what unfinished epochs still pay from it
     /// (`balance + from_mint < total + owed`, [`ExecutorError::PayoutShort`]).
-    pub async fn open_epoch(&self, plan: &EpochPlan, memo: &EpochMemo, owed: Amount) -> Result<bool> {
+    pub async fn open_epoch(
+        &self,
+        plan: &EpochPlan,
+        memo: &EpochMemo,
+        owed: Amount,
+    ) -> Result<bool> {
         let epoch = plan.epoch;
         if self.is_open(plan, memo).await? {
             self.confirm_journaled(&open_op(epoch)).await?;

@@ -44,12 +44,7 @@ impl PayoutChain for Chain {
         Ok(self.record(&mint_key(epoch)).await?.is_some())
     }
 
-    async fn baseline(
-        &self,
-        plan: &EpochPlan,
-        payer: Address,
-        sample: usize,
-    ) -> Result<Baseline> {
+    async fn baseline(&self, plan: &EpochPlan, payer: Address, sample: usize) -> Result<Baseline> {
         self.baseline_before_mint(plan, payer, sample).await
     }
 

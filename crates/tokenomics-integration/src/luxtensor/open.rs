@@ -11,10 +11,10 @@ use rpc_resilience::RpcError;
 use tokenomics_core::{Address, Amount, EpochPlan};
 
 use super::verify::differs;
-use crate::sample::sample_recipients;
 use crate::chain::{mint_key, transfer_key, Chain, EpochMemo, WriteRecord, IDEMPOTENCY_CONFLICT};
 use crate::error::{ExecutorError, Result};
 use crate::payout_chain::Baseline;
+use crate::sample::sample_recipients;
 
 /// The treasury before a fresh mint: what it holds and what it must hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
