@@ -1,13 +1,18 @@
-//! Exactly-once epoch payouts for ModernTensor on a Luxtensor node.
+//! Exactly-once epoch payouts for ModernTensor, on the Luxtensor protocol or an EVM chain.
 //!
 //! [`EpochExecutor`] runs one epoch: it builds the plan with `tokenomics-core`, writes
-//! it to a SQLite [`Journal`] before anything is sent, mints `from_mint` into the
-//! treasury, sends the transfers as JSON-RPC batches through
-//! `rpc_resilience::ResilientClient`, marks each confirmed transfer, verifies the
-//! mint's and a sample of transfers' records on chain (and the treasury's and sampled
-//! recipients' balances when nothing else wrote meanwhile), and marks the epoch done.
+//! it to a SQLite [`Journal`] before anything is sent, opens the epoch on chain (which
+//! mints `from_mint` into the payer), pays the transfers, marks each confirmed transfer,
+//! verifies on chain, and marks the epoch done. How each step is done on a chain is
+//! the backend's, behind the [`PayoutChain`] trait:
+//!
+//! | backend | opens with | pays with | verifies |
+//! |---|---|---|---|
+//! | [`Chain`] (Luxtensor protocol; the embedded devnet) | `luxtensor_mint` under `mint:<epoch>` with the plan memo | keyed `luxtensor_transfer` JSON-RPC batches | the mint's and a sample of transfers' records; balances when nothing else wrote meanwhile |
+//! | [`evm::EvmPayout`] (MDT ERC-20 + `EpochPayout`) | `openEpoch(epoch, planHash, mintedSupplyBefore, fromMint)` | `payout(epoch, chunk, to[], amounts[])` per chunk of 300 | the epoch's record, every chunk paid; supply and balances when no other epoch opened meanwhile |
+//!
 //! Along the way it emits `tokenomics_*` series through the `metrics` facade
-//! ([`metrics`](crate::metrics)): a binary that installs a recorder gets them.
+//! ([`metrics`]): a binary that installs a recorder gets them.
 //!
 //! # Why it is exactly once
 //!

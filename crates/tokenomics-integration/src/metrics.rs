@@ -1,4 +1,4 @@
-//! The executor's metrics through the [`metrics`](::metrics) facade: names, [`describe`], one function per event.
+//! The executor's metrics through the `metrics` facade: names, [`describe`], one function per event.
 //!
 //! Without an installed recorder every function here is a no-op. Amounts stay integers in
 //! the executor: a gauge in MDT is made at the edge from the amount's exact decimal text
