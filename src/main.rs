@@ -17,6 +17,7 @@ mod journal_path;
 mod json_decimal;
 mod json_error;
 mod metrics_server;
+mod pay_epochs;
 mod plan_cmd;
 mod progress;
 mod run_cmd;

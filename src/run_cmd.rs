@@ -8,19 +8,13 @@
 //! ledger, or under the user's data folder named after the node's chain id and URL.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
-use std::time::Duration;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, DevnetHandle, LedgerPath};
 use rpc_resilience::ResilientClient;
 use tokenomics_core::{Amount, EpochInputs};
-use tokenomics_integration::{
-    synthetic_inputs, Chain, EpochExecutor, EpochReport, ExecutorError, Journal, MintedSupply,
-};
+use tokenomics_integration::{Chain, EpochExecutor, ExecutorError, Journal, MintedSupply};
 
 use crate::config::{bad_input, Config};
 use crate::dry_run_cmd::dry_run;
@@ -28,7 +22,7 @@ use crate::error::CliError;
 use crate::inputs::{describe, inputs_in_dir, inputs_name, load_inputs_file};
 use crate::journal_path::node_journal;
 use crate::metrics_server::serve_metrics;
-use crate::progress::ProgressView;
+use crate::pay_epochs::pay_epochs;
 
 /// Where the embedded devnet's ledger and the default journal live.
 const DATA_DIR: &str = "tokenomics-data";
@@ -72,11 +66,18 @@ pub(crate) struct RunArgs {
         default_value_t = 0,
         requires = "metrics_addr"
     )]
-    metrics_linger: u64,
+    pub(crate) metrics_linger: u64,
     /// Plan and read the chain, print what would be minted and sent; send nothing,
     /// write no journal.
     #[arg(long)]
     pub(crate) dry_run: bool,
+}
+
+impl RunArgs {
+    /// Whether epoch inputs were given (else a synthetic network is paid).
+    pub(crate) fn has_inputs(&self) -> bool {
+        self.inputs.is_some()
+    }
 }
 
 /// One epoch to pay and where its minted supply comes from.
@@ -141,7 +142,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
     runtime.block_on(run_jobs(args, config, jobs))
 }
 
-async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(), CliError> {
+async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), CliError> {
     // The recorder goes in first, so the metrics count every call from the first one.
     let metrics_server = match args.metrics_addr {
         Some(addr) => Some(serve_metrics(addr).await?),
@@ -196,68 +197,12 @@ async fn run_jobs(args: RunArgs, config: Config, mut jobs: Vec<Job>) -> Result<(
         return result;
     }
     let journal = Journal::open(&journal_path).map_err(|e| journal_error(&journal_path, &e))?;
-    let mut executor = EpochExecutor::new(
-        config.params(),
-        config.executor.clone(),
-        chain.clone(),
-        journal,
-    );
-    if args.inputs.is_none() {
-        let start = executor
-            .next_epoch()
-            .await
-            .map_err(|e| describe_failure(None, &e))?;
-        jobs = (start..start.saturating_add(args.epochs))
-            .map(|epoch| Job {
-                inputs: synthetic_inputs(epoch, args.synthetic),
-                minted: MintedSupply::FromChain,
-            })
-            .collect();
-    }
-    let stop = executor.stop_flag();
-    let stop_on_signal = Arc::clone(&stop);
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("stopping after the batches in flight (Ctrl-C again to abort)...");
-            stop_on_signal.store(true, Ordering::SeqCst);
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(130);
-            }
-        }
-    });
-
-    let view = ProgressView::new(std::io::stderr().is_terminal());
-    let mut reports = Vec::with_capacity(jobs.len());
-    let mut failure = None;
-    for job in jobs {
-        let epoch = job.inputs.epoch;
-        let mut on_progress = view.for_epoch(epoch);
-        match executor
-            .run_epoch(job.inputs, job.minted, &mut on_progress)
-            .await
-        {
-            Ok(report) => {
-                view.finish(epoch, &report);
-                reports.push(report);
-            }
-            Err(error) => {
-                view.abandon(epoch);
-                failure = Some(describe_failure(Some(epoch), &error));
-                break;
-            }
-        }
-    }
-    let supply = chain.total_supply().await.ok();
-    print_results(&reports, supply, args.json)?;
-    if let Some(server) = metrics_server {
-        server
-            .linger(Duration::from_secs(args.metrics_linger), &stop)
-            .await;
-    }
+    let executor = EpochExecutor::new(config.params(), config.executor.clone(), chain, journal);
+    let result = pay_epochs(executor, &args, jobs, metrics_server).await;
     if let Some(devnet) = devnet {
         devnet.shutdown().await;
     }
-    failure.map_or(Ok(()), Err)
+    result
 }
 
 async fn start_devnet(data_dir: &Path, max_supply: Amount) -> Result<DevnetHandle, CliError> {
@@ -309,48 +254,4 @@ pub(crate) fn describe_failure(epoch: Option<u64>, error: &ExecutorError) -> Cli
     } else {
         CliError::Failed(message)
     }
-}
-
-fn print_results(
-    reports: &[EpochReport],
-    supply: Option<Amount>,
-    json: bool,
-) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        let text = serde_json::to_string_pretty(reports)
-            .map_err(|e| CliError::Failed(format!("cannot encode the reports: {e}")))?;
-        return writeln!(out, "{text}").map_err(CliError::stdout);
-    }
-    write_table(&mut out, reports, supply).map_err(CliError::stdout)
-}
-
-fn write_table(
-    out: &mut impl Write,
-    reports: &[EpochReport],
-    supply: Option<Amount>,
-) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{:>8}  {:>22}  {:>22}  {:>22}  {:>10}  {:>7}  {:>9}  outcome",
-        "epoch", "emission (MDT)", "minted (MDT)", "paid (MDT)", "recipients", "retries", "time",
-    )?;
-    for r in reports {
-        let outcome = r.outcome.describe();
-        writeln!(
-            out,
-            "{:>8}  {:>22}  {:>22}  {:>22}  {:>10}  {:>7}  {:>7.1} s  {outcome}",
-            r.epoch,
-            r.emission.to_string(),
-            r.minted.to_string(),
-            r.paid.to_string(),
-            r.recipients,
-            r.retries,
-            r.elapsed_ms as f64 / 1000.0,
-        )?;
-    }
-    if let Some(supply) = supply {
-        writeln!(out, "total supply after: {supply} MDT")?;
-    }
-    out.flush()
 }
