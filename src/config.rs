@@ -1,7 +1,9 @@
-//! The TOML configuration file: `[emission]`, `[distribution]`, `[burn]`, `[rpc]`, `[executor]`.
+//! The TOML configuration file: `[emission]`, `[distribution]`, `[burn]`, `[rpc]`, `[executor]`,
+//! `[evm]`.
 //!
 //! `[rpc]` maps straight onto `rpc_resilience::ResilienceConfig` (its extra keys too) and
-//! is checked by its `validate()` when the file is loaded, like `[executor]` here.
+//! is checked by its `validate()` when the file is loaded, like `[executor]` and `[evm]`
+//! (`crate::evm_config`) here.
 //!
 //! Fractions must be exact, but TOML floats are `f64`; so floats of the tokenomics
 //! sections are read from the text as written (toml_edit keeps it) and handed to the
@@ -16,9 +18,10 @@ use toml_edit::{DocumentMut, Item, Value};
 
 use crate::echo::shorten_echoes;
 use crate::error::CliError;
+use crate::evm_config::EvmSection;
 
-/// Sections whose floats are exact fractions, read from their decimal text.
-const EXACT_SECTIONS: [&str; 3] = ["emission", "distribution", "burn"];
+/// Sections whose floats are exact decimals, read from their decimal text.
+const EXACT_SECTIONS: [&str; 4] = ["emission", "distribution", "burn", "evm"];
 
 /// The whole configuration file; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -29,6 +32,7 @@ pub(crate) struct Config {
     pub(crate) burn: BurnRates,
     pub(crate) rpc: rpc_resilience::ResilienceConfig,
     pub(crate) executor: tokenomics_integration::ExecutorConfig,
+    pub(crate) evm: EvmSection,
 }
 
 impl Config {
@@ -47,6 +51,10 @@ impl Config {
             .rpc
             .validate()
             .map_err(|error| bad_input(path, &format!("[rpc] {error}")))?;
+        config
+            .evm
+            .validate()
+            .map_err(|reason| bad_input(path, &format!("[evm] {reason}")))?;
         Ok(config)
     }
 

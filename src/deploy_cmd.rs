@@ -9,11 +9,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use evm_sender::{EvmSender, SenderConfig, Signer};
-use rpc_resilience::ResilientClient;
+use evm_sender::{EvmSender, SenderConfig};
+use rpc_resilience::ResilienceConfig;
 use tokenomics_integration::evm::EvmPayout;
 
 use crate::error::CliError;
+use crate::evm_cli::{evm_client, evm_error, load_signer, node_chain_id};
 use crate::journal_path::node_journal;
 
 /// Arguments of `tokenomics deploy`.
@@ -38,44 +39,6 @@ pub(crate) struct DeployArgs {
     json: bool,
 }
 
-/// The environment variable a key may come from instead of a file.
-pub(crate) const SIGNER_KEY_ENV: &str = "TOKENOMICS_SIGNER_KEY";
-
-/// Reads the signer's key from `file`, else from [`SIGNER_KEY_ENV`]; never echoes it.
-pub(crate) fn load_signer(file: Option<&PathBuf>) -> Result<Signer, CliError> {
-    match file {
-        Some(path) => Signer::from_file(path)
-            .map_err(|e| CliError::BadInput(format!("--signer-key-file: {e}"))),
-        None => {
-            let key = std::env::var(SIGNER_KEY_ENV).map_err(|_| {
-                CliError::BadInput(format!(
-                    "--signer-key-file: required when {SIGNER_KEY_ENV} is not set"
-                ))
-            })?;
-            Signer::from_hex(key.trim())
-                .map_err(|e| CliError::BadInput(format!("{SIGNER_KEY_ENV}: {e}")))
-        }
-    }
-}
-
-/// The node's chain id (`eth_chainId`).
-pub(crate) async fn node_chain_id(client: &ResilientClient) -> Result<u64, CliError> {
-    let id: alloy_primitives::U64 = client
-        .call("eth_chainId", ())
-        .await
-        .map_err(|e| CliError::Failed(format!("--rpc-url: eth_chainId: {e}")))?;
-    Ok(id.to::<u64>())
-}
-
-/// Maps an error of the EVM path: bad keys, chain ids and configuration are bad input.
-pub(crate) fn evm_error(error: tokenomics_integration::ExecutorError) -> CliError {
-    if error.is_bad_input() {
-        CliError::BadInput(error.to_string())
-    } else {
-        CliError::Failed(error.to_string())
-    }
-}
-
 /// Deploys, then prints the addresses.
 pub(crate) fn run(args: DeployArgs) -> Result<(), CliError> {
     let signer = load_signer(args.signer_key_file.as_ref())?;
@@ -84,23 +47,15 @@ pub(crate) fn run(args: DeployArgs) -> Result<(), CliError> {
         .build()
         .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))?;
     let contracts = runtime.block_on(async {
-        let client = ResilientClient::builder()
-            .endpoint(args.rpc_url.clone())
-            .classifier(evm_sender::EvmClassifier)
-            .build()
-            .map_err(|e| CliError::BadInput(format!("--rpc-url: {e}")))?;
+        let urls = std::slice::from_ref(&args.rpc_url);
+        let client = evm_client(urls, ResilienceConfig::default())?;
         let chain_id = match args.chain_id {
             Some(id) => id,
             None => node_chain_id(&client).await?,
         };
         let journal = match &args.journal {
             Some(path) => path.clone(),
-            None => node_journal(
-                "evm-deploy",
-                chain_id,
-                std::slice::from_ref(&args.rpc_url),
-                true,
-            )?,
+            None => node_journal("evm-deploy", chain_id, urls, true)?,
         };
         eprintln!("journal: {}", journal.display());
         let sender = EvmSender::open(SenderConfig::new(chain_id), client, signer, &journal)

@@ -12,6 +12,9 @@ mod devnet_cmd;
 mod dry_run_cmd;
 mod echo;
 mod error;
+mod evm_cli;
+mod evm_config;
+mod evm_connect;
 mod inputs;
 mod journal_path;
 mod json_decimal;
@@ -20,6 +23,7 @@ mod metrics_server;
 mod pay_epochs;
 mod plan_cmd;
 mod progress;
+mod run_args;
 mod run_cmd;
 mod schedule_cmd;
 mod status_cmd;
@@ -42,7 +46,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Pay out epochs exactly once (against --rpc-url, or an embedded devnet).
-    Run(run_cmd::RunArgs),
+    Run(run_args::RunArgs),
     /// Run the embedded Luxtensor devnet (JSON-RPC over a SQLite ledger) until Ctrl-C.
     Devnet(devnet_cmd::DevnetArgs),
     /// Compute one epoch's emission and transfers from an inputs file.

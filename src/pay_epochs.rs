@@ -28,7 +28,7 @@ pub(crate) async fn pay_epochs<C: PayoutChain>(
     mut jobs: Vec<Job>,
     metrics_server: Option<MetricsServer>,
 ) -> Result<(), CliError> {
-    if !args.has_inputs() {
+    if args.inputs.is_none() {
         let start = executor
             .next_epoch()
             .await

@@ -6,9 +6,9 @@
 //! one, the chain) stopped. Every input is read and checked before anything is sent.
 //! The default journal belongs to the node it pays on: next to the embedded devnet's
 //! ledger, or under the user's data folder named after the node's chain id and URL.
+//! `--chain evm` connects through `crate::evm_connect` instead.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, DevnetHandle, LedgerPath};
@@ -19,66 +19,16 @@ use tokenomics_integration::{Chain, EpochExecutor, ExecutorError, Journal, Minte
 use crate::config::{bad_input, Config};
 use crate::dry_run_cmd::dry_run;
 use crate::error::CliError;
+use crate::evm_connect::{connect_evm, EvmSetup};
 use crate::inputs::{describe, inputs_in_dir, inputs_name, load_inputs_file};
 use crate::journal_path::node_journal;
 use crate::metrics_server::serve_metrics;
 use crate::pay_epochs::pay_epochs;
+use crate::run_args::ChainKind;
+pub(crate) use crate::run_args::RunArgs;
 
 /// Where the embedded devnet's ledger and the default journal live.
 const DATA_DIR: &str = "tokenomics-data";
-
-/// Arguments of `tokenomics run`.
-#[derive(Debug, clap::Args)]
-pub(crate) struct RunArgs {
-    /// Node URL (repeat for failover); without it the embedded devnet is started.
-    #[arg(long = "rpc-url")]
-    rpc_url: Vec<String>,
-    /// Bearer token for the node's mutating methods.
-    #[arg(long, env = "TOKENOMICS_RPC_TOKEN", hide_env_values = true)]
-    rpc_token: Option<String>,
-    /// Epochs to pay when no inputs are given.
-    #[arg(long, default_value_t = 3)]
-    pub(crate) epochs: u64,
-    /// Epoch inputs: one JSON file, or a folder of them (paid in name order).
-    #[arg(long)]
-    inputs: Option<PathBuf>,
-    /// Participants of the synthetic network paid when no inputs are given.
-    #[arg(long, default_value_t = 1000)]
-    pub(crate) synthetic: usize,
-    /// Journal file (default: next to the embedded devnet's ledger, or
-    /// `$XDG_DATA_HOME/tokenomics/journals/chain-<id>-<url hash>.sqlite` for a node).
-    #[arg(long)]
-    journal: Option<PathBuf>,
-    /// Configuration file (TOML).
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// Print the epoch reports as JSON.
-    #[arg(long)]
-    pub(crate) json: bool,
-    /// Serve Prometheus metrics at /metrics on this loopback address while running.
-    #[arg(long)]
-    metrics_addr: Option<SocketAddr>,
-    /// After the last epoch, keep serving /metrics this many seconds, so a scraper sees
-    /// the final values (Ctrl-C ends it sooner).
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        default_value_t = 0,
-        requires = "metrics_addr"
-    )]
-    pub(crate) metrics_linger: u64,
-    /// Plan and read the chain, print what would be minted and sent; send nothing,
-    /// write no journal.
-    #[arg(long)]
-    pub(crate) dry_run: bool,
-}
-
-impl RunArgs {
-    /// Whether epoch inputs were given (else a synthetic network is paid).
-    pub(crate) fn has_inputs(&self) -> bool {
-        self.inputs.is_some()
-    }
-}
 
 /// One epoch to pay and where its minted supply comes from.
 #[derive(Debug)]
@@ -89,6 +39,7 @@ pub(crate) struct Job {
 
 /// Reads everything, then pays each epoch in order; stops at the first error.
 pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
+    args.check_chain()?;
     let config = Config::load(args.config.as_deref())?;
     if let Some(addr) = args.metrics_addr.filter(|a| !a.ip().is_loopback()) {
         return Err(CliError::BadInput(format!(
@@ -139,7 +90,33 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
         .enable_all()
         .build()
         .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(run_jobs(args, config, jobs))
+    match args.chain {
+        ChainKind::Evm => runtime.block_on(run_evm(args, config, jobs)),
+        ChainKind::Luxtensor => runtime.block_on(run_jobs(args, config, jobs)),
+    }
+}
+
+/// `--chain evm`: connects (starting anvil and deploying when there is no `--rpc-url`),
+/// then pays as on the Luxtensor protocol, through the EVM backend.
+async fn run_evm(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), CliError> {
+    let metrics_server = match args.metrics_addr {
+        Some(addr) => Some(serve_metrics(addr).await?),
+        None => None,
+    };
+    let EvmSetup {
+        payout,
+        anvil,
+        journal,
+        journal_dir,
+        ..
+    } = connect_evm(&args, &config).await?;
+    let opened = Journal::open(&journal).map_err(|e| journal_error(&journal, &e))?;
+    let executor = EpochExecutor::new(config.params(), config.executor.clone(), payout, opened);
+    let result = pay_epochs(executor, &args, jobs, metrics_server).await;
+    // The anvil first, then the folder of its journals.
+    drop(anvil);
+    drop(journal_dir);
+    result
 }
 
 async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), CliError> {

@@ -3,54 +3,31 @@
 //! Found at `ANVIL_BIN`, else under `contracts/node_modules` (`npm ci` in `contracts/`).
 //! Missing, a test is skipped with a note, except under `CI=true` where it fails.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+// Each test file uses its own part of this module.
+#![allow(dead_code)]
 
-/// Anvil's first dev key (well known, test-only).
-pub(crate) const DEV_KEY: &str =
-    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+use std::path::{Path, PathBuf};
+
+use evm_sender::anvil::{self, AnvilConfig};
+
+/// Anvil's first dev key (public test material).
+pub(crate) const DEV_KEY: &str = anvil::DEV_KEY;
 /// Anvil's chain id.
-pub(crate) const CHAIN_ID: u64 = 31337;
+pub(crate) const CHAIN_ID: u64 = anvil::CHAIN_ID;
 
-/// A running anvil and its URL.
+/// A running anvil (killed on drop) and its URL.
 pub(crate) struct Anvil {
-    child: Child,
+    _node: anvil::Anvil,
     pub(crate) url: String,
 }
 
 impl Anvil {
     /// Starts anvil, or `None` when it is missing outside CI.
     pub(crate) fn start() -> Option<Anvil> {
-        let bin = std::env::var_os("ANVIL_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                    .join("contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
-            });
-        if !bin.is_file() {
-            let note = format!("anvil not found at {}", bin.display());
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{note}");
-            eprintln!("skipped: {note}");
-            return None;
-        }
-        let mut child = Command::new(&bin)
-            .args(["--host", "127.0.0.1", "--port", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("anvil starts");
-        let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
-        let url = lines
-            .by_ref()
-            .map_while(Result::ok)
-            .find_map(|line| {
-                line.strip_prefix("Listening on ")
-                    .map(|a| format!("http://{}", a.trim()))
-            })
-            .expect("anvil printed its address");
-        std::thread::spawn(move || lines.for_each(drop));
-        Some(Anvil { child, url })
+        let node = anvil::Anvil::spawn(&bin()?, &AnvilConfig::default())
+            .unwrap_or_else(|error| panic!("{error}"));
+        let url = node.url().to_string();
+        Some(Anvil { _node: node, url })
     }
 
     /// Calls `method` with positional `params` and returns its result.
@@ -72,7 +49,7 @@ impl Anvil {
 
     /// The `latest` nonce of anvil's first dev account.
     pub(crate) async fn dev_nonce(&self) -> u64 {
-        let account = serde_json::json!("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+        let account = serde_json::json!(anvil::DEV_ADDRESS.to_string());
         let hex = self
             .rpc(
                 "eth_getTransactionCount",
@@ -83,9 +60,15 @@ impl Anvil {
     }
 }
 
-impl Drop for Anvil {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// The anvil binary (`ANVIL_BIN`, else under this repository's `contracts/node_modules`),
+/// or `None` after a note when it is missing, except under `CI=true` where that fails.
+pub(crate) fn bin() -> Option<PathBuf> {
+    match anvil::find(&[Path::new(env!("CARGO_MANIFEST_DIR"))]) {
+        Ok(bin) => Some(bin),
+        Err(error) => {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "{error}");
+            eprintln!("skipped: {error}");
+            None
+        }
     }
 }

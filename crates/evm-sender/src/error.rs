@@ -143,6 +143,18 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
+    /// No anvil binary where [`crate::anvil::find`] looked.
+    #[error("anvil not found at {}: install it with `npm ci --prefix contracts` in the repository, or set ANVIL_BIN to its path", looked.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    AnvilNotFound {
+        /// The paths looked at, in order.
+        looked: Vec<PathBuf>,
+    },
+    /// Anvil did not start, or did not print its address in time.
+    #[error("anvil did not start: {reason}")]
+    AnvilStart {
+        /// Why, with the first line anvil wrote on stderr.
+        reason: String,
+    },
     /// A JSON-RPC call failed (after the client's own retries).
     #[error(transparent)]
     Rpc(#[from] RpcError),

@@ -12,6 +12,7 @@
 //! | [`EvmSender`] | `open` (checks chain id and nonces), `submit` / `prepare`, `wait_confirmed`, `confirm_all`, `call` |
 //! | [`OpHandle`], [`Confirmation`] | an operation as journaled; where it was mined |
 //! | [`EvmClassifier`] | the retry classifier to build the client with: a node's JSON-RPC error answer is not retried |
+//! | [`anvil::Anvil`] | a local anvil for tests and tools: found ([`anvil::find`]), started on 127.0.0.1 port 0, killed on drop; [`anvil::DEV_KEY`] |
 //! | [`Error`] | the one error type; [`Error::is_retryable`] says whether trying again can help |
 //!
 //! # The rules
@@ -59,6 +60,7 @@
 //! ```
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod anvil;
 mod config;
 mod confirm;
 mod error;

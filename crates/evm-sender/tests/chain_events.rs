@@ -11,7 +11,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn without_automine_the_operation_is_confirmed_once_a_block_is_mined() {
-    let Some(anvil) = Anvil::start(&["--no-mining"]) else {
+    let Some(anvil) = Anvil::start_no_mining() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -31,7 +31,7 @@ async fn without_automine_the_operation_is_confirmed_once_a_block_is_mined() {
 
 #[tokio::test]
 async fn a_dropped_transaction_is_sent_again_with_the_same_bytes() {
-    let Some(anvil) = Anvil::start(&["--no-mining"]) else {
+    let Some(anvil) = Anvil::start_no_mining() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -56,7 +56,7 @@ async fn a_dropped_transaction_is_sent_again_with_the_same_bytes() {
 
 #[tokio::test]
 async fn a_reorg_after_confirmation_ends_confirmed_exactly_once() {
-    let Some(anvil) = Anvil::start(&[]) else {
+    let Some(anvil) = Anvil::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -82,7 +82,7 @@ async fn a_reorg_after_confirmation_ends_confirmed_exactly_once() {
 
 #[tokio::test]
 async fn a_nonce_used_outside_the_journal_stops_with_the_typed_error() {
-    let Some(anvil) = Anvil::start(&[]) else {
+    let Some(anvil) = Anvil::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -114,7 +114,7 @@ async fn a_nonce_used_outside_the_journal_stops_with_the_typed_error() {
 
 #[tokio::test]
 async fn a_nonce_used_before_opening_is_refused_at_submit() {
-    let Some(anvil) = Anvil::start(&[]) else {
+    let Some(anvil) = Anvil::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -146,7 +146,7 @@ async fn a_nonce_used_before_opening_is_refused_at_submit() {
 
 #[tokio::test]
 async fn a_fee_bump_replaces_with_the_same_nonce_and_a_journaled_higher_price() {
-    let Some(anvil) = Anvil::start(&["--no-mining"]) else {
+    let Some(anvil) = Anvil::start_no_mining() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

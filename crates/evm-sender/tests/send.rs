@@ -8,7 +8,7 @@ use evm_sender::{Bytes, Error, Signer, TxRequest, U256};
 
 #[tokio::test]
 async fn a_value_transfer_is_confirmed_in_a_canonical_block() {
-    let Some(anvil) = Anvil::start(&[]) else {
+    let Some(anvil) = Anvil::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -25,7 +25,7 @@ async fn a_value_transfer_is_confirmed_in_a_canonical_block() {
 
 #[tokio::test]
 async fn the_same_op_id_twice_sends_one_transaction() {
-    let Some(anvil) = Anvil::start(&[]) else {
+    let Some(anvil) = Anvil::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -42,7 +42,7 @@ async fn the_same_op_id_twice_sends_one_transaction() {
 
 #[tokio::test]
 async fn a_crash_after_journaling_sends_the_same_bytes_on_resume() {
-    let Some(anvil) = Anvil::start(&[]) else {
+    let Some(anvil) = Anvil::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -65,7 +65,7 @@ async fn a_crash_after_journaling_sends_the_same_bytes_on_resume() {
 
 #[tokio::test]
 async fn a_status_0_receipt_is_the_typed_reverted_error() {
-    let Some(anvil) = Anvil::start(&[]) else {
+    let Some(anvil) = Anvil::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -94,7 +94,7 @@ async fn a_status_0_receipt_is_the_typed_reverted_error() {
 
 #[tokio::test]
 async fn a_call_that_would_revert_is_refused_before_journaling() {
-    let Some(anvil) = Anvil::start(&[]) else {
+    let Some(anvil) = Anvil::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -122,7 +122,7 @@ async fn a_call_that_would_revert_is_refused_before_journaling() {
 
 #[tokio::test]
 async fn a_wrong_chain_id_is_refused_before_anything_is_sent() {
-    let Some(anvil) = Anvil::start(&[]) else {
+    let Some(anvil) = Anvil::start() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -2,21 +2,20 @@
 //! with short poll intervals, and the one `check` helper.
 #![allow(dead_code, unreachable_pub)]
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
+use evm_sender::anvil::{self, AnvilConfig};
 use evm_sender::{Address, EvmSender, SenderConfig, Signer, U256};
 use rpc_resilience::{ResilienceConfig, ResilientClient};
 use serde_json::{json, Value};
 
-/// Anvil's first dev key and its address (well known, test-only).
-pub const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+/// Anvil's first dev key (public test material).
+pub const DEV_KEY: &str = anvil::DEV_KEY;
 /// Anvil's second dev account: the recipient of the test transfers.
 pub const BOB: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 /// Anvil's chain id.
-pub const CHAIN_ID: u64 = 31337;
+pub const CHAIN_ID: u64 = anvil::CHAIN_ID;
 /// Init code of a contract whose every call reverts: runtime `revert(0, 0)`.
 pub const REVERTER_INIT: &str = "0x6005600c60003960056000f360006000fd";
 
@@ -25,50 +24,47 @@ pub fn check<T: PartialEq + std::fmt::Debug>(got: T, want: T) {
     assert_eq!(got, want);
 }
 
-/// A running anvil, killed on drop.
+/// A running anvil (killed on drop) and a client to it.
 pub struct Anvil {
-    child: Child,
+    _node: anvil::Anvil,
     pub url: String,
     pub client: ResilientClient,
 }
 
 impl Anvil {
-    /// Starts anvil with `args`; `None` (after a note) when the binary is missing, unless
-    /// `CI=true`, where a missing anvil fails the test.
-    pub fn start(args: &[&str]) -> Option<Anvil> {
-        let bin = anvil_bin();
-        if !bin.is_file() {
-            let note = format!(
-                "anvil not found at {} (set ANVIL_BIN or run `npm ci` in contracts/)",
-                bin.display()
-            );
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{note}");
-            eprintln!("skipped: {note}");
-            return None;
-        }
-        let mut child = Command::new(&bin)
-            .args(["--host", "127.0.0.1", "--port", "0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("anvil starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let mut port = None;
-        for line in lines.by_ref() {
-            let line = line.expect("anvil's stdout");
-            if let Some(address) = line.strip_prefix("Listening on ") {
-                port = address.trim().rsplit(':').next().map(str::to_owned);
-                break;
+    /// Starts an automining anvil; see [`Anvil::start_with`].
+    pub fn start() -> Option<Anvil> {
+        Anvil::start_with(AnvilConfig::default())
+    }
+
+    /// Starts an anvil without automine (blocks come from `evm_mine`).
+    pub fn start_no_mining() -> Option<Anvil> {
+        Anvil::start_with(AnvilConfig {
+            no_mining: true,
+            ..AnvilConfig::default()
+        })
+    }
+
+    /// Starts anvil with `config`; `None` (after a note) when the binary is missing,
+    /// unless `CI=true`, where a missing anvil fails the test.
+    pub fn start_with(config: AnvilConfig) -> Option<Anvil> {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let node = match anvil::Anvil::start(&config, &[&repo]) {
+            Ok(node) => node,
+            Err(error @ evm_sender::Error::AnvilNotFound { .. }) => {
+                assert!(std::env::var("CI").as_deref() != Ok("true"), "{error}");
+                eprintln!("skipped: {error}");
+                return None;
             }
-        }
-        // Keep draining its log so anvil never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        let port = port.expect("anvil printed its port");
-        let url = format!("http://127.0.0.1:{port}");
+            Err(error) => panic!("{error}"),
+        };
+        let url = node.url().to_string();
         let client = client(&url);
-        Some(Anvil { child, url, client })
+        Some(Anvil {
+            _node: node,
+            url,
+            client,
+        })
     }
 
     /// Calls `method` and returns the raw result.
@@ -126,13 +122,6 @@ impl Anvil {
     }
 }
 
-impl Drop for Anvil {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// A resilient client with short backoffs.
 pub fn client(url: &str) -> ResilientClient {
     let config = ResilienceConfig {
@@ -152,13 +141,5 @@ pub fn bob() -> Address {
 }
 
 pub fn dev_address() -> Address {
-    Signer::from_hex(DEV_KEY).unwrap().address()
-}
-
-fn anvil_bin() -> PathBuf {
-    if let Some(bin) = std::env::var_os("ANVIL_BIN") {
-        return PathBuf::from(bin);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
+    anvil::DEV_ADDRESS
 }

@@ -2,30 +2,29 @@
 //! with anvil's first dev key, a backend over them, plans, and the one `check` helper.
 #![allow(dead_code, unreachable_pub)]
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
+use evm_sender::anvil::{self, AnvilConfig};
 use evm_sender::{Address, EvmSender, SenderConfig, Signer};
 use rpc_resilience::{ResilienceConfig, ResilientClient};
 use serde_json::json;
 use tokenomics_core::{Amount, EpochInputs, EpochPlan, Params};
 use tokenomics_integration::evm::{Contracts, EvmPayout};
 
-/// Anvil's first dev key (well known, test-only).
-pub const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+/// Anvil's first dev key (public test material).
+pub const DEV_KEY: &str = anvil::DEV_KEY;
 /// Anvil's chain id.
-pub const CHAIN_ID: u64 = 31337;
+pub const CHAIN_ID: u64 = anvil::CHAIN_ID;
 
 #[track_caller]
 pub fn check<T: PartialEq + std::fmt::Debug>(got: T, want: T) {
     assert_eq!(got, want);
 }
 
-/// A running anvil, killed on drop.
+/// A running anvil (killed on drop) and a client to it.
 pub struct Anvil {
-    child: Child,
+    _node: anvil::Anvil,
     pub client: ResilientClient,
 }
 
@@ -33,45 +32,31 @@ impl Anvil {
     /// Starts anvil; `None` (after a note) when the binary is missing, unless `CI=true`,
     /// where a missing anvil fails the test.
     pub fn start() -> Option<Anvil> {
-        let bin = anvil_bin();
-        if !bin.is_file() {
-            let note = format!(
-                "anvil not found at {} (set ANVIL_BIN or run `npm ci` in contracts/)",
-                bin.display()
-            );
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{note}");
-            eprintln!("skipped: {note}");
-            return None;
-        }
-        let mut child = Command::new(&bin)
-            .args(["--host", "127.0.0.1", "--port", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("anvil starts");
-        let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
-        let mut port = None;
-        for line in lines.by_ref() {
-            let line = line.expect("anvil's stdout");
-            if let Some(address) = line.strip_prefix("Listening on ") {
-                port = address.trim().rsplit(':').next().map(str::to_owned);
-                break;
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let node = match anvil::Anvil::start(&AnvilConfig::default(), &[&repo]) {
+            Ok(node) => node,
+            Err(error @ evm_sender::Error::AnvilNotFound { .. }) => {
+                assert!(std::env::var("CI").as_deref() != Ok("true"), "{error}");
+                eprintln!("skipped: {error}");
+                return None;
             }
-        }
-        std::thread::spawn(move || lines.for_each(drop)); // never block anvil on its pipe
-        let url = format!("http://127.0.0.1:{}", port.expect("anvil printed its port"));
+            Err(error) => panic!("{error}"),
+        };
         let config = ResilienceConfig {
             initial_backoff_ms: 10,
             max_backoff_ms: 50,
             ..ResilienceConfig::default()
         };
         let client = ResilientClient::builder()
-            .endpoint(&url)
+            .endpoint(node.url())
             .config(config)
             .classifier(evm_sender::EvmClassifier)
             .build()
             .unwrap();
-        Some(Anvil { child, client })
+        Some(Anvil {
+            _node: node,
+            client,
+        })
     }
 
     /// Calls `method` and returns the raw result.
@@ -133,13 +118,6 @@ impl Anvil {
     }
 }
 
-impl Drop for Anvil {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 pub fn signer() -> Signer {
     Signer::from_hex(DEV_KEY).unwrap()
 }
@@ -175,12 +153,4 @@ pub async fn check_every_balance(backend: &EvmPayout, plan: &EpochPlan) {
         }
     }
     check(wrong, Vec::new());
-}
-
-fn anvil_bin() -> PathBuf {
-    if let Some(bin) = std::env::var_os("ANVIL_BIN") {
-        return PathBuf::from(bin);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
 }

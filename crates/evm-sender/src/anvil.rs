@@ -1,0 +1,239 @@
+//! A local anvil (Foundry's EVM dev node): found on disk, started on 127.0.0.1 with port 0,
+//! its port read from what it prints, killed on drop; and its first dev account.
+//!
+//! The binary is `ANVIL_BIN` when set, else `<dir>/contracts/node_modules/@foundry-rs/
+//! anvil-linux-amd64/bin/anvil` for the first given directory that has it (the npm package
+//! `@foundry-rs/anvil-linux-amd64`). A missing binary is [`Error::AnvilNotFound`], whose
+//! message is one line saying how to install it.
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use alloy_primitives::{address, Address};
+
+use crate::{Error, Result};
+
+/// Anvil's first dev private key. Public test material: every anvil (and Hardhat) node
+/// funds this well-known account; never use it on a real chain.
+pub const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+/// The address of [`DEV_KEY`] (public test material, as the key).
+pub const DEV_ADDRESS: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+
+/// Anvil's chain id unless `--chain-id` says otherwise.
+pub const CHAIN_ID: u64 = 31_337;
+
+/// The environment variable naming the anvil binary.
+pub const BIN_ENV: &str = "ANVIL_BIN";
+
+/// Where `npm ci --prefix contracts` puts anvil, relative to a repository directory.
+pub const NPM_BIN: &str = "contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
+
+/// How anvil is started; [`AnvilConfig::default`] is automine on anvil's own chain id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnvilConfig {
+    /// `--no-mining`: blocks are mined only by `evm_mine`.
+    pub no_mining: bool,
+    /// `--chain-id` (default: anvil's [`CHAIN_ID`]).
+    pub chain_id: Option<u64>,
+    /// More arguments, passed as they are.
+    pub args: Vec<String>,
+    /// Longest wait for anvil to print its address. Default 30 s.
+    pub startup_timeout: Duration,
+}
+
+impl Default for AnvilConfig {
+    fn default() -> Self {
+        Self {
+            no_mining: false,
+            chain_id: None,
+            args: Vec::new(),
+            startup_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A running anvil on 127.0.0.1, killed (and waited for) on drop.
+#[derive(Debug)]
+pub struct Anvil {
+    child: Child,
+    port: u16,
+    url: String,
+}
+
+impl Anvil {
+    /// Finds the binary ([`find`]) and starts it with `config`.
+    pub fn start(config: &AnvilConfig, repo_dirs: &[&Path]) -> Result<Anvil> {
+        Anvil::spawn(&find(repo_dirs)?, config)
+    }
+
+    /// Starts `bin` on 127.0.0.1 with port 0 and waits until it prints the port it got.
+    /// Blocks the calling thread (an anvil is up in well under a second).
+    pub fn spawn(bin: &Path, config: &AnvilConfig) -> Result<Anvil> {
+        let mut command = Command::new(bin);
+        command.args(["--host", "127.0.0.1", "--port", "0"]);
+        if config.no_mining {
+            command.arg("--no-mining");
+        }
+        if let Some(id) = config.chain_id {
+            command.args(["--chain-id", &id.to_string()]);
+        }
+        let mut child = command
+            .args(&config.args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| start_error(format!("{}: {e}", bin.display())))?;
+        let Some(stdout) = child.stdout.take() else {
+            return Err(stopped(child, "no standard output".into()));
+        };
+        let (found, port) = mpsc::channel();
+        // The reader keeps draining anvil's log after the port, so anvil never blocks on
+        // a full pipe; it ends when anvil does.
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines().map_while(|l| l.ok());
+            let _ = found.send(lines.by_ref().find_map(|line| listening_port(&line)));
+            lines.for_each(drop);
+        });
+        match port.recv_timeout(config.startup_timeout) {
+            Ok(Some(port)) => {
+                if let Some(stderr) = child.stderr.take() {
+                    std::thread::spawn(move || {
+                        std::io::copy(&mut { stderr }, &mut std::io::sink())
+                    });
+                }
+                Ok(Anvil {
+                    child,
+                    port,
+                    url: format!("http://127.0.0.1:{port}"),
+                })
+            }
+            Ok(None) => Err(stopped(
+                child,
+                "it ended before printing its address".into(),
+            )),
+            Err(_) => Err(stopped(
+                child,
+                format!("no address after {:?}", config.startup_timeout),
+            )),
+        }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The port anvil listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+}
+
+impl Drop for Anvil {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The anvil binary: `ANVIL_BIN` when set, else [`NPM_BIN`] under the first of `repo_dirs`
+/// that has it; [`Error::AnvilNotFound`] otherwise.
+pub fn find(repo_dirs: &[&Path]) -> Result<PathBuf> {
+    find_with(std::env::var_os(BIN_ENV), repo_dirs)
+}
+
+fn find_with(env: Option<OsString>, repo_dirs: &[&Path]) -> Result<PathBuf> {
+    let looked: Vec<PathBuf> = match env.filter(|value| !value.is_empty()) {
+        Some(bin) => vec![PathBuf::from(bin)],
+        None => repo_dirs.iter().map(|dir| dir.join(NPM_BIN)).collect(),
+    };
+    match looked.iter().find(|path| path.is_file()) {
+        Some(path) => Ok(path.clone()),
+        None => Err(Error::AnvilNotFound { looked }),
+    }
+}
+
+/// The port of anvil's `Listening on 127.0.0.1:PORT` line.
+fn listening_port(line: &str) -> Option<u16> {
+    let address = line.trim().strip_prefix("Listening on ")?;
+    address.rsplit(':').next()?.parse().ok()
+}
+
+fn start_error(reason: String) -> Error {
+    Error::AnvilStart { reason }
+}
+
+/// Kills `child` and names why, with the first line anvil wrote on stderr.
+fn stopped(mut child: Child, why: String) -> Error {
+    let _ = child.kill();
+    let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    let said = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    start_error(format!("{why} ({status}) {said}").trim_end().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check<T: PartialEq + std::fmt::Debug>(got: T, want: T) {
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn the_dev_address_is_the_dev_keys() {
+        check(
+            crate::Signer::from_hex(DEV_KEY).unwrap().address(),
+            DEV_ADDRESS,
+        );
+    }
+
+    #[test]
+    fn a_missing_binary_is_one_line_saying_how_to_install_it() {
+        let error = find_with(Some("/nonexistent/anvil".into()), &[]).unwrap_err();
+        check(
+            error.to_string(),
+            "anvil not found at /nonexistent/anvil: install it with \
+             `npm ci --prefix contracts` in the repository, or set ANVIL_BIN to its path"
+                .to_string(),
+        );
+    }
+
+    #[test]
+    fn without_anvil_bin_each_repo_dir_is_looked_at() {
+        let error = find_with(None, &[Path::new("/a"), Path::new("/b")]).unwrap_err();
+        let text = error.to_string();
+        check(text.contains(&format!("/a/{NPM_BIN}, /b/{NPM_BIN}")), true);
+    }
+
+    #[test]
+    fn the_first_repo_dir_holding_anvil_wins() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let bin = b.path().join(NPM_BIN);
+        std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
+        std::fs::write(&bin, "").unwrap();
+        check(find_with(None, &[a.path(), b.path()]).unwrap(), bin);
+    }
+
+    #[test]
+    fn a_program_that_never_prints_an_address_is_a_start_error() {
+        let error = Anvil::spawn(Path::new("/bin/true"), &AnvilConfig::default()).unwrap_err();
+        check(matches!(error, Error::AnvilStart { .. }), true);
+    }
+
+    #[test]
+    fn the_port_is_read_from_the_listening_line() {
+        check(listening_port("Listening on 127.0.0.1:41234"), Some(41234));
+        check(listening_port("Available Accounts"), None);
+    }
+}

@@ -1,0 +1,235 @@
+//! `run --chain evm` up to a connected backend: flags over `[evm]` keys, the signer, the
+//! journals, and either a node (`--rpc-url`) or a fresh local anvil with fresh contracts.
+//!
+//! Every flag and key is checked before anything starts or is sent. With `--rpc-url` the
+//! contracts must be given and the key comes from `--signer-key-file` or
+//! `TOKENOMICS_SIGNER_KEY`. Without it a fresh anvil is started, the contracts are deployed
+//! with anvil's first dev key, and the journals go into a new temporary folder (a fresh
+//! chain needs fresh journals), removed when the run ends.
+
+use std::path::{Path, PathBuf};
+
+use evm_sender::anvil::{self, Anvil, AnvilConfig};
+use evm_sender::{EvmSender, SenderConfig, Signer};
+use rpc_resilience::ResilientClient;
+use tempfile::TempDir;
+use tokenomics_integration::evm::{Contracts, EvmPayout};
+use tokenomics_integration::ExecutorError;
+
+use crate::config::Config;
+use crate::error::CliError;
+use crate::evm_cli::{
+    evm_address, evm_client, evm_error, load_signer, node_chain_id, parse_address,
+};
+use crate::journal_path::node_journal;
+use crate::run_args::RunArgs;
+
+/// A connected EVM backend and what the run keeps alive with it. Fields drop in order: the
+/// backend (its journal) before the anvil, the temporary folder last.
+#[derive(Debug)]
+pub(crate) struct EvmSetup {
+    /// The backend: chain id checked, the signer owns the payout contract, which owns the
+    /// token.
+    pub(crate) payout: EvmPayout,
+    /// The anvil started when there was no `--rpc-url` (killed on drop).
+    pub(crate) anvil: Option<Anvil>,
+    /// The tokenomics journal.
+    pub(crate) journal: PathBuf,
+    /// The folder of a fresh anvil's journals, removed on drop.
+    pub(crate) journal_dir: Option<TempDir>,
+}
+
+/// Connects to the node of `--rpc-url`, or starts a fresh anvil and deploys on it; then
+/// opens the sender's journal and checks chain id and ownership ([`EvmPayout::connect`]).
+pub(crate) async fn connect_evm(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliError> {
+    if args.evm.chain_id == Some(0) {
+        return Err(CliError::BadInput("--chain-id: must be at least 1".into()));
+    }
+    if args.evm.confirmations == Some(0) {
+        return Err(CliError::BadInput(
+            "--confirmations: must be at least 1".into(),
+        ));
+    }
+    if args.rpc_url.is_empty() {
+        connect_anvil(args, config).await
+    } else {
+        connect_node(args, config).await
+    }
+}
+
+/// The EVM sender's nonce journal of the tokenomics journal `journal`: beside it, its
+/// extension replaced by `nonces.sqlite` (`journal.sqlite` -> `journal.nonces.sqlite`).
+pub(crate) fn nonce_journal(journal: &Path) -> PathBuf {
+    journal.with_extension("nonces.sqlite")
+}
+
+/// `--rpc-url`: the contracts and the key are required; nothing is sent here.
+async fn connect_node(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliError> {
+    let contracts = Contracts {
+        token: contract(
+            "--token-address",
+            args.evm.token_address.as_deref(),
+            config.evm.token_address,
+        )?,
+        payout: contract(
+            "--payout-address",
+            args.evm.payout_address.as_deref(),
+            config.evm.payout_address,
+        )?,
+    };
+    let signer = load_signer(args.evm.signer_key_file.as_ref())?;
+    let urls = args.rpc_url.clone();
+    let client = evm_client(&urls, config.rpc.clone())?;
+    let chain_id = match args.evm.chain_id.or(config.evm.chain_id) {
+        Some(id) => id,
+        None => node_chain_id(&client).await?,
+    };
+    let journal = match &args.journal {
+        Some(path) => path.clone(),
+        None => node_journal("evm", chain_id, &urls, true)?,
+    };
+    eprintln!("journal: {}", journal.display());
+    let sender_config = sender_config(args, config, chain_id)?;
+    let payout = connect(
+        args,
+        config,
+        sender_config,
+        client,
+        signer,
+        contracts,
+        &journal,
+    )
+    .await?;
+    Ok(EvmSetup {
+        payout,
+        anvil: None,
+        journal,
+        journal_dir: None,
+    })
+}
+
+/// No `--rpc-url`: a fresh anvil, its first dev key, fresh contracts and fresh journals.
+async fn connect_anvil(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliError> {
+    let only_with_url = [
+        ("--token-address", args.evm.token_address.is_some()),
+        ("--payout-address", args.evm.payout_address.is_some()),
+        ("--signer-key-file", args.evm.signer_key_file.is_some()),
+        ("--journal", args.journal.is_some()),
+    ];
+    if let Some((flag, _)) = only_with_url.iter().find(|(_, given)| *given) {
+        return Err(CliError::BadInput(format!(
+            "{flag}: only with --rpc-url (without it a fresh anvil gets fresh contracts and journals)"
+        )));
+    }
+    let chain_id = args.evm.chain_id.or(config.evm.chain_id);
+    let sender_config = sender_config(args, config, chain_id.unwrap_or(anvil::CHAIN_ID))?;
+    let mut dirs = Vec::new();
+    dirs.extend(std::env::current_dir().ok());
+    dirs.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    let bin = anvil::find(&dirs).map_err(|e| CliError::Failed(e.to_string()))?;
+    let anvil_config = AnvilConfig {
+        chain_id,
+        ..AnvilConfig::default()
+    };
+    let node = tokio::task::spawn_blocking(move || Anvil::spawn(&bin, &anvil_config))
+        .await
+        .map_err(|e| CliError::Failed(format!("anvil did not start: {e}")))?
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    eprintln!("anvil listening on {}", node.url());
+    let journal_dir = tempfile::Builder::new()
+        .prefix("tokenomics-evm-")
+        .tempdir()
+        .map_err(|e| CliError::Failed(format!("cannot create a temporary folder: {e}")))?;
+    let journal = journal_dir.path().join("journal.sqlite");
+    eprintln!("journal: {}", journal.display());
+    let urls = vec![node.url().to_string()];
+    let client = evm_client(&urls, config.rpc.clone())?;
+    let signer = Signer::from_hex(anvil::DEV_KEY).map_err(|e| CliError::Failed(e.to_string()))?;
+    let nonces = nonce_journal(&journal);
+    let deployer = EvmSender::open(
+        sender_config.clone(),
+        client.clone(),
+        signer.clone(),
+        &nonces,
+    )
+    .await
+    .map_err(|e| evm_error(e.into()))?;
+    let contracts = EvmPayout::deploy(&deployer).await.map_err(evm_error)?;
+    drop(deployer);
+    eprintln!(
+        "deployed token {} and payout {}",
+        contracts.token, contracts.payout
+    );
+    let payout = connect(
+        args,
+        config,
+        sender_config,
+        client,
+        signer,
+        contracts,
+        &journal,
+    )
+    .await?;
+    Ok(EvmSetup {
+        payout,
+        anvil: Some(node),
+        journal,
+        journal_dir: Some(journal_dir),
+    })
+}
+
+/// `EvmPayout::connect` on `journal`'s nonce journal; a chain id mismatch names where the
+/// chain id came from.
+async fn connect(
+    args: &RunArgs,
+    config: &Config,
+    sender_config: SenderConfig,
+    client: ResilientClient,
+    signer: Signer,
+    contracts: Contracts,
+    journal: &Path,
+) -> Result<EvmPayout, CliError> {
+    let nonces = nonce_journal(journal);
+    EvmPayout::connect(sender_config, client, signer, contracts, &nonces)
+        .await
+        .map_err(|error| match error {
+            ExecutorError::Evm(evm_sender::Error::ChainIdMismatch { .. }) => {
+                let source = match (args.evm.chain_id, &args.config) {
+                    (Some(_), _) => "--chain-id".to_string(),
+                    (None, Some(file)) if config.evm.chain_id.is_some() => {
+                        format!("{}: [evm] chain_id", file.display())
+                    }
+                    (None, _) => "--rpc-url".to_string(),
+                };
+                CliError::BadInput(format!("{source}: {error}"))
+            }
+            other => evm_error(other),
+        })
+}
+
+/// The contract address of `flag`, else the `[evm]` key; required.
+fn contract(
+    flag: &str,
+    given: Option<&str>,
+    configured: Option<tokenomics_core::Address>,
+) -> Result<evm_sender::Address, CliError> {
+    match (given, configured) {
+        (Some(text), _) => parse_address(flag, text),
+        (None, Some(address)) => Ok(evm_address(&address)),
+        (None, None) => {
+            let key = flag.trim_start_matches("--").replace('-', "_");
+            Err(CliError::BadInput(format!(
+                "{flag}: required with --rpc-url (or [evm] {key} in --config)"
+            )))
+        }
+    }
+}
+
+/// The `[evm]` section with the flags over it, for `chain_id`.
+fn sender_config(args: &RunArgs, config: &Config, chain_id: u64) -> Result<SenderConfig, CliError> {
+    config
+        .evm
+        .sender_config(chain_id, args.evm.confirmations)
+        .map_err(|reason| CliError::BadInput(format!("[evm] {reason}")))
+}
