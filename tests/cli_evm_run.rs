@@ -268,7 +268,7 @@ async fn a_reorg_of_the_blocks_holding_payouts_still_pays_everyone_once() {
     let (inputs, plan) = inputs(2, 900);
     let file = evm.inputs(&inputs);
     evm.automine(false).await;
-    let mut run = evm
+    let run = evm
         .run(&file, "journal.sqlite", &["--confirmations", "2"])
         .spawn()
         .unwrap();
