@@ -161,6 +161,10 @@ pub enum Error {
     /// The SQLite journal failed.
     #[error("journal: {0}")]
     Journal(#[from] rusqlite::Error),
+    /// Another process holds the journal (two senders on one journal would hand out the
+    /// same nonces), or its lock file could not be taken.
+    #[error("journal: {0}")]
+    JournalLock(#[from] pid_lock::LockError),
 }
 
 impl Error {
@@ -169,6 +173,7 @@ impl Error {
         match self {
             Self::Rpc(error) => error.is_retryable(),
             Self::ConfirmTimeout { .. } | Self::Malformed { .. } => true,
+            Self::JournalLock(error) => error.is_retryable(),
             Self::Journal(rusqlite::Error::SqliteFailure(code, _)) => matches!(
                 code.code,
                 rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked

@@ -172,3 +172,30 @@ fn the_sender_s_futures_can_be_spawned() {
     }
     let _ = futures;
 }
+
+#[tokio::test]
+async fn a_second_sender_on_a_journal_in_use_is_refused_naming_the_holder() {
+    let Some(anvil) = Anvil::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.sqlite");
+    let _first = anvil.sender(&journal).await;
+    let second = evm_sender::EvmSender::open(
+        anvil.config(),
+        anvil.client.clone(),
+        Signer::from_hex(common::DEV_KEY).unwrap(),
+        &journal,
+    )
+    .await;
+    let error = second.expect_err("one sender per journal");
+    check(
+        matches!(
+            &error,
+            Error::JournalLock(pid_lock::LockError::InUse { pid: Some(pid), .. })
+                if *pid == std::process::id()
+        ),
+        true,
+    );
+    check(error.is_retryable(), true);
+}

@@ -192,3 +192,28 @@ impl DevnetError {
 fn holder(pid: Option<u32>) -> String {
     pid.map_or_else(|| "pid unknown".to_owned(), |pid| format!("pid {pid}"))
 }
+
+impl From<pid_lock::LockError> for DevnetError {
+    /// The ledger's lock: held by another devnet, or not takeable.
+    fn from(error: pid_lock::LockError) -> DevnetError {
+        match error {
+            pid_lock::LockError::InUse {
+                path,
+                lock_file,
+                pid,
+            } => DevnetError::LedgerInUse {
+                ledger: path,
+                lock_file,
+                pid,
+            },
+            pid_lock::LockError::Io {
+                lock_file, source, ..
+            } => DevnetError::LockFile { lock_file, source },
+            // `LockError` is non-exhaustive: a kind added later is still a lock failure.
+            other => DevnetError::LockFile {
+                lock_file: std::path::PathBuf::new(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        }
+    }
+}

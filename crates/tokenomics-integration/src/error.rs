@@ -299,3 +299,25 @@ impl ExecutorError {
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = ExecutorError> = std::result::Result<T, E>;
+
+impl From<pid_lock::LockError> for ExecutorError {
+    /// The journal's lock: held by another run, or not takeable.
+    fn from(error: pid_lock::LockError) -> ExecutorError {
+        match error {
+            pid_lock::LockError::InUse { path, pid, .. } => {
+                ExecutorError::JournalInUse { path, pid }
+            }
+            pid_lock::LockError::Io {
+                lock_file, source, ..
+            } => ExecutorError::JournalLock {
+                path: lock_file,
+                source,
+            },
+            // `LockError` is non-exhaustive: a kind added later is still a lock failure.
+            other => ExecutorError::JournalLock {
+                path: std::path::PathBuf::new(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! the process being killed). A confirmation mark lost to a power cut only means an
 //! idempotent resend: the chain, not the journal, is what makes a write exactly-once;
 //! the journal only spares a run the reads that find where an epoch stands.
-//! One run at a time holds a journal ([`JournalLock`]); the schema carries its version
+//! One run at a time holds a journal (`<journal>.lock`, through `pid-lock`); the schema carries its version
 //! (`PRAGMA user_version`) and a journal from a newer version is refused.
 
 use std::path::Path;
@@ -16,7 +16,6 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use tokenomics_core::{Address, Amount, EpochPlan, Hash256};
 
 use crate::error::{ExecutorError, Result};
-use crate::lock::JournalLock;
 use crate::status::read_only;
 
 pub(crate) mod migrate;
@@ -129,13 +128,13 @@ pub struct EpochRecord {
 #[derive(Debug)]
 pub struct Journal {
     conn: Connection,
-    _lock: Option<JournalLock>,
+    _lock: Option<pid_lock::PidLock>,
 }
 
 impl Journal {
     /// Opens (or creates) the journal at `path`; refused while another run holds it.
     pub fn open(path: &Path) -> Result<Journal> {
-        let lock = JournalLock::acquire(path)?;
+        let lock = pid_lock::PidLock::acquire(path).map_err(ExecutorError::from)?;
         Journal::init(Connection::open(path)?, Some(lock))
     }
 
@@ -153,7 +152,7 @@ impl Journal {
         Journal::init(Connection::open_in_memory()?, None)
     }
 
-    fn init(conn: Connection, lock: Option<JournalLock>) -> Result<Journal> {
+    fn init(conn: Connection, lock: Option<pid_lock::PidLock>) -> Result<Journal> {
         // A file that is not a database fails here: a corrupt journal, not a disk error.
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))

@@ -62,7 +62,6 @@ mod error;
 pub mod evm;
 mod executor;
 mod journal;
-mod lock;
 mod luxtensor;
 pub mod metrics;
 mod payout_chain;

@@ -72,20 +72,23 @@ impl OpRecord {
     }
 }
 
-/// The journal (one SQLite connection).
+/// The journal (one SQLite connection), held by this sender alone.
 #[derive(Debug)]
 pub(crate) struct Journal {
     conn: Connection,
+    /// `<journal>.lock`: one sender per journal, so a nonce is handed out once.
+    _lock: pid_lock::PidLock,
 }
 
 impl Journal {
     pub(crate) fn open(path: &Path) -> Result<Self> {
+        let lock = pid_lock::PidLock::acquire(path)?;
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
-        Ok(Self { conn })
+        Ok(Self { conn, _lock: lock })
     }
 
     /// Binds the journal to one chain and sender, or checks that it already is.

@@ -10,7 +10,6 @@
 
 mod apply;
 mod batch;
-mod lock;
 mod record;
 mod schema;
 
@@ -39,7 +38,7 @@ struct Shared {
     max_supply: u128,
     chain_id: u64,
     /// One node per ledger file: held while any clone of the ledger lives.
-    _lock: Option<lock::LedgerLock>,
+    _lock: Option<pid_lock::PidLock>,
 }
 
 #[derive(Debug)]
@@ -61,7 +60,9 @@ impl Ledger {
     pub fn open(path: &LedgerPath, max_supply: u128, chain_id: u64) -> Result<Ledger, DevnetError> {
         let lock = match path {
             LedgerPath::Memory => None,
-            LedgerPath::File(file) => Some(lock::LedgerLock::acquire(file)?),
+            LedgerPath::File(file) => {
+                Some(pid_lock::PidLock::acquire(file).map_err(DevnetError::from)?)
+            }
         };
         let conn = schema::open(path)?;
         let (block_number, total_supply) = schema::load_totals(&conn)?;
