@@ -35,14 +35,18 @@ struct Evm {
 
 impl Evm {
     async fn start() -> Option<Evm> {
-        let anvil = Anvil::start()?;
+        Evm::deployed_on(Anvil::start()?).await
+    }
+
+    /// Deploys with the binary on `anvil` (mining meanwhile, for `--no-mining`).
+    async fn deployed_on(anvil: Anvil) -> Option<Evm> {
         let dir = tempfile::tempdir().unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+        let deploy = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
             .args(["deploy", "--rpc-url", &anvil.url, "--json", "--journal"])
             .arg(dir.path().join("deploy.sqlite"))
             .env("TOKENOMICS_SIGNER_KEY", DEV_KEY)
-            .output()
-            .unwrap();
+            .output();
+        let out = while_mining(&anvil, deploy).await.unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
         let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
         let contracts = Contracts {
@@ -163,6 +167,38 @@ impl Evm {
     }
 }
 
+/// Awaits `future` while mining a block every 50 ms (at most about two minutes).
+async fn while_mining<T>(anvil: &Anvil, future: impl std::future::Future<Output = T>) -> T {
+    tokio::pin!(future);
+    for _ in 0..2_400 {
+        tokio::select! {
+            done = &mut future => return done,
+            () = tokio::time::sleep(Duration::from_millis(50)) => {
+                anvil.rpc("evm_mine", vec![]).await;
+            }
+        }
+    }
+    panic!("never finished while mining");
+}
+
+/// The hash of the dev account's pending transaction with the lowest nonce.
+async fn first_pending(anvil: &Anvil) -> Value {
+    let pool = anvil.rpc("txpool_content", vec![]).await;
+    let by_nonce = pool["pending"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap();
+    let first = by_nonce
+        .as_object()
+        .unwrap()
+        .iter()
+        .min_by_key(|(nonce, _)| nonce.parse::<u64>().unwrap())
+        .unwrap();
+    first.1["hash"].clone()
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -246,7 +282,8 @@ async fn sigkills_at_four_points_of_an_epoch_still_pay_everyone_once() {
     evm.mine().await;
     evm.until_pending(1).await;
     run.kill().await.unwrap();
-    evm.anvil.rpc("anvil_dropAllTransactions", vec![]).await;
+    let dropped = first_pending(&evm.anvil).await;
+    evm.anvil.rpc("anvil_dropTransaction", vec![dropped]).await;
 
     evm.automine(true).await;
     let reports = check_success(&evm.finish(&file, "journal.sqlite", &[]).await);
@@ -281,18 +318,9 @@ async fn a_reorg_of_the_blocks_holding_payouts_still_pays_everyone_once() {
         .rpc("anvil_reorg", vec![json!(1), json!([])])
         .await;
     // Blocks keep coming (two confirmations need a block after each payout).
-    let mut waiting = tokio::spawn(run.wait_with_output());
-    let mut blocks = 0;
-    let out = loop {
-        tokio::select! {
-            out = &mut waiting => break out.unwrap().unwrap(),
-            () = tokio::time::sleep(Duration::from_millis(50)) => {
-                blocks += 1;
-                assert!(blocks < 2_400, "the run never finished");
-                evm.mine().await;
-            }
-        }
-    };
+    let out = while_mining(&evm.anvil, run.wait_with_output())
+        .await
+        .unwrap();
     let reports = check_success(&out);
     assert_eq!(reports[0]["outcome"], "paid");
     evm.check_paid_once(&plan).await;
@@ -334,4 +362,26 @@ async fn a_payout_contract_short_of_the_recycled_pool_is_refused_with_exit_2_sen
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("payout contract"), "{stderr}");
     assert_eq!(evm.nonce("latest").await, DEPLOY_TXS, "nothing sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_an_anvil_with_no_mining_an_epoch_is_paid_once_as_evm_mine_makes_blocks() {
+    let Some(anvil) = Anvil::start_no_mining() else {
+        return;
+    };
+    let Some(evm) = Evm::deployed_on(anvil).await else {
+        return;
+    };
+    let (inputs, plan) = inputs(5, 1_000);
+    let file = evm.inputs(&inputs);
+    let run = evm.finish(&file, "journal.sqlite", &["--confirmations", "3"]);
+    let reports = check_success(&while_mining(&evm.anvil, run).await);
+    assert_eq!(reports[0]["outcome"], "paid");
+    evm.check_paid_once(&plan).await;
+    let txs = 1 + chunk_count(&plan) as u64;
+    assert_eq!(
+        evm.nonce("latest").await,
+        DEPLOY_TXS + txs,
+        "one tx per operation"
+    );
 }

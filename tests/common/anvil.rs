@@ -24,8 +24,19 @@ pub(crate) struct Anvil {
 impl Anvil {
     /// Starts anvil, or `None` when it is missing outside CI.
     pub(crate) fn start() -> Option<Anvil> {
-        let node = anvil::Anvil::spawn(&bin()?, &AnvilConfig::default())
-            .unwrap_or_else(|error| panic!("{error}"));
+        Anvil::start_with(&AnvilConfig::default())
+    }
+
+    /// Starts anvil with `--no-mining` (blocks only from `evm_mine`), or `None` as above.
+    pub(crate) fn start_no_mining() -> Option<Anvil> {
+        Anvil::start_with(&AnvilConfig {
+            no_mining: true,
+            ..AnvilConfig::default()
+        })
+    }
+
+    fn start_with(config: &AnvilConfig) -> Option<Anvil> {
+        let node = anvil::Anvil::spawn(&bin()?, config).unwrap_or_else(|error| panic!("{error}"));
         let url = node.url().to_string();
         Some(Anvil { _node: node, url })
     }
