@@ -61,6 +61,7 @@ mod dry_run;
 mod error;
 pub mod evm;
 mod executor;
+mod executor_config;
 mod journal;
 mod luxtensor;
 pub mod metrics;
