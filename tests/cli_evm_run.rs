@@ -385,3 +385,46 @@ async fn on_an_anvil_with_no_mining_an_epoch_is_paid_once_as_evm_mine_makes_bloc
         "one tx per operation"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_journal_on_a_half_paid_epoch_pays_only_the_unpaid_chunks() {
+    let Some(evm) = Evm::start().await else {
+        return;
+    };
+    let (inputs, plan) = inputs(6, 1_400);
+    let file = evm.inputs(&inputs);
+    evm.automine(false).await;
+    let mut run = evm.run(&file, "first.sqlite", &[]).spawn().unwrap();
+    evm.until_pending(1).await; // the opening
+    evm.mine().await;
+    evm.until_pending(1).await; // the first chunks
+    evm.mine().await;
+    evm.until_pending(1).await; // the next ones
+    run.kill().await.unwrap();
+    evm.anvil.rpc("anvil_dropAllTransactions", vec![]).await;
+    let paid_before = evm
+        .reader()
+        .await
+        .paid_chunks(6, chunk_count(&plan))
+        .await
+        .unwrap()
+        .iter()
+        .filter(|p| **p)
+        .count();
+    assert!(
+        paid_before > 0 && paid_before < chunk_count(&plan),
+        "half paid"
+    );
+
+    evm.automine(true).await;
+    let reports = check_success(&evm.finish(&file, "fresh.sqlite", &[]).await);
+    assert_eq!(reports[0]["outcome"], "paid");
+    assert!(reports[0]["found_on_chain"].as_u64().unwrap() > 0);
+    evm.check_paid_once(&plan).await;
+    let txs = 1 + chunk_count(&plan) as u64;
+    assert_eq!(
+        evm.nonce("latest").await,
+        DEPLOY_TXS + txs,
+        "one tx per operation"
+    );
+}
