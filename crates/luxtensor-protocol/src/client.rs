@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 use rpc_resilience::{
     CodeClassifier, DefaultIdempotency, IdempotencyPolicy, RetryClassifier, RetryDecision, RpcError,
 };
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::{code, method};
 
@@ -43,10 +43,13 @@ impl IdempotencyPolicy for LuxtensorIdempotency {
     }
 }
 
-/// Whether positional `params` hold a string at `position`.
+/// Whether positional `params` hold a string at `position` (read without copying them:
+/// every keyed write of a batch passes here).
 fn carries_key(params: Option<&str>, position: usize) -> bool {
-    match params.map(serde_json::from_str::<Value>) {
-        Some(Ok(Value::Array(items))) => items.get(position).is_some_and(Value::is_string),
+    match params.map(serde_json::from_str::<Vec<&RawValue>>) {
+        Some(Ok(items)) => items
+            .get(position)
+            .is_some_and(|item| item.get().starts_with('"')),
         _ => false,
     }
 }

@@ -12,9 +12,11 @@ use std::fmt;
 
 use rpc_resilience::{ResilientClient, RpcError};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use tokenomics_core::{Address, Amount, Hash256};
 
 use crate::error::{ExecutorError, Result};
+use crate::hex::{address_hex, transfer_params};
 
 pub(crate) use luxtensor_protocol::code::IDEMPOTENCY_CONFLICT;
 pub(crate) use luxtensor_protocol::{mint_key, transfer_key};
@@ -270,16 +272,16 @@ impl Chain {
         calls: impl ExactSizeIterator<Item = &'a TransferCall>,
     ) -> Result<Vec<std::result::Result<Receipt, RpcError>>> {
         const CALL: &str = "luxtensor_transfer";
-        let from = from.to_string();
-        let params = |c: &'a TransferCall| {
-            (
-                from.clone(),
-                c.to.to_string(),
-                to_hex(c.amount),
-                c.key.as_str(),
-            )
-        };
-        let mut items: Vec<_> = calls.map(|c| (CALL, params(c))).collect();
+        let from = address_hex(&from);
+        let params = calls
+            .map(|c| transfer_params(&from, &c.to, c.amount, &c.key))
+            .collect::<serde_json::Result<Vec<_>>>()
+            .map_err(|e| {
+                Chain::rpc(CALL)(RpcError::InvalidRequest {
+                    reason: e.to_string(),
+                })
+            })?;
+        let mut items: Vec<(&str, &RawValue)> = params.iter().map(|p| (CALL, &**p)).collect();
         if items.len() == 1 {
             // One transfer is one plain call, not a batch of one.
             if let Some((_, single)) = items.pop() {

@@ -174,6 +174,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
             journaled,
         } = self.prepare(&mut inputs, minted, Amount::ZERO).await?;
         let payer = self.payer();
+        let fresh = journaled.is_none();
         let record = match journaled {
             Some(record) => record,
             None => {
@@ -190,10 +191,12 @@ impl<C: PayoutChain> EpochExecutor<C> {
             return Ok(EpochReport::new(&plan, Outcome::AlreadyDone, metrics));
         }
         self.journal.begin_run(epoch, unix_now())?;
-        let mut confirmed = Confirmed::new(
-            plan.transfers.len(),
-            &self.journal.confirmed_indices(epoch)?,
-        );
+        // A plan journaled just now has no confirmation yet: no need to read them.
+        let journaled_confirmed = match fresh {
+            true => Vec::new(),
+            false => self.journal.confirmed_indices(epoch)?,
+        };
+        let mut confirmed = Confirmed::new(plan.transfers.len(), &journaled_confirmed);
         progress(Progress::Planned {
             epoch,
             transfers: plan.transfers.len() as u64,

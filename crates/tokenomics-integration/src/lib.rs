@@ -62,6 +62,7 @@ mod error;
 pub mod evm;
 mod executor;
 mod executor_config;
+mod hex;
 mod journal;
 mod luxtensor;
 pub mod metrics;

@@ -154,11 +154,8 @@ impl ResilientClient {
             Err(error) => return failed(error),
         };
         let endpoint = &self.inner.endpoints[index];
-        let batch: Vec<(&str, RawParams)> = chunk
-            .iter()
-            .map(|&i| (items[i].0, items[i].1.clone()))
-            .collect();
-        let answer = endpoint.batch(&batch).await; // timed out by the endpoint's client
+        let batch = chunk.iter().map(|&i| (items[i].0, &items[i].1));
+        let answer = endpoint.batch(batch).await; // timed out by the endpoint's client
         settle(permit, answer.as_ref().err());
         match answer {
             Err(error) => failed(error),

@@ -61,16 +61,17 @@ impl Endpoint {
         params: &RawParams,
         timeout: Option<Duration>,
     ) -> Result<Box<JsonRawValue>, RpcError> {
+        // jsonrpsee's request future is a few KiB: boxed here, the futures of every layer
+        // above (retry, breaker, limit, the caller's) stay small and cheap to move.
         match timeout {
             Some(after) if after != self.timeout => {
-                let call = self
-                    .http_own_timeout
-                    .request::<Box<JsonRawValue>, _>(method, params.clone());
+                let call = Box::pin(
+                    self.http_own_timeout
+                        .request::<Box<JsonRawValue>, _>(method, params.clone()),
+                );
                 with_timeout(after, async { call.await.map_err(|e| self.map(e)) }).await
             }
-            _ => self
-                .http
-                .request(method, params.clone())
+            _ => Box::pin(self.http.request(method, params.clone()))
                 .await
                 .map_err(|e| self.map(e)),
         }
@@ -85,9 +86,9 @@ impl Endpoint {
     }
 
     /// One batch request; per-item results stay raw JSON.
-    pub(crate) async fn batch<'a>(
+    pub(crate) async fn batch<'a, 'p>(
         &self,
-        items: &[(&'a str, RawParams)],
+        items: impl Iterator<Item = (&'a str, &'p RawParams)>,
     ) -> Result<BatchResponse<'a, Box<JsonRawValue>>, RpcError> {
         let mut batch = BatchRequestBuilder::new();
         for (method, params) in items {
