@@ -2,6 +2,8 @@
 //! with short poll intervals, and the one `check` helper.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod lagging;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
