@@ -107,14 +107,12 @@ fn client(url: &str) -> ResilientClient {
         .expect("client")
 }
 
-/// The sender's defaults, except the polling, and the gas price: `eth_gasPrice` as it is,
-/// since anvil's answer is the base fee plus the recent tips, so paying 1.25x it each
-/// transaction (the default) compounds: about 1.25^n after n transactions (the dev account
-/// ran out of its 10,000 ETH after 49 chunks).
+/// The sender's defaults, except the polling. (Its `gas_price_ttl` matters here: anvil's
+/// `eth_gasPrice` is the base fee plus the recent tips, so reading it for every
+/// transaction and paying 1.25x would compound, about 1.25^n after n transactions.)
 fn sender_config(setup: &Setup) -> SenderConfig {
     let mut config = SenderConfig::new(CHAIN_ID);
     config.poll_interval = setup.poll;
-    config.gas_price_multiplier_bps = 10_000;
     config
 }
 
