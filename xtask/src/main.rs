@@ -182,9 +182,31 @@ fn per_crate_lines(json: &str, root: &Path) -> Result<Vec<(String, f64)>, String
 
 /// Runs every benchmark (or the one named) in release mode; each prints its figures.
 fn bench(name: Option<&str>) -> Result<(), String> {
+    if matches!(name, None | Some("evm")) {
+        anvil_present()?;
+    }
     match name {
         Some(name) => run("cargo", &["bench", "--locked", "--bench", name]),
         None => run("cargo", &["bench", "--locked", "--workspace"]),
+    }
+}
+
+/// The `evm` benchmark's anvil is there (`ANVIL_BIN`, else the pinned one under
+/// `contracts/node_modules`); else one line saying how to install it.
+fn anvil_present() -> Result<(), String> {
+    let bin = match std::env::var_os("ANVIL_BIN").filter(|bin| !bin.is_empty()) {
+        Some(bin) => PathBuf::from(bin),
+        None => {
+            workspace_root().join("contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
+        }
+    };
+    if bin.is_file() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the evm benchmark needs anvil, not found at {}: run `cd contracts && npm ci` (or set ANVIL_BIN)",
+            bin.display()
+        ))
     }
 }
 

@@ -31,6 +31,10 @@ pub struct SenderConfig {
     pub max_gas_per_tx: u64,
     /// Interval between two looks at the chain while waiting. Default 1 s.
     pub poll_interval: Duration,
+    /// How long one `eth_gasPrice` reading prices new operations (60 s). Read per
+    /// operation, a node whose price follows recent tips (anvil does) would see each of
+    /// our transactions raise the next one's price by the multiplier.
+    pub gas_price_ttl: Duration,
     /// Longest `wait_confirmed` waits for one operation (`None`: no limit). Default 10 min.
     pub confirm_timeout: Option<Duration>,
     /// Confirmed operations whose block is at most this far below the head are checked again
@@ -52,6 +56,7 @@ impl SenderConfig {
             gas_limit_margin_bps: 12_000,
             max_gas_per_tx: 10_000_000,
             poll_interval: Duration::from_secs(1),
+            gas_price_ttl: Duration::from_secs(60),
             confirm_timeout: Some(Duration::from_secs(600)),
             reorg_depth: 64,
             fee_bump: None,

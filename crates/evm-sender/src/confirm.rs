@@ -105,8 +105,11 @@ impl EvmSender {
     async fn advance(&self, op: &OpRecord, view: ChainView) -> Result<Option<Confirmation>> {
         let mut look = self.look(op, view).await?;
         if matches!(look, Look::NonceTaken) {
-            // The nonce passed with no canonical receipt of ours: look once more (a reorg may
-            // have happened between the two reads) before calling it foreign.
+            // The nonce passed with no canonical receipt of ours: look once more, a poll
+            // interval later, before calling it foreign (a reorg may have happened between the
+            // two reads, and a node may show the new nonce a moment before the receipt: anvil
+            // does, for about one look in eight right after it mines).
+            tokio::time::sleep(self.config.poll_interval).await;
             look = self.look(op, self.view().await?).await?;
         }
         match look {

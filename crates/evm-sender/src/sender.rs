@@ -19,6 +19,8 @@ pub struct EvmSender {
     pub(crate) client: ResilientClient,
     pub(crate) signer: Signer,
     journal: Mutex<Journal>,
+    /// The node's gas price and when it was read ([`SenderConfig::gas_price_ttl`]).
+    node_price: Mutex<Option<(tokio::time::Instant, u128)>>,
 }
 
 /// An operation as journaled: its nonce and its newest signed transaction.
@@ -59,6 +61,7 @@ impl EvmSender {
             client,
             signer,
             journal: Mutex::new(journal),
+            node_price: Mutex::new(None),
         };
         sender.check_nonces().await?;
         Ok(sender)
@@ -121,7 +124,7 @@ impl EvmSender {
                 Err(EstimateError::Other(error)) => return Err(error),
             },
         };
-        let gas_price = self.config.gas_price(rpc::gas_price(&self.client).await?)?;
+        let gas_price = self.config.gas_price(self.node_gas_price().await?)?;
         let mut journal = self.journal()?;
         if let Some(op) = journal.find(op_id)? {
             // journaled meanwhile by another task
@@ -201,6 +204,22 @@ impl EvmSender {
             }),
             Some(_) => Ok(latest),
         }
+    }
+
+    /// `eth_gasPrice`, read again only once the last reading is `gas_price_ttl` old.
+    async fn node_gas_price(&self) -> Result<u128> {
+        let now = tokio::time::Instant::now();
+        let fresh = |read: &(tokio::time::Instant, u128)| {
+            now.saturating_duration_since(read.0) < self.config.gas_price_ttl
+        };
+        // A panic while holding the lock leaves a plain value behind: take it back.
+        let cached = *self.node_price.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, price)) = cached.filter(fresh) {
+            return Ok(price);
+        }
+        let price = rpc::gas_price(&self.client).await?;
+        *self.node_price.lock().unwrap_or_else(|p| p.into_inner()) = Some((now, price));
+        Ok(price)
     }
 
     pub(crate) fn journal(&self) -> Result<MutexGuard<'_, Journal>> {

@@ -1,12 +1,14 @@
 //! What the chain does under the sender on a real anvil: manual mining, a dropped
-//! transaction, a reorg after confirmation, a foreign use of the key, fee bumps.
+//! transaction, a reorg after confirmation, a foreign use of the key, a receipt shown after
+//! the nonce moves, fee bumps.
 
 mod common;
 
 use std::time::Duration;
 
+use common::lagging::LaggingReceipts;
 use common::{bob, check, dev_address, Anvil, BOB};
-use evm_sender::{Error, FeeBump, TxRequest, GWEI, U256};
+use evm_sender::{Error, EvmSender, FeeBump, Signer, TxRequest, GWEI, U256};
 use serde_json::json;
 
 #[tokio::test]
@@ -110,6 +112,33 @@ async fn a_nonce_used_outside_the_journal_stops_with_the_typed_error() {
         .await;
     check(matches!(next, Err(Error::ForeignNonce { .. })), true);
     check(anvil.nonce(dev_address()).await, 1);
+}
+
+#[tokio::test]
+async fn a_receipt_shown_a_moment_after_the_nonce_moves_is_not_a_foreign_nonce() {
+    let Some(anvil) = Anvil::start() else {
+        return;
+    };
+    // Shorter than the sender's poll interval (20 ms), longer than two looks in a row.
+    let node = LaggingReceipts::start(&anvil.url, Duration::from_millis(10)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let sender = EvmSender::open(
+        anvil.config(),
+        common::client(&node.url),
+        Signer::from_hex(common::DEV_KEY).unwrap(),
+        dir.path().join("j.sqlite"),
+    )
+    .await
+    .unwrap();
+    let op = sender
+        .submit("pay", TxRequest::transfer(bob(), U256::from(4)))
+        .await
+        .unwrap();
+    let done = sender.wait_confirmed("pay").await;
+    check(
+        done.map(|done| done.tx_hash).map_err(|e| e.to_string()),
+        Ok(op.tx_hash),
+    );
 }
 
 #[tokio::test]

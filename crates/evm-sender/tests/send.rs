@@ -199,3 +199,29 @@ async fn a_second_sender_on_a_journal_in_use_is_refused_naming_the_holder() {
     );
     check(error.is_retryable(), true);
 }
+
+#[tokio::test]
+async fn operations_within_the_gas_price_ttl_are_priced_from_one_reading() {
+    let Some(anvil) = Anvil::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sender = anvil.sender(&dir.path().join("j.sqlite")).await;
+    let mut prices = Vec::new();
+    for op in ["a", "b", "c", "d"] {
+        let handle = sender
+            .submit(op, TxRequest::transfer(bob(), U256::from(1)))
+            .await
+            .unwrap();
+        sender.wait_confirmed(op).await.unwrap();
+        let tx = anvil
+            .rpc(
+                "eth_getTransactionByHash",
+                serde_json::json!([handle.tx_hash.to_string()]),
+            )
+            .await;
+        prices.push(tx["gasPrice"].as_str().unwrap().to_string());
+    }
+    // Read per operation, anvil's price (base fee + recent tips) would rise with each.
+    check(prices.iter().all(|p| *p == prices[0]), true);
+}

@@ -13,6 +13,10 @@ use sha2::{Digest as _, Sha256};
 use crate::address::Address;
 use crate::amount::Amount;
 use crate::error::CoreError;
+use crate::fraction::Fraction;
+use crate::inputs::EpochInputs;
+use crate::params::Params;
+use crate::recipients::Recipient;
 
 /// A SHA-256 digest, printed as 64 lowercase hex digits.
 #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,8 +77,17 @@ impl<'de> Deserialize<'de> for Hash256 {
     }
 }
 
-/// Feeds values into SHA-256 in the canonical layout.
-pub(crate) struct CanonicalHasher(Sha256);
+/// Bytes gathered before they go to SHA-256: 64 blocks, so most values are a plain copy
+/// and SHA-256 gets long runs of whole blocks instead of one call per field.
+const BUFFER: usize = 64 * 64;
+
+/// Feeds values into SHA-256 in the canonical layout (buffered; the bytes hashed are
+/// exactly the values' encodings in the order they are given).
+pub(crate) struct CanonicalHasher {
+    sha: Sha256,
+    buffer: [u8; BUFFER],
+    len: usize,
+}
 
 impl fmt::Debug for CanonicalHasher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -85,31 +98,54 @@ impl fmt::Debug for CanonicalHasher {
 impl CanonicalHasher {
     /// A hasher for one kind of record, told apart by `domain`.
     pub(crate) fn new(domain: &str) -> Self {
-        let mut hasher = CanonicalHasher(Sha256::new());
+        let mut hasher = CanonicalHasher {
+            sha: Sha256::new(),
+            buffer: [0; BUFFER],
+            len: 0,
+        };
         hasher.bytes(domain.as_bytes());
         hasher
+    }
+
+    /// Appends a value's bytes to the encoding; the size is known when compiling, so
+    /// this is a plain copy but once in 4 KiB.
+    #[inline(always)]
+    fn put<const N: usize>(&mut self, bytes: &[u8; N]) {
+        let end = self.len + N;
+        if end < BUFFER {
+            self.buffer[self.len..end].copy_from_slice(bytes);
+            self.len = end;
+        } else {
+            self.put_slice(bytes);
+        }
+    }
+
+    /// Appends bytes of any length: hashes the buffer each time it fills up.
+    fn put_slice(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let (head, tail) = bytes.split_at((BUFFER - self.len).min(bytes.len()));
+            self.buffer[self.len..self.len + head.len()].copy_from_slice(head);
+            self.len += head.len();
+            if self.len == BUFFER {
+                self.sha.update(&self.buffer[..]);
+                self.len = 0;
+            }
+            bytes = tail;
+        }
     }
 
     /// A length-prefixed byte string.
     pub(crate) fn bytes(&mut self, bytes: &[u8]) {
         self.u64(bytes.len() as u64);
-        self.0.update(bytes);
-    }
-
-    pub(crate) fn u8(&mut self, value: u8) {
-        self.0.update([value]);
-    }
-
-    pub(crate) fn u32(&mut self, value: u32) {
-        self.0.update(value.to_be_bytes());
+        self.put_slice(bytes);
     }
 
     pub(crate) fn u64(&mut self, value: u64) {
-        self.0.update(value.to_be_bytes());
+        self.put(&value.to_be_bytes());
     }
 
     pub(crate) fn u128(&mut self, value: u128) {
-        self.0.update(value.to_be_bytes());
+        self.put(&value.to_be_bytes());
     }
 
     pub(crate) fn amount(&mut self, amount: Amount) {
@@ -117,10 +153,103 @@ impl CanonicalHasher {
     }
 
     pub(crate) fn address(&mut self, address: &Address) {
-        self.0.update(address.as_bytes());
+        self.put(address.as_bytes());
     }
 
-    pub(crate) fn finish(self) -> Hash256 {
-        Hash256(self.0.finalize().into())
+    /// A recipient of the inputs digest: address, weight, lock days (40 bytes).
+    #[inline(always)]
+    pub(crate) fn recipient(&mut self, address: &Address, weight: u128, lock_days: u32) {
+        // Written in place: a record built on the stack and copied would be read back
+        // before its stores retire (a store-forwarding stall per record).
+        let Some(record) = self.buffer.get_mut(self.len..self.len + 40) else {
+            self.put(address.as_bytes());
+            self.u128(weight);
+            self.put(&lock_days.to_be_bytes());
+            return;
+        };
+        record[..20].copy_from_slice(address.as_bytes());
+        record[20..36].copy_from_slice(&weight.to_be_bytes());
+        record[36..].copy_from_slice(&lock_days.to_be_bytes());
+        self.len += 40;
     }
+
+    /// A transfer of the plan hash: category index, address, amount (37 bytes).
+    #[inline(always)]
+    pub(crate) fn transfer(&mut self, category: u8, to: &Address, amount: Amount) {
+        let Some(record) = self.buffer.get_mut(self.len..self.len + 37) else {
+            self.put(&[category]);
+            self.put(to.as_bytes());
+            self.amount(amount);
+            return;
+        };
+        record[0] = category;
+        record[1..21].copy_from_slice(to.as_bytes());
+        record[21..].copy_from_slice(&amount.base_units().to_be_bytes());
+        self.len += 37;
+    }
+
+    pub(crate) fn finish(mut self) -> Hash256 {
+        self.sha.update(&self.buffer[..self.len]);
+        Hash256(self.sha.finalize().into())
+    }
+}
+
+/// SHA-256 of the parameters and the inputs (recipients in address order).
+pub(crate) fn inputs_digest(
+    params: &Params,
+    inputs: &EpochInputs,
+    utility: Fraction,
+    recipients: &[Vec<Recipient>; 7],
+) -> Hash256 {
+    let mut h = CanonicalHasher::new("moderntensor/epoch-inputs/v1");
+    let e = &params.emission;
+    for amount in [e.max_supply, e.base_reward, e.min_emission] {
+        h.amount(amount);
+    }
+    h.u64(e.halving_interval);
+    h.u64(e.max_expected_tasks);
+    for weight in e.utility_weights {
+        h.u128(weight.parts());
+    }
+    h.u128(e.quality_threshold.parts());
+    h.u128(e.quality_steepness.parts());
+    for share in params.distribution.shares() {
+        h.u64(u64::from(share));
+    }
+    h.u64(params.distribution.lock_bonus.len() as u64);
+    for &(days, bps) in &params.distribution.lock_bonus {
+        h.u64(u64::from(days));
+        h.u64(u64::from(bps));
+    }
+    let b = &params.burn;
+    for rate in [b.transaction_fees, b.slashing, b.registration, b.task_fees] {
+        h.u128(rate.parts());
+    }
+    h.u64(inputs.epoch);
+    h.amount(inputs.minted_supply);
+    h.amount(inputs.recycling_pool);
+    match &inputs.network {
+        Some(n) => {
+            h.u64(1);
+            h.u64(n.task_volume);
+            h.u128(n.avg_task_difficulty.parts());
+            h.u128(n.validator_participation.parts());
+        }
+        None => h.u64(0),
+    }
+    h.u128(utility.parts());
+    h.u128(inputs.quality_score.parts());
+    let f = &inputs.fees;
+    for fee in [f.transaction_fees, f.slashing, f.registration, f.task_fees] {
+        h.amount(fee);
+    }
+    for group in recipients {
+        h.u64(group.len() as u64);
+        for r in group {
+            h.recipient(&r.address, r.weight(), r.lock_days);
+        }
+    }
+    h.address(&inputs.community_address);
+    h.address(&inputs.dao_address);
+    h.finish()
 }

@@ -50,6 +50,7 @@ mod fraction;
 mod inputs;
 mod muldiv;
 mod params;
+mod pay;
 mod plan;
 mod quality;
 mod recipients;

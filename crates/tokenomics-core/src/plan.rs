@@ -2,7 +2,8 @@
 //!
 //! Building a plan is a pure function of [`Params`] and [`EpochInputs`]: recipients
 //! are sorted by address first, so the input order never matters, and the plan hash
-//! covers the inputs digest, every figure and every transfer.
+//! covers the inputs digest, every figure and every transfer. A large plan hashes the
+//! inputs digest on a second thread while it splits; the result is the same.
 //!
 //! **Invariant:** the transfers sum to `total` exactly, and `categories` reports what
 //! each category pays after empty categories were redirected to the DAO.
@@ -13,15 +14,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::address::Address;
 use crate::amount::Amount;
-use crate::digest::{CanonicalHasher, Hash256};
+use crate::digest::{inputs_digest, CanonicalHasher, Hash256};
 use crate::emission::{emission_for, utility_from_network};
 use crate::error::{CoreError, Result};
 use crate::fees::split_fees;
 use crate::fraction::{Fraction, Ratio};
 use crate::inputs::EpochInputs;
 use crate::params::Params;
-use crate::recipients::{sorted_recipients, Recipient};
-use crate::split::{apportion, apportion_in_place, Category};
+use crate::pay::pay_categories;
+use crate::recipients::sorted_recipients;
+use crate::split::Category;
+
+/// From this many recipients on, the inputs digest is hashed on a second thread.
+const PARALLEL_MIN: usize = 1 << 16;
 
 /// One payment of the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,7 +105,6 @@ impl EpochPlan {
             ));
         }
         let recipients = sorted_recipients(params, inputs)?;
-        let inputs_digest = inputs_digest(params, inputs, utility, &recipients);
 
         let emission = emission_for(e, inputs.epoch, utility, inputs.quality_score)?;
         let fees = split_fees(&inputs.fees, &params.burn)?;
@@ -117,7 +121,21 @@ impl EpochPlan {
             .min(mintable);
         let total = from_pool.checked_add(from_mint, "total")?;
 
-        let (categories, transfers) = pay_categories(params, inputs, recipients, total)?;
+        // The inputs digest and the split only read the recipients: a large plan hashes
+        // on a second thread while this one splits (inline where threads are missing).
+        let digest = || inputs_digest(params, inputs, utility, &recipients);
+        let large = recipients.iter().map(Vec::len).sum::<usize>() >= PARALLEL_MIN;
+        let (inputs_digest, paid) = std::thread::scope(|scope| {
+            let helper = large
+                .then(|| std::thread::Builder::new().spawn_scoped(scope, digest).ok())
+                .flatten();
+            let paid = pay_categories(params, inputs, &recipients, total);
+            // proof: hashing cannot panic; were the thread lost, hash again here.
+            let digest = helper.map_or_else(digest, |h| h.join().unwrap_or_else(|_| digest()));
+            (digest, paid)
+        });
+        drop(recipients);
+        let (categories, transfers) = paid?;
         let mut plan = EpochPlan {
             epoch: inputs.epoch,
             inputs_digest,
@@ -163,9 +181,11 @@ impl EpochPlan {
         }
         h.u64(self.transfers.len() as u64);
         for transfer in &self.transfers {
-            h.u8(transfer.category.index() as u8);
-            h.address(&transfer.to);
-            h.amount(transfer.amount);
+            h.transfer(
+                transfer.category.index() as u8,
+                &transfer.to,
+                transfer.amount,
+            );
         }
         h.finish()
     }
@@ -176,148 +196,4 @@ fn input(field: &'static str, reason: &str) -> CoreError {
         field,
         reason: reason.to_string(),
     }
-}
-
-/// Splits `total` between categories, then inside each one; empty pools go to the DAO.
-fn pay_categories(
-    params: &Params,
-    inputs: &EpochInputs,
-    mut recipients: [Vec<Recipient>; 7],
-    total: Amount,
-) -> Result<(BTreeMap<Category, Amount>, Vec<Transfer>)> {
-    let shares = params.distribution.shares().map(u128::from);
-    // proof: the shares sum to 10000 (validated), so apportion never returns None.
-    let pools = apportion(total, &shares)?.unwrap_or_else(|| vec![Amount::ZERO; 7]);
-    let mut categories: BTreeMap<Category, Amount> = BTreeMap::new();
-    let mut transfers = Vec::with_capacity(recipients.iter().map(Vec::len).sum::<usize>() + 2);
-    let mut to_dao = Amount::ZERO;
-    for category in Category::ALL {
-        let pool = pools[category.index()];
-        let (paid, single) = match category {
-            Category::Community => (pool, Some(inputs.community_address)),
-            Category::Dao => (
-                pool.checked_add(to_dao, "dao pool")?,
-                Some(inputs.dao_address),
-            ),
-            _ => {
-                if pay_group(
-                    pool,
-                    &mut recipients[category.index()],
-                    category,
-                    &mut transfers,
-                )? {
-                    (pool, None)
-                } else {
-                    to_dao = to_dao.checked_add(pool, "dao pool")?;
-                    (Amount::ZERO, None)
-                }
-            }
-        };
-        if let Some(to) = single.filter(|_| !paid.is_zero()) {
-            transfers.push(Transfer {
-                to,
-                amount: paid,
-                category,
-            });
-        }
-        categories.insert(category, paid);
-    }
-    Ok((categories, transfers))
-}
-
-/// Appends the group's transfers (no zero amounts); `false` if its weights sum to zero.
-///
-/// The recipients' weights are spent: they hold the remainders afterwards.
-fn pay_group(
-    pool: Amount,
-    group: &mut [Recipient],
-    category: Category,
-    transfers: &mut Vec<Transfer>,
-) -> Result<bool> {
-    let start = transfers.len();
-    let push = |r: &Recipient, amount| {
-        transfers.push(Transfer {
-            to: r.address,
-            amount,
-            category,
-        })
-    };
-    let Some(bumped) = apportion_in_place(pool, group, |r| &mut r.weight, push)? else {
-        return Ok(false);
-    };
-    for index in bumped {
-        let transfer = &mut transfers[start + index as usize];
-        transfer.amount = Amount::from_base_units(transfer.amount.base_units() + 1);
-    }
-    let mut kept = start;
-    for read in start..transfers.len() {
-        if !transfers[read].amount.is_zero() {
-            transfers[kept] = transfers[read];
-            kept += 1;
-        }
-    }
-    transfers.truncate(kept);
-    Ok(true)
-}
-
-/// SHA-256 of the parameters and the inputs (recipients in address order).
-fn inputs_digest(
-    params: &Params,
-    inputs: &EpochInputs,
-    utility: Fraction,
-    recipients: &[Vec<Recipient>; 7],
-) -> Hash256 {
-    let mut h = CanonicalHasher::new("moderntensor/epoch-inputs/v1");
-    let e = &params.emission;
-    for amount in [e.max_supply, e.base_reward, e.min_emission] {
-        h.amount(amount);
-    }
-    h.u64(e.halving_interval);
-    h.u64(e.max_expected_tasks);
-    for weight in e.utility_weights {
-        h.u128(weight.parts());
-    }
-    h.u128(e.quality_threshold.parts());
-    h.u128(e.quality_steepness.parts());
-    for share in params.distribution.shares() {
-        h.u64(u64::from(share));
-    }
-    h.u64(params.distribution.lock_bonus.len() as u64);
-    for &(days, bps) in &params.distribution.lock_bonus {
-        h.u64(u64::from(days));
-        h.u64(u64::from(bps));
-    }
-    let b = &params.burn;
-    for rate in [b.transaction_fees, b.slashing, b.registration, b.task_fees] {
-        h.u128(rate.parts());
-    }
-    h.u64(inputs.epoch);
-    h.amount(inputs.minted_supply);
-    h.amount(inputs.recycling_pool);
-    match &inputs.network {
-        Some(n) => {
-            h.u64(1);
-            h.u64(n.task_volume);
-            h.u128(n.avg_task_difficulty.parts());
-            h.u128(n.validator_participation.parts());
-        }
-        None => h.u64(0),
-    }
-    h.u128(utility.parts());
-    h.u128(inputs.quality_score.parts());
-    let f = &inputs.fees;
-    for fee in [f.transaction_fees, f.slashing, f.registration, f.task_fees] {
-        h.amount(fee);
-    }
-    for group in recipients {
-        h.u64(group.len() as u64);
-        for recipient in group {
-            h.address(&recipient.address);
-            h.u128(recipient.weight);
-            h.u32(recipient.lock_days);
-        }
-    }
-    h.address(&inputs.community_address);
-    h.address(&inputs.dao_address);
-    h.finish()
 }

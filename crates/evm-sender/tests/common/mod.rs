@@ -2,6 +2,8 @@
 //! with short poll intervals, and the one `check` helper.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod lagging;
+
 use std::path::Path;
 use std::time::Duration;
 
