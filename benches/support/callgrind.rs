@@ -69,6 +69,6 @@ fn totals(path: &Path) -> Result<u64, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     text.lines()
         .find_map(|line| line.strip_prefix("totals:"))
-        .and_then(|n| n.trim().split_whitespace().next()?.parse().ok())
+        .and_then(|n| n.split_whitespace().next()?.parse().ok())
         .ok_or_else(|| format!("{}: no totals line", path.display()))
 }

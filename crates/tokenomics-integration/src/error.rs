@@ -103,6 +103,13 @@ pub enum ExecutorError {
         /// What could not be read.
         reason: String,
     },
+    /// The thread that journals confirmations could not start or stopped abnormally
+    /// (what it had committed stays; what it had not is resent under the same keys).
+    #[error("journal: the confirmation writer {reason}")]
+    JournalWriter {
+        /// What happened to it.
+        reason: String,
+    },
     /// Epoch numbers are stored as SQLite integers.
     #[error("epoch {epoch} is too large for the journal (at most 2^63 - 1)")]
     EpochTooLarge {

@@ -17,7 +17,7 @@ use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
 use crate::chain::{Chain, EpochMemo};
 use crate::error::{ExecutorError, Result};
 pub use crate::executor_config::{ExecutorConfig, DEFAULT_TREASURY};
-use crate::journal::{EpochRecord, Journal, NextEpoch, Stage};
+use crate::journal::{ConfirmWriter, EpochRecord, Journal, NextEpoch, Stage};
 use crate::metrics;
 use crate::payout_chain::PayoutChain;
 use crate::prepare::Prepared;
@@ -308,10 +308,15 @@ impl<C: PayoutChain> EpochExecutor<C> {
         }
         let (epoch, total, payer) = (plan.epoch, plan.transfers.len() as u64, self.payer());
         let stop = Arc::clone(&self.stop);
+        // Journaled behind the sending task (a file journal): see `ConfirmWriter`.
+        let mut writer = self.journal.confirm_writer(epoch)?;
         let (chain, journal, config) = (&self.chain, &mut self.journal, &self.config);
         let mut confirmed_now = 0u64;
         let mut sink = |group: &[(u32, String)]| -> Result<()> {
-            journal.confirm(epoch, group)?;
+            match writer.as_mut() {
+                Some(writer) => writer.write(group.to_vec())?,
+                None => journal.confirm(epoch, group)?,
+            }
             for (index, _) in group {
                 confirmed.mark(*index);
             }
@@ -325,9 +330,14 @@ impl<C: PayoutChain> EpochExecutor<C> {
             });
             Ok(())
         };
-        chain
+        let paid = chain
             .pay(plan, payer, &pending, config, &stop, &mut sink)
-            .await?;
+            .await;
+        // Whatever was handed over is committed before anything else is journaled, also
+        // when paying stopped early.
+        let written = writer.as_mut().map_or(Ok(()), ConfirmWriter::finish);
+        paid?;
+        written?;
         Ok(confirmed_now)
     }
 }

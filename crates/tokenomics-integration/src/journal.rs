@@ -9,7 +9,7 @@
 //! One run at a time holds a journal (`<journal>.lock`, through `pid-lock`); the schema carries its version
 //! (`PRAGMA user_version`) and a journal from a newer version is refused.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -19,16 +19,19 @@ use crate::error::{ExecutorError, Result};
 use crate::status::read_only;
 
 mod checkpoint;
+mod confirm_writer;
 pub(crate) mod migrate;
 mod transfers;
 use checkpoint::Checkpointer;
+pub(crate) use confirm_writer::ConfirmWriter;
 use migrate::migrate;
 
 /// The schema this version writes (`PRAGMA user_version`). Version 1 (never set, 0 on
 /// disk) keyed writes by plan hash; its finished epochs are kept, unfinished ones are
 /// refused because their keys differ from today's. Version 3 added `started_at`,
-/// `finished_at` and `runs` (unknown, NULL, for epochs journaled before).
-pub(crate) const SCHEMA_VERSION: i64 = 3;
+/// `finished_at` and `runs` (unknown, NULL, for epochs journaled before). Version 4 keeps
+/// `transfers` in its primary key's order (`WITHOUT ROWID`): one B-tree per row written.
+pub(crate) const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS epochs (
@@ -54,7 +57,7 @@ CREATE TABLE IF NOT EXISTS transfers (
     category  TEXT NOT NULL,
     tx_hash   TEXT,
     PRIMARY KEY (epoch, idx)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS samples (
     epoch          INTEGER NOT NULL,
     recipient      TEXT NOT NULL,
@@ -134,6 +137,8 @@ pub struct Journal {
     // (which checkpoints what is left), and the lock goes last.
     _checkpointer: Option<Checkpointer>,
     conn: Connection,
+    /// The file, for the threads that open connections of their own (none in memory).
+    path: Option<PathBuf>,
     _lock: Option<pid_lock::PidLock>,
 }
 
@@ -141,9 +146,7 @@ impl Journal {
     /// Opens (or creates) the journal at `path`; refused while another run holds it.
     pub fn open(path: &Path) -> Result<Journal> {
         let lock = pid_lock::PidLock::acquire(path).map_err(ExecutorError::from)?;
-        let mut journal = Journal::init(Connection::open(path)?, Some(lock))?;
-        journal._checkpointer = Checkpointer::start(path);
-        Ok(journal)
+        Journal::init(Connection::open(path)?, Some(path), Some(lock))
     }
 
     /// The journal at `path` for reading only: no lock, no migration, nothing created
@@ -152,16 +155,21 @@ impl Journal {
         Ok(Journal {
             _checkpointer: None,
             conn: read_only(path)?,
+            path: None,
             _lock: None,
         })
     }
 
     /// A journal that lives in memory (tests).
     pub fn in_memory() -> Result<Journal> {
-        Journal::init(Connection::open_in_memory()?, None)
+        Journal::init(Connection::open_in_memory()?, None, None)
     }
 
-    fn init(conn: Connection, lock: Option<pid_lock::PidLock>) -> Result<Journal> {
+    fn init(
+        conn: Connection,
+        path: Option<&Path>,
+        lock: Option<pid_lock::PidLock>,
+    ) -> Result<Journal> {
         // A file that is not a database fails here: a corrupt journal, not a disk error.
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))
@@ -182,8 +190,9 @@ impl Journal {
             migrate(&conn)?;
         }
         Ok(Journal {
-            _checkpointer: None,
+            _checkpointer: path.and_then(Checkpointer::start),
             conn,
+            path: path.map(Path::to_path_buf),
             _lock: lock,
         })
     }
@@ -360,10 +369,16 @@ impl Journal {
 
     /// Marks transfers confirmed with their transaction hashes, in one transaction.
     pub fn confirm(&mut self, epoch: u64, confirmed: &[(u32, String)]) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        transfers::confirm(&tx, epoch, confirmed)?;
-        tx.commit()?;
-        Ok(())
+        transfers::confirm(&mut self.conn, epoch, confirmed)
+    }
+
+    /// A thread that journals `epoch`'s confirmations behind the caller (see
+    /// [`ConfirmWriter`]); `None` for a journal in memory, which has no file to share.
+    pub(crate) fn confirm_writer(&self, epoch: u64) -> Result<Option<ConfirmWriter>> {
+        self.path
+            .as_deref()
+            .map(|path| ConfirmWriter::start(path, epoch))
+            .transpose()
     }
 
     /// Where a run without inputs carries on: the first unfinished epoch (to resume),

@@ -43,6 +43,19 @@ pub(super) fn migrate(conn: &Connection) -> Result<()> {
                 conn.execute_batch(&format!("ALTER TABLE epochs ADD COLUMN {column} {kind}"))?;
             }
         }
+        if !transfers_without_rowid(conn)? {
+            // Version 4: the same rows, kept in their primary key's order (`WITHOUT
+            // ROWID`), copied in one transaction into the table `SCHEMA` creates.
+            conn.execute_batch(&format!(
+                "BEGIN;
+                 ALTER TABLE transfers RENAME TO transfers_v3;
+                 {SCHEMA}
+                 INSERT INTO transfers (epoch, idx, recipient, amount, category, tx_hash)
+                     SELECT epoch, idx, recipient, amount, category, tx_hash FROM transfers_v3;
+                 DROP TABLE transfers_v3;
+                 COMMIT;"
+            ))?;
+        }
     }
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     Ok(())
@@ -55,4 +68,14 @@ pub(crate) fn has_column(conn: &Connection, column: &str) -> Result<bool> {
         [column],
         |row| row.get::<_, i64>(0).map(|n| n > 0),
     )?)
+}
+
+/// Whether `transfers` is already kept in primary key order (version 4 on).
+fn transfers_without_rowid(conn: &Connection) -> Result<bool> {
+    let sql: String = conn.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'transfers'",
+        [],
+        |row| row.get(0),
+    )?;
+    Ok(sql.to_ascii_uppercase().contains("WITHOUT ROWID"))
 }
