@@ -36,7 +36,7 @@ static ALLOCATOR: peak_alloc::PeakAlloc = peak_alloc::PeakAlloc;
 const RECIPIENTS: usize = 100_000;
 /// Transfers per JSON-RPC batch (`[rpc] batch_size`), for the executor and the ceiling.
 const BATCH: usize = 100;
-const ROUNDS: usize = 7;
+const ROUNDS: usize = 11;
 const TREASURY: &str = "0x7472656173757279000000000000000000000000";
 
 /// The devnet's own runtime: a node is a process of its own, so its threads are not the

@@ -49,21 +49,17 @@ impl Chain {
                 tokio::time::sleep(pause).await;
                 pause = pause.saturating_mul(2).min(MAX_ROUND_PAUSE);
             }
-            let batches: Vec<Batch> = left
-                .chunks(batch_size)
-                .map(|chunk| Batch::new(plan, chunk))
-                .collect();
             // Once a stop is asked for, no new batch starts; those in flight finish.
-            let mut answers = stream::iter(&batches)
+            let mut answers = stream::iter(left.chunks(batch_size))
                 .take_while(|_| std::future::ready(!stop.load(Ordering::SeqCst)))
-                .map(|batch| async move { (batch, self.transfers(treasury, batch.calls()).await) })
+                .map(|chunk| self.spawn_batch(Batch::new(plan, chunk), treasury))
                 .buffer_unordered(config.batches_in_flight.get());
             let mut group: Vec<(u32, String)> = Vec::new();
-            while let Some((batch, answer)) = answers.next().await {
+            while let Some(answered) = answers.next().await {
                 let BatchOutcome {
                     confirmed: now,
                     refused,
-                } = batch.outcome(answer)?;
+                } = answered?;
                 group.extend(now);
                 if refused.is_some() || group.len() >= group_size {
                     hand_over(&mut group, &mut done, confirmed)?;
@@ -89,6 +85,28 @@ impl Chain {
                 epoch,
                 pending,
                 rounds: config.max_rounds,
+            }),
+        }
+    }
+}
+
+impl Chain {
+    /// Sends `batch` on a task of its own and sorts the answers there, so encoding and
+    /// reading a batch run on the runtime's workers beside the connections they use,
+    /// whatever thread drives the epoch.
+    async fn spawn_batch(&self, batch: Batch, treasury: Address) -> Result<BatchOutcome> {
+        let chain = self.clone();
+        let task = tokio::spawn(async move {
+            let answer = chain.transfers(treasury, batch.calls()).await;
+            batch.outcome(answer)
+        });
+        match task.await {
+            Ok(outcome) => outcome,
+            Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
+            // Cancelled with the runtime: its transfers stay pending (resent with their keys).
+            Err(_) => Ok(BatchOutcome {
+                confirmed: Vec::new(),
+                refused: None,
             }),
         }
     }
