@@ -3,7 +3,8 @@
 //!
 //! Target: at least 20,000 applied transfers/s with batches of 100. Both loads send
 //! the same number of transfers from the same number of concurrent clients, so the
-//! ratio shows what batching (one SQLite transaction per batch) buys.
+//! ratio shows what batching (one SQLite transaction per batch) buys. Ends with one JSON
+//! line of the figures.
 
 use std::time::Instant;
 
@@ -109,6 +110,10 @@ fn main() {
         println!("  one request per transfer {single:>10.0} transfers/s");
         println!("  ratio batched / single   {:>10.1}x", batched / single);
         assert_eq!(devnet.ledger().sum_of_balances().expect("sum"), supply);
+        println!(
+            "{{\"bench\":\"devnet\",\"transfers\":{TRANSFERS},\"batch\":{BATCH},\"batched_per_s\":{batched:.0},\"single_per_s\":{single:.0},\"ratio_batched_to_single\":{:.2}}}",
+            batched / single
+        );
         devnet.shutdown().await;
     });
 }

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::time::Duration;
 
 /// Rounds per comparison.
-pub(crate) const ROUNDS: usize = 11;
+pub(crate) const ROUNDS: usize = 21;
 /// Alternating slices per round.
 pub(crate) const SLICES: usize = 10;
 
