@@ -17,8 +17,9 @@ use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
 use crate::chain::{Chain, EpochMemo};
 use crate::error::{ExecutorError, Result};
 pub use crate::executor_config::{ExecutorConfig, DEFAULT_TREASURY};
-use crate::journal::{ConfirmWriter, EpochRecord, Journal, NextEpoch, Stage};
+use crate::journal::{EpochRecord, Journal, NextEpoch, Stage};
 use crate::metrics;
+use crate::pay::Confirmed;
 use crate::payout_chain::PayoutChain;
 use crate::prepare::Prepared;
 use crate::report::{EpochReport, Outcome, Progress};
@@ -33,39 +34,6 @@ pub enum MintedSupply {
     FromChain,
 }
 
-/// Which transfers of a plan are confirmed, in memory.
-#[derive(Debug)]
-struct Confirmed {
-    marks: Vec<bool>,
-    count: u64,
-}
-
-impl Confirmed {
-    fn new(transfers: usize, confirmed: &[u32]) -> Confirmed {
-        let mut set = Confirmed {
-            marks: vec![false; transfers],
-            count: 0,
-        };
-        for &index in confirmed {
-            set.mark(index);
-        }
-        set
-    }
-
-    fn mark(&mut self, index: u32) {
-        if let Some(mark) = self.marks.get_mut(index as usize).filter(|m| !**m) {
-            *mark = true;
-            self.count += 1;
-        }
-    }
-
-    fn pending(&self) -> Vec<u32> {
-        (0..self.marks.len() as u32)
-            .filter(|&i| !self.marks[i as usize])
-            .collect()
-    }
-}
-
 /// Runs epochs against one chain and one journal.
 ///
 /// `C` is the chain the epochs are paid on ([`PayoutChain`]): [`Chain`] (the Luxtensor
@@ -76,7 +44,7 @@ pub struct EpochExecutor<C: PayoutChain = Chain> {
     pub(crate) config: ExecutorConfig,
     pub(crate) chain: C,
     pub(crate) journal: Journal,
-    stop: Arc<AtomicBool>,
+    pub(crate) stop: Arc<AtomicBool>,
 }
 
 impl<C: PayoutChain> EpochExecutor<C> {
@@ -192,9 +160,10 @@ impl<C: PayoutChain> EpochExecutor<C> {
         }
         self.journal.begin_run(epoch, unix_now())?;
         // A plan journaled just now has no confirmation yet: no need to read them.
-        let journaled_confirmed = match fresh {
-            true => Vec::new(),
-            false => self.journal.confirmed_indices(epoch)?,
+        let journaled_confirmed = if fresh {
+            Vec::new()
+        } else {
+            self.journal.confirmed_indices(epoch)?
         };
         let mut confirmed = Confirmed::new(plan.transfers.len(), &journaled_confirmed);
         progress(Progress::Planned {
@@ -278,67 +247,6 @@ impl<C: PayoutChain> EpochExecutor<C> {
         }
         let owed = self.journal.owed_by_unfinished(plan.epoch)?;
         self.chain.open(plan, memo, payer, owed).await
-    }
-
-    /// Journals every unconfirmed transfer the chain already applied; returns how many.
-    async fn scan(&mut self, plan: &EpochPlan, confirmed: &mut Confirmed) -> Result<u64> {
-        let payer = self.payer();
-        let found = self
-            .chain
-            .applied(plan, payer, &confirmed.pending(), &self.config)
-            .await?;
-        self.journal.confirm(plan.epoch, &found)?;
-        for (index, _) in &found {
-            confirmed.mark(*index);
-        }
-        Ok(found.len() as u64)
-    }
-
-    /// Pays every unconfirmed transfer, journaling confirmations as the chain gives
-    /// them; returns how many were confirmed now.
-    async fn send(
-        &mut self,
-        plan: &EpochPlan,
-        confirmed: &mut Confirmed,
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<u64> {
-        let pending = confirmed.pending();
-        if pending.is_empty() {
-            return Ok(0);
-        }
-        let (epoch, total, payer) = (plan.epoch, plan.transfers.len() as u64, self.payer());
-        let stop = Arc::clone(&self.stop);
-        // Journaled behind the sending task (a file journal): see `ConfirmWriter`.
-        let mut writer = self.journal.confirm_writer(epoch)?;
-        let (chain, journal, config) = (&self.chain, &mut self.journal, &self.config);
-        let mut confirmed_now = 0u64;
-        let mut sink = |group: &[(u32, String)]| -> Result<()> {
-            match writer.as_mut() {
-                Some(writer) => writer.write(group.to_vec())?,
-                None => journal.confirm(epoch, group)?,
-            }
-            for (index, _) in group {
-                confirmed.mark(*index);
-            }
-            let count = group.len() as u64;
-            confirmed_now += count;
-            metrics::transfers_confirmed(count);
-            progress(Progress::Confirmed {
-                epoch,
-                confirmed: confirmed.count,
-                transfers: total,
-            });
-            Ok(())
-        };
-        let paid = chain
-            .pay(plan, payer, &pending, config, &stop, &mut sink)
-            .await;
-        // Whatever was handed over is committed before anything else is journaled, also
-        // when paying stopped early.
-        let written = writer.as_mut().map_or(Ok(()), ConfirmWriter::finish);
-        paid?;
-        written?;
-        Ok(confirmed_now)
     }
 }
 

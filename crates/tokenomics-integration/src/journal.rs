@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use rusqlite::{params, Connection, OptionalExtension};
-use tokenomics_core::{Address, Amount, EpochPlan, Hash256};
+use tokenomics_core::{Address, Amount, EpochPlan};
 
 use crate::error::{ExecutorError, Result};
 use crate::status::read_only;
@@ -21,10 +21,12 @@ use crate::status::read_only;
 mod checkpoint;
 mod confirm_writer;
 pub(crate) mod migrate;
+mod record;
 mod transfers;
 use checkpoint::Checkpointer;
 pub(crate) use confirm_writer::ConfirmWriter;
 use migrate::migrate;
+pub use record::{EpochRecord, NextEpoch, Stage};
 
 /// The schema this version writes (`PRAGMA user_version`). Version 1 (never set, 0 on
 /// disk) keyed writes by plan hash; its finished epochs are kept, unfinished ones are
@@ -65,70 +67,6 @@ CREATE TABLE IF NOT EXISTS samples (
     PRIMARY KEY (epoch, recipient)
 );
 ";
-
-/// How far an epoch has got; each stage is committed before the next one starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// The plan and its transfers are journaled; nothing is known to be sent.
-    Planned,
-    /// The mint is confirmed (or there was nothing to mint).
-    Minted,
-    /// Every transfer is confirmed.
-    Paid,
-    /// Balances were verified on chain: the epoch is finished.
-    Done,
-}
-
-impl Stage {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Stage::Planned => "planned",
-            Stage::Minted => "minted",
-            Stage::Paid => "paid",
-            Stage::Done => "done",
-        }
-    }
-
-    pub(crate) fn parse(text: &str) -> Result<Stage> {
-        Ok(match text {
-            "planned" => Stage::Planned,
-            "minted" => Stage::Minted,
-            "paid" => Stage::Paid,
-            "done" => Stage::Done,
-            other => return Err(corrupt(format!("unknown stage {other:?}"))),
-        })
-    }
-}
-
-/// Where the journal says a run without inputs carries on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NextEpoch {
-    /// An epoch the journal started and did not finish: resume it.
-    Unfinished(u64),
-    /// Every journaled epoch is done: the first epoch after them (0 when none).
-    After(u64),
-}
-
-/// What the journal knows about one epoch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EpochRecord {
-    /// The epoch.
-    pub epoch: u64,
-    /// The hash of the plan being paid.
-    pub plan_hash: Hash256,
-    /// The minted supply the plan was computed with.
-    pub minted_supply: Amount,
-    /// The address paying out.
-    pub treasury: Address,
-    /// The treasury's balance before the mint, once read.
-    pub treasury_before: Option<Amount>,
-    /// The backend's mark of the balances above ([`Baseline::mark`](crate::Baseline::mark)),
-    /// set only when the epoch had not started on chain yet (so they are a true start).
-    pub baseline: Option<u128>,
-    /// How far the epoch has got.
-    pub stage: Stage,
-}
 
 /// The journal database, held by this run alone.
 #[derive(Debug)]
@@ -337,50 +275,6 @@ impl Journal {
         Ok(())
     }
 
-    /// The plan indices of `epoch`'s confirmed transfers.
-    pub fn confirmed_indices(&self, epoch: u64) -> Result<Vec<u32>> {
-        let mut query = self.conn.prepare_cached(
-            "SELECT idx FROM transfers WHERE epoch = ?1 AND tx_hash IS NOT NULL ORDER BY idx",
-        )?;
-        let rows = query.query_map(params![key(epoch)?], |row| row.get::<_, i64>(0))?;
-        rows.map(|index| {
-            let index = index?;
-            u32::try_from(index).map_err(|_| corrupt(format!("transfer index {index}")))
-        })
-        .collect()
-    }
-
-    /// What the treasury still owes other epochs that were minted but not finished:
-    /// the sum of their unconfirmed transfers.
-    pub fn owed_by_unfinished(&self, except: u64) -> Result<Amount> {
-        // Epochs first (CROSS JOIN keeps that order), then their rows by the key's index:
-        // the journal's other epochs' rows are never scanned.
-        let mut query = self.conn.prepare(
-            "SELECT t.amount FROM epochs e CROSS JOIN transfers t ON t.epoch = e.epoch
-             WHERE e.stage IN ('minted', 'paid') AND e.epoch != ?1 AND t.tx_hash IS NULL",
-        )?;
-        let rows = query.query_map(params![key(except)?], |row| row.get::<_, String>(0))?;
-        let mut owed = Amount::ZERO;
-        for amount in rows {
-            owed = owed.checked_add(units(&amount?)?, "owed by unfinished epochs")?;
-        }
-        Ok(owed)
-    }
-
-    /// Marks transfers confirmed with their transaction hashes, in one transaction.
-    pub fn confirm(&mut self, epoch: u64, confirmed: &[(u32, String)]) -> Result<()> {
-        transfers::confirm(&mut self.conn, epoch, confirmed)
-    }
-
-    /// A thread that journals `epoch`'s confirmations behind the caller (see
-    /// [`ConfirmWriter`]); `None` for a journal in memory, which has no file to share.
-    pub(crate) fn confirm_writer(&self, epoch: u64) -> Result<Option<ConfirmWriter>> {
-        self.path
-            .as_deref()
-            .map(|path| ConfirmWriter::start(path, epoch))
-            .transpose()
-    }
-
     /// Where a run without inputs carries on: the first unfinished epoch (to resume),
     /// else the one after the last (`None` when the journal is empty).
     pub fn next_epoch(&self) -> Result<NextEpoch> {
@@ -397,16 +291,6 @@ impl Journal {
             (None, Some(epoch)) => NextEpoch::After(epoch.max(0) as u64 + 1),
             (None, None) => NextEpoch::After(0),
         })
-    }
-
-    /// (confirmed, total) transfers of `epoch`.
-    pub fn progress(&self, epoch: u64) -> Result<(u64, u64)> {
-        let (confirmed, total): (i64, i64) = self.conn.query_row(
-            "SELECT COUNT(tx_hash), COUNT(*) FROM transfers WHERE epoch = ?1",
-            params![key(epoch)?],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?;
-        Ok((confirmed.max(0) as u64, total.max(0) as u64))
     }
 }
 

@@ -66,6 +66,7 @@ mod hex;
 mod journal;
 mod luxtensor;
 pub mod metrics;
+mod pay;
 mod payout_chain;
 mod prepare;
 mod report;

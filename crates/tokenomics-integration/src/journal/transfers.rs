@@ -1,12 +1,70 @@
-//! The journal's two writes of one row per transfer: the plan's transfers (many rows per
-//! `INSERT`) and their confirmations (one transaction per group).
+//! The journal's rows of one per transfer: written for the plan (many rows per `INSERT`),
+//! marked confirmed (one transaction per group, or by a [`ConfirmWriter`]), and the reads
+//! over them (confirmed indices, what unfinished epochs owe, progress).
 
 use rusqlite::{params, Connection};
+use tokenomics_core::Amount;
 use tokenomics_core::EpochPlan;
 
-use super::key;
+use super::{corrupt, key, units, ConfirmWriter, Journal};
 use crate::error::Result;
 use crate::hex::address_hex;
+
+impl Journal {
+    /// The plan indices of `epoch`'s confirmed transfers.
+    pub fn confirmed_indices(&self, epoch: u64) -> Result<Vec<u32>> {
+        let mut query = self.conn.prepare_cached(
+            "SELECT idx FROM transfers WHERE epoch = ?1 AND tx_hash IS NOT NULL ORDER BY idx",
+        )?;
+        let rows = query.query_map(params![key(epoch)?], |row| row.get::<_, i64>(0))?;
+        rows.map(|index| {
+            let index = index?;
+            u32::try_from(index).map_err(|_| corrupt(format!("transfer index {index}")))
+        })
+        .collect()
+    }
+
+    /// What the treasury still owes other epochs that were minted but not finished:
+    /// the sum of their unconfirmed transfers.
+    pub fn owed_by_unfinished(&self, except: u64) -> Result<Amount> {
+        // Epochs first (CROSS JOIN keeps that order), then their rows by the key's index:
+        // the journal's other epochs' rows are never scanned.
+        let mut query = self.conn.prepare(
+            "SELECT t.amount FROM epochs e CROSS JOIN transfers t ON t.epoch = e.epoch
+             WHERE e.stage IN ('minted', 'paid') AND e.epoch != ?1 AND t.tx_hash IS NULL",
+        )?;
+        let rows = query.query_map(params![key(except)?], |row| row.get::<_, String>(0))?;
+        let mut owed = Amount::ZERO;
+        for amount in rows {
+            owed = owed.checked_add(units(&amount?)?, "owed by unfinished epochs")?;
+        }
+        Ok(owed)
+    }
+
+    /// Marks transfers confirmed with their transaction hashes, in one transaction.
+    pub fn confirm(&mut self, epoch: u64, confirmed: &[(u32, String)]) -> Result<()> {
+        confirm(&mut self.conn, epoch, confirmed)
+    }
+
+    /// A thread that journals `epoch`'s confirmations behind the caller (see
+    /// [`ConfirmWriter`]); `None` for a journal in memory, which has no file to share.
+    pub(crate) fn confirm_writer(&self, epoch: u64) -> Result<Option<ConfirmWriter>> {
+        self.path
+            .as_deref()
+            .map(|path| ConfirmWriter::start(path, epoch))
+            .transpose()
+    }
+
+    /// (confirmed, total) transfers of `epoch`.
+    pub fn progress(&self, epoch: u64) -> Result<(u64, u64)> {
+        let (confirmed, total): (i64, i64) = self.conn.query_row(
+            "SELECT COUNT(tx_hash), COUNT(*) FROM transfers WHERE epoch = ?1",
+            params![key(epoch)?],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        Ok((confirmed.max(0) as u64, total.max(0) as u64))
+    }
+}
 
 /// Rows per `INSERT` of the plan's transfers (5 parameters each).
 const ROWS_PER_INSERT: usize = 50;
