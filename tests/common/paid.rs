@@ -147,7 +147,7 @@ pub(crate) fn confirmed_in_journal(path: &Path) -> u64 {
     let Ok(journal) = rusqlite::Connection::open_with_flags(path, flags) else {
         return 0;
     };
-    let sql = "SELECT COUNT(*) FROM transfers WHERE tx_hash IS NOT NULL";
+    let sql = "SELECT COUNT(*) FROM confirmations";
     let count: i64 = journal.query_row(sql, [], |row| row.get(0)).unwrap_or(0);
     u64::try_from(count).unwrap()
 }

@@ -32,7 +32,9 @@ pub use record::{EpochRecord, NextEpoch, Stage};
 /// disk) keyed writes by plan hash; its finished epochs are kept, unfinished ones are
 /// refused because their keys differ from today's. Version 3 added `started_at`,
 /// `finished_at` and `runs` (unknown, NULL, for epochs journaled before). Version 4 keeps
-/// `transfers` in its primary key's order (`WITHOUT ROWID`): one B-tree per row written.
+/// `transfers` in its primary key's order (`WITHOUT ROWID`) and each confirmation as a row
+/// of its own in `confirmations` (a transfer's `tx_hash` column before): confirming
+/// appends rows instead of rewriting the plan's.
 pub(crate) const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA: &str = "
@@ -57,7 +59,12 @@ CREATE TABLE IF NOT EXISTS transfers (
     recipient TEXT NOT NULL,
     amount    TEXT NOT NULL,
     category  TEXT NOT NULL,
-    tx_hash   TEXT,
+    PRIMARY KEY (epoch, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS confirmations (
+    epoch   INTEGER NOT NULL,
+    idx     INTEGER NOT NULL,
+    tx_hash TEXT NOT NULL,
     PRIMARY KEY (epoch, idx)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS samples (

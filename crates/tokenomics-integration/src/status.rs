@@ -99,7 +99,7 @@ pub fn read_status(path: &Path) -> Result<Vec<EpochStatus>> {
     let tx = conn.transaction().map_err(sql)?;
     let mut columns = Vec::new();
     for column in ["started_at", "finished_at", "runs"] {
-        let present = has_column(&tx, column).map_err(damaged)?;
+        let present = has_column(&tx, "epochs", column).map_err(damaged)?;
         columns.push(if present { column } else { "NULL" });
     }
     let query = format!(
@@ -150,9 +150,14 @@ struct Counts {
 
 /// The [`Counts`] of every epoch (amounts are summed here: they are text in base units).
 fn transfer_counts(conn: &Connection) -> Result<BTreeMap<u64, Counts>> {
-    let mut statement = conn
-        .prepare("SELECT epoch, amount, tx_hash IS NOT NULL FROM transfers")
-        .map_err(sql)?;
+    // Before version 4 a confirmation was the transfer's own `tx_hash`.
+    let query = if has_column(conn, "transfers", "tx_hash").map_err(damaged)? {
+        "SELECT epoch, amount, tx_hash IS NOT NULL FROM transfers"
+    } else {
+        "SELECT t.epoch, t.amount, c.idx IS NOT NULL FROM transfers t
+         LEFT JOIN confirmations c ON c.epoch = t.epoch AND c.idx = t.idx"
+    };
+    let mut statement = conn.prepare(query).map_err(sql)?;
     let mut rows = statement.query([]).map_err(sql)?;
     let mut counts: BTreeMap<u64, Counts> = BTreeMap::new();
     while let Some(row) = rows.next().map_err(sql)? {

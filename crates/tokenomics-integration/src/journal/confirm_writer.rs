@@ -120,7 +120,10 @@ mod tests {
             if break_after == Some(n) {
                 // Another connection takes the table away: the writer's next group fails.
                 writer.finish().unwrap();
-                journal.conn.execute_batch("DROP TABLE transfers").unwrap();
+                journal
+                    .conn
+                    .execute_batch("DROP TABLE confirmations")
+                    .unwrap();
                 writer = journal.confirm_writer(5).unwrap().unwrap();
             }
             let group = group.iter().map(|&i| (i, format!("0x{i:064x}"))).collect();

@@ -23,7 +23,7 @@ pub(super) fn migrate(conn: &Connection) -> Result<()> {
     )?;
     conn.execute_batch(SCHEMA)?;
     if had_epochs {
-        if !has_column(conn, "baseline_block")? {
+        if !has_column(conn, "epochs", "baseline_block")? {
             // Version 1 keyed every write by its plan hash: an unfinished epoch of it
             // resumed with today's keys could pay twice, so it is refused.
             let unfinished: Option<i64> = conn.query_row(
@@ -39,19 +39,22 @@ pub(super) fn migrate(conn: &Connection) -> Result<()> {
             }
         }
         for (column, kind) in ADDED_COLUMNS {
-            if !has_column(conn, column)? {
+            if !has_column(conn, "epochs", column)? {
                 conn.execute_batch(&format!("ALTER TABLE epochs ADD COLUMN {column} {kind}"))?;
             }
         }
-        if !transfers_without_rowid(conn)? {
+        if has_column(conn, "transfers", "tx_hash")? {
             // Version 4: the same rows, kept in their primary key's order (`WITHOUT
-            // ROWID`), copied in one transaction into the table `SCHEMA` creates.
+            // ROWID`), each confirmation moved to `confirmations`; in one transaction,
+            // into the tables `SCHEMA` creates.
             conn.execute_batch(&format!(
                 "BEGIN;
                  ALTER TABLE transfers RENAME TO transfers_v3;
                  {SCHEMA}
-                 INSERT INTO transfers (epoch, idx, recipient, amount, category, tx_hash)
-                     SELECT epoch, idx, recipient, amount, category, tx_hash FROM transfers_v3;
+                 INSERT INTO transfers (epoch, idx, recipient, amount, category)
+                     SELECT epoch, idx, recipient, amount, category FROM transfers_v3;
+                 INSERT INTO confirmations (epoch, idx, tx_hash)
+                     SELECT epoch, idx, tx_hash FROM transfers_v3 WHERE tx_hash IS NOT NULL;
                  DROP TABLE transfers_v3;
                  COMMIT;"
             ))?;
@@ -61,21 +64,11 @@ pub(super) fn migrate(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Whether the `epochs` table has `column`.
-pub(crate) fn has_column(conn: &Connection, column: &str) -> Result<bool> {
+/// Whether `table` has `column`.
+pub(crate) fn has_column(conn: &Connection, table: &str, column: &str) -> Result<bool> {
     Ok(conn.query_row(
-        "SELECT COUNT(*) FROM pragma_table_info('epochs') WHERE name = ?1",
-        [column],
+        "SELECT COUNT(*) FROM pragma_table_info(?1) WHERE name = ?2",
+        [table, column],
         |row| row.get::<_, i64>(0).map(|n| n > 0),
     )?)
-}
-
-/// Whether `transfers` is already kept in primary key order (version 4 on).
-fn transfers_without_rowid(conn: &Connection) -> Result<bool> {
-    let sql: String = conn.query_row(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'transfers'",
-        [],
-        |row| row.get(0),
-    )?;
-    Ok(sql.to_ascii_uppercase().contains("WITHOUT ROWID"))
 }

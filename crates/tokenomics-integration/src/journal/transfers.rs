@@ -3,8 +3,7 @@
 //! over them (confirmed indices, what unfinished epochs owe, progress).
 
 use rusqlite::{params, Connection};
-use tokenomics_core::Amount;
-use tokenomics_core::EpochPlan;
+use tokenomics_core::{Amount, EpochPlan};
 
 use super::{corrupt, key, units, ConfirmWriter, Journal};
 use crate::error::Result;
@@ -13,9 +12,9 @@ use crate::hex::address_hex;
 impl Journal {
     /// The plan indices of `epoch`'s confirmed transfers.
     pub fn confirmed_indices(&self, epoch: u64) -> Result<Vec<u32>> {
-        let mut query = self.conn.prepare_cached(
-            "SELECT idx FROM transfers WHERE epoch = ?1 AND tx_hash IS NOT NULL ORDER BY idx",
-        )?;
+        let mut query = self
+            .conn
+            .prepare_cached("SELECT idx FROM confirmations WHERE epoch = ?1 ORDER BY idx")?;
         let rows = query.query_map(params![key(epoch)?], |row| row.get::<_, i64>(0))?;
         rows.map(|index| {
             let index = index?;
@@ -31,7 +30,9 @@ impl Journal {
         // the journal's other epochs' rows are never scanned.
         let mut query = self.conn.prepare(
             "SELECT t.amount FROM epochs e CROSS JOIN transfers t ON t.epoch = e.epoch
-             WHERE e.stage IN ('minted', 'paid') AND e.epoch != ?1 AND t.tx_hash IS NULL",
+             WHERE e.stage IN ('minted', 'paid') AND e.epoch != ?1
+               AND NOT EXISTS
+                   (SELECT 1 FROM confirmations c WHERE c.epoch = t.epoch AND c.idx = t.idx)",
         )?;
         let rows = query.query_map(params![key(except)?], |row| row.get::<_, String>(0))?;
         let mut owed = Amount::ZERO;
@@ -58,7 +59,8 @@ impl Journal {
     /// (confirmed, total) transfers of `epoch`.
     pub fn progress(&self, epoch: u64) -> Result<(u64, u64)> {
         let (confirmed, total): (i64, i64) = self.conn.query_row(
-            "SELECT COUNT(tx_hash), COUNT(*) FROM transfers WHERE epoch = ?1",
+            "SELECT (SELECT COUNT(*) FROM confirmations WHERE epoch = ?1),
+                    (SELECT COUNT(*) FROM transfers WHERE epoch = ?1)",
             params![key(epoch)?],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
@@ -100,19 +102,24 @@ pub(super) fn insert_transfers(conn: &Connection, plan: &EpochPlan) -> Result<()
     Ok(())
 }
 
-/// Sets the transaction hash of each confirmed transfer of `epoch`, in one transaction.
+/// Journals each confirmed transfer of `epoch` with its transaction hash, in one
+/// transaction: rows appended to `confirmations` in index order (a transfer confirmed
+/// again keeps its latest hash). The indices are the plan's (the callers' come from it).
 pub(super) fn confirm(
     conn: &mut Connection,
     epoch: u64,
     confirmed: &[(u32, String)],
 ) -> Result<()> {
     let epoch = key(epoch)?;
+    let mut in_order: Vec<&(u32, String)> = confirmed.iter().collect();
+    in_order.sort_unstable_by_key(|(index, _)| *index);
     let tx = conn.transaction()?;
     {
-        let mut update =
-            tx.prepare_cached("UPDATE transfers SET tx_hash = ?3 WHERE epoch = ?1 AND idx = ?2")?;
-        for (index, tx_hash) in confirmed {
-            update.execute(params![epoch, i64::from(*index), tx_hash])?;
+        let mut insert = tx.prepare_cached(
+            "INSERT OR REPLACE INTO confirmations (epoch, idx, tx_hash) VALUES (?1, ?2, ?3)",
+        )?;
+        for (index, tx_hash) in in_order {
+            insert.execute(params![epoch, i64::from(*index), tx_hash])?;
         }
     }
     tx.commit()?;
