@@ -10,9 +10,12 @@ use std::time::Instant;
 
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::core::params::{ArrayParams, BatchRequestBuilder};
-use jsonrpsee::http_client::{HeaderMap, HeaderValue, HttpClient, HttpClientBuilder};
 use jsonrpsee::rpc_params;
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle, LedgerPath};
+
+#[path = "support/raw_client.rs"]
+mod raw_client;
+use raw_client::raw_client;
 
 const CLIENTS: usize = 4;
 const TRANSFERS: usize = 40_000;
@@ -20,19 +23,6 @@ const BATCH: usize = 100;
 
 fn addr(n: usize) -> String {
     format!("0x{n:040x}")
-}
-
-fn client(devnet: &DevnetHandle) -> HttpClient {
-    let mut headers = HeaderMap::new();
-    let bearer = format!("Bearer {}", devnet.token());
-    headers.insert(
-        "authorization",
-        HeaderValue::from_str(&bearer).expect("ascii token"),
-    );
-    HttpClientBuilder::default()
-        .set_headers(headers)
-        .build(devnet.url())
-        .expect("client")
 }
 
 /// Params of the `i`-th transfer of one client: one base unit, its own key.
@@ -48,7 +38,7 @@ async fn load(devnet: &DevnetHandle, label: &str, per_request: usize) -> f64 {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for task in 0..CLIENTS {
-        let client = client(devnet);
+        let client = raw_client(devnet);
         let treasury = treasury.clone();
         let label = label.to_owned();
         tasks.push(tokio::spawn(async move {

@@ -29,6 +29,8 @@ use tokenomics_integration::{
 mod ceiling;
 #[path = "support/peak_alloc.rs"]
 mod peak_alloc;
+#[path = "support/raw_client.rs"]
+mod raw_client;
 
 #[global_allocator]
 static ALLOCATOR: peak_alloc::PeakAlloc = peak_alloc::PeakAlloc;

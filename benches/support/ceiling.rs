@@ -6,24 +6,12 @@ use std::time::{Duration, Instant};
 
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::core::params::BatchRequestBuilder;
-use jsonrpsee::http_client::{HeaderMap, HeaderValue, HttpClient, HttpClientBuilder};
 use jsonrpsee::rpc_params;
 use luxtensor_devnet::DevnetHandle;
 use luxtensor_protocol::{format_quantity, transfer_key};
 use tokenomics_core::EpochPlan;
 
-fn raw_client(devnet: &DevnetHandle) -> HttpClient {
-    let mut headers = HeaderMap::new();
-    let bearer = format!("Bearer {}", devnet.token());
-    headers.insert(
-        "authorization",
-        HeaderValue::from_str(&bearer).expect("token"),
-    );
-    HttpClientBuilder::default()
-        .set_headers(headers)
-        .build(devnet.url())
-        .expect("client")
-}
+use super::raw_client::raw_client;
 
 /// The devnet's ceiling: `plan`'s transfers from `treasury` (minted its total first) as raw
 /// jsonrpsee batches of `batch_size`, `in_flight` at a time, into a fresh `devnet`; the time

@@ -18,7 +18,9 @@ use alloy_primitives::{address, Address};
 use crate::{Error, Result};
 
 /// Anvil's first dev private key. Public test material: every anvil (and Hardhat) node
-/// funds this well-known account; never use it on a real chain.
+/// funds this well-known account; never use it on a real chain. Dev-only default: tests,
+/// the benches and `run --chain evm` without `--rpc-url` (which starts its own anvil)
+/// sign with it; a run against a given node needs its own key.
 pub const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 /// The address of [`DEV_KEY`] (public test material, as the key).

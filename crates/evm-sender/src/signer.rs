@@ -120,9 +120,7 @@ fn check_mode(_path: &Path, _metadata: &std::fs::Metadata) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Anvil's first dev key: public, test-only.
-    const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    use crate::anvil::DEV_KEY;
 
     #[track_caller]
     fn check<T: PartialEq + std::fmt::Debug>(got: T, want: T) {
