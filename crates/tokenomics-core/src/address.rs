@@ -54,11 +54,17 @@ impl PartialOrd for Address {
 impl fmt::Display for Address {
     /// `0x` and 40 lowercase hex digits.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("0x")?;
-        for byte in self.0 {
-            write!(f, "{byte:02x}")?;
+        // Written whole (one `write_str`, not a formatter call per byte): the journal and
+        // the wire write an address per transfer.
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [b'0'; 42];
+        text[1] = b'x';
+        for (i, byte) in self.0.iter().enumerate() {
+            text[2 + 2 * i] = DIGITS[usize::from(byte >> 4)];
+            text[3 + 2 * i] = DIGITS[usize::from(byte & 0x0f)];
         }
-        Ok(())
+        // proof: every byte written is an ASCII hex digit, `0` or `x`, so this is UTF-8.
+        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -112,5 +118,25 @@ impl<'de> Deserialize<'de> for Address {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Address, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(bytes: [u8; 20]) {
+        let address = Address::from_bytes(bytes);
+        let per_byte: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(address.to_string(), format!("0x{per_byte}"));
+        assert_eq!(address.to_string().parse::<Address>().unwrap(), address);
+    }
+
+    #[test]
+    fn display_is_0x_and_40_lowercase_hex_digits_that_parse_back() {
+        check([0; 20]);
+        check([0xff; 20]);
+        check(std::array::from_fn(|i| (i as u8).wrapping_mul(37)));
     }
 }

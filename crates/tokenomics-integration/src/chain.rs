@@ -16,7 +16,7 @@ use serde_json::value::RawValue;
 use tokenomics_core::{Address, Amount, Hash256};
 
 use crate::error::{ExecutorError, Result};
-use crate::hex::{address_hex, transfer_params};
+use crate::hex::transfer_params;
 
 pub(crate) use luxtensor_protocol::code::IDEMPOTENCY_CONFLICT;
 pub(crate) use luxtensor_protocol::{mint_key, transfer_key};
@@ -272,7 +272,7 @@ impl Chain {
         calls: impl ExactSizeIterator<Item = &'a TransferCall>,
     ) -> Result<Vec<std::result::Result<Receipt, RpcError>>> {
         const CALL: &str = "luxtensor_transfer";
-        let from = address_hex(&from);
+        let from = from.to_string();
         let params = calls
             .map(|c| transfer_params(&from, &c.to, c.amount, &c.key))
             .collect::<serde_json::Result<Vec<_>>>()

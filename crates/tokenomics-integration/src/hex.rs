@@ -1,44 +1,13 @@
-//! Hex text without `fmt`, for what the journal and the wire write once per transfer:
-//! addresses, quantities, and a transfer's JSON-RPC params.
+//! A transfer's JSON-RPC params written as JSON text directly, once per transfer on the
+//! wire: hex needs no escaping, so only a key that would is written by serde_json.
 
+use std::fmt::Write;
+
+use luxtensor_protocol::format_quantity;
 use serde_json::value::RawValue;
 use tokenomics_core::{Address, Amount};
 
-const DIGITS: &[u8; 16] = b"0123456789abcdef";
-
-fn push_digit(text: &mut String, nibble: u8) {
-    text.push(char::from(DIGITS[usize::from(nibble & 0x0f)]));
-}
-
-/// Appends `0x` and 40 lowercase hex digits, exactly what `Address`'s `Display` writes.
-pub(crate) fn push_address(text: &mut String, address: &Address) {
-    text.push_str("0x");
-    for byte in address.as_bytes() {
-        push_digit(text, byte >> 4);
-        push_digit(text, *byte);
-    }
-}
-
-/// `address` as `Display` writes it, without a formatter call per byte.
-pub(crate) fn address_hex(address: &Address) -> String {
-    let mut text = String::with_capacity(42);
-    push_address(&mut text, address);
-    text
-}
-
-/// Appends `value` as a hex quantity, exactly what `luxtensor_protocol::format_quantity`
-/// writes (`0x` and the shortest lowercase digits, `0x0` for zero).
-pub(crate) fn push_quantity(text: &mut String, value: u128) {
-    text.push_str("0x");
-    let digits = (128 - value.leading_zeros()).div_ceil(4).max(1);
-    for nibble in (0..digits).rev() {
-        // The shift keeps the nibble's 4 bits in the low byte; `push_digit` masks them.
-        push_digit(text, (value >> (4 * nibble)) as u8);
-    }
-}
-
-/// The params of `luxtensor_transfer` (`[from, to, amount, key]`) as JSON text, written
-/// directly: hex needs no escaping, and a key that would is written by serde_json.
+/// The params of `luxtensor_transfer` (`[from, to, amount, key]`) as JSON text.
 pub(crate) fn transfer_params(
     from: &str,
     to: &Address,
@@ -48,10 +17,9 @@ pub(crate) fn transfer_params(
     let mut text = String::with_capacity(from.len() + key.len() + 100);
     text.push_str("[\"");
     text.push_str(from);
-    text.push_str("\",\"");
-    push_address(&mut text, to);
-    text.push_str("\",\"");
-    push_quantity(&mut text, amount.base_units());
+    // proof: writing to a `String` never fails.
+    let _ = write!(text, "\",\"{to}\",\"");
+    text.push_str(&format_quantity(amount.base_units()));
     text.push_str("\",");
     if key
         .bytes()
@@ -69,18 +37,12 @@ pub(crate) fn transfer_params(
 
 #[cfg(test)]
 mod tests {
-    use luxtensor_protocol::format_quantity;
-
     use super::*;
 
     #[track_caller]
     fn check(bytes: [u8; 20], amount: u128, key: &str) {
         let to = Address::from_bytes(bytes);
-        assert_eq!(address_hex(&to), to.to_string());
-        let mut quantity = String::new();
-        push_quantity(&mut quantity, amount);
-        assert_eq!(quantity, format_quantity(amount));
-        let from = address_hex(&Address::from_bytes([7; 20]));
+        let from = Address::from_bytes([7; 20]).to_string();
         let expected = serde_json::json!([from, to.to_string(), format_quantity(amount), key]);
         let written =
             transfer_params(&from, &to, Amount::from_base_units(amount), key).expect("valid JSON");
@@ -89,7 +51,7 @@ mod tests {
     }
 
     #[test]
-    fn hex_text_is_what_display_format_quantity_and_serde_json_write() {
+    fn transfer_params_are_the_json_serde_json_writes() {
         check([0; 20], 0, "transfer:0:0");
         check(
             [0xff; 20],

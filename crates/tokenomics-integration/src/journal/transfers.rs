@@ -7,7 +7,6 @@ use tokenomics_core::{Amount, EpochPlan};
 
 use super::{corrupt, key, units, ConfirmWriter, Journal};
 use crate::error::Result;
-use crate::hex::address_hex;
 
 impl Journal {
     /// The plan indices of `epoch`'s confirmed transfers.
@@ -93,7 +92,7 @@ pub(super) fn insert_transfers(conn: &Connection, plan: &EpochPlan) -> Result<()
             let (at, index) = (offset * 5, chunk_index * ROWS_PER_INSERT + offset);
             insert.raw_bind_parameter(at + 1, epoch)?;
             insert.raw_bind_parameter(at + 2, index as i64)?;
-            insert.raw_bind_parameter(at + 3, address_hex(&transfer.to))?;
+            insert.raw_bind_parameter(at + 3, transfer.to.to_string())?;
             insert.raw_bind_parameter(at + 4, transfer.amount.base_units().to_string())?;
             insert.raw_bind_parameter(at + 5, transfer.category.name())?;
         }
