@@ -38,7 +38,12 @@ async fn deploy(url: &str, dir: &Path, journal: &str) -> (String, String) {
 async fn run(url: &str, contracts: &(String, String), dir: &Path, inputs: &Path) -> Output {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
         .args(["run", "--chain", "evm", "--rpc-url", url])
-        .args(["--token-address", &contracts.0, "--payout-address", &contracts.1])
+        .args([
+            "--token-address",
+            &contracts.0,
+            "--payout-address",
+            &contracts.1,
+        ])
         .args(["--chain-id", &CHAIN_ID.to_string(), "--json", "--inputs"])
         .arg(inputs)
         .arg("--journal")
@@ -98,7 +103,12 @@ async fn check_paid_once(url: &str, token: &str, plan: &EpochPlan) {
             wrong.push((who, amount, held));
         }
     }
-    assert_eq!(wrong, Vec::new(), "recipients not paid exactly once");
+    let first: Vec<_> = wrong.iter().take(3).collect();
+    assert!(
+        wrong.is_empty(),
+        "{} recipients not paid exactly once, e.g. {first:?}",
+        wrong.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -114,12 +124,20 @@ async fn a_rerun_after_a_reorg_deeper_than_the_confirmations_pays_the_chunks_it_
     anvil
         .rpc("anvil_reorg", vec![json!(chunks), json!([])])
         .await;
-    assert_eq!(anvil.dev_nonce().await, DEPLOY_TXS + 1, "only the opening left");
+    assert_eq!(
+        anvil.dev_nonce().await,
+        DEPLOY_TXS + 1,
+        "only the opening left"
+    );
 
     let out = run(&anvil.url, &contracts, dir.path(), &file).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     check_paid_once(&anvil.url, &contracts.0, &plan).await;
-    assert_eq!(anvil.dev_nonce().await, DEPLOY_TXS + 1 + chunks, "one tx per chunk");
+    assert_eq!(
+        anvil.dev_nonce().await,
+        DEPLOY_TXS + 1 + chunks,
+        "one tx per chunk"
+    );
 }
 
 /// An anvil on a given port (as a node restarted at the same URL); killed on drop.
@@ -173,9 +191,13 @@ async fn a_node_restarted_empty_at_the_same_url_is_another_chain_exit_2_nothing_
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("journal.nonces.sqlite"), "{stderr}");
-    let nonce = try_rpc(&url, "eth_getTransactionCount", json!([anvil_dev(), "latest"]))
-        .await
-        .unwrap();
+    let nonce = try_rpc(
+        &url,
+        "eth_getTransactionCount",
+        json!([anvil_dev(), "latest"]),
+    )
+    .await
+    .unwrap();
     assert_eq!(quantity(&nonce), u128::from(DEPLOY_TXS), "nothing sent");
 }
 

@@ -56,7 +56,9 @@ impl EvmSender {
             });
         }
         // Block 0's hash tells chains with one chain id apart (a node restarted empty).
-        let genesis = rpc::block_hash(&client, 0).await?.filter(|hash| !hash.is_zero());
+        let genesis = rpc::block_hash(&client, 0)
+            .await?
+            .filter(|hash| !hash.is_zero());
         let journal = Journal::open(journal_path.as_ref())?;
         journal.bind(config.chain_id, signer.address())?;
         if let Some(genesis) = genesis {
@@ -114,7 +116,13 @@ impl EvmSender {
 
     /// `eth_call` of `to` with `data` from the sender's address, at the latest block.
     pub async fn call(&self, to: Address, data: impl Into<Bytes>) -> Result<Bytes> {
-        rpc::eth_call(&self.client, self.address(), &TxRequest::call(to, data), None).await
+        rpc::eth_call(
+            &self.client,
+            self.address(),
+            &TxRequest::call(to, data),
+            None,
+        )
+        .await
     }
 
     /// `eth_call` as [`EvmSender::call`], at block `block`.

@@ -266,9 +266,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
             "the chain does not show what the journal says (a reorg deeper than the confirmations?): taken back, to be done again"
         );
         self.journal.take_back(epoch, stage, &gone)?;
-        self.journal
-            .epoch(epoch)?
-            .ok_or_else(|| disappeared(epoch))
+        self.journal.epoch(epoch)?.ok_or_else(|| disappeared(epoch))
     }
 
     /// Journals the starting balances (once, before the opening), then opens the epoch

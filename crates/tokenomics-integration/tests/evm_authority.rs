@@ -31,23 +31,29 @@ async fn executor(
         .backend(contracts, &dir.join(format!("{nonces}.nonces.sqlite")))
         .await;
     let journal = Journal::open(&dir.join(format!("{name}.sqlite"))).unwrap();
-    EpochExecutor::new(Params::default(), ExecutorConfig::default(), backend, journal)
+    EpochExecutor::new(
+        Params::default(),
+        ExecutorConfig::default(),
+        backend,
+        journal,
+    )
 }
 
 /// The stranger sends 1 base unit of MDT to `to` (anvil signs for its dev accounts).
 async fn stranger_sends_one_unit(anvil: &Anvil, contracts: Contracts, to: &str) {
-    let data = format!(
-        "0xa9059cbb{:0>64}{:0>64}",
-        to.trim_start_matches("0x"),
-        "1"
-    );
+    let data = format!("0xa9059cbb{:0>64}{:0>64}", to.trim_start_matches("0x"), "1");
     let call = json!({"from": STRANGER, "to": contracts.token.to_string(), "data": data});
     anvil.rpc("eth_sendTransaction", json!([call])).await;
 }
 
 /// The lowest recipient address of `plan` (always in the old balance sample).
 fn lowest(plan: &EpochPlan) -> String {
-    plan.transfers.iter().map(|t| t.to).min().unwrap().to_string()
+    plan.transfers
+        .iter()
+        .map(|t| t.to)
+        .min()
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -102,7 +108,11 @@ async fn one_unit_sent_by_a_stranger_before_during_and_after_epochs_never_fails_
         .unwrap();
     check(again.outcome, Outcome::AlreadyDone);
     let later = running
-        .run_epoch(synthetic_inputs(2, 400), MintedSupply::FromChain, &mut |_| {})
+        .run_epoch(
+            synthetic_inputs(2, 400),
+            MintedSupply::FromChain,
+            &mut |_| {},
+        )
         .await
         .map_err(|e| e.to_string())
         .unwrap();
@@ -125,7 +135,10 @@ async fn a_transfer_to_the_payout_contract_itself_verifies() {
         plan_hash: plan.plan_hash,
         minted_supply: Amount::ZERO,
     };
-    backend.open_epoch(&plan, &memo, Amount::ZERO).await.unwrap();
+    backend
+        .open_epoch(&plan, &memo, Amount::ZERO)
+        .await
+        .unwrap();
     let stop = AtomicBool::new(false);
     backend
         .pay_chunks(&plan, &all_chunks(&plan), &mut |_| Ok(()), &stop)
@@ -163,7 +176,12 @@ async fn a_done_epoch_whose_opening_and_chunks_a_deep_reorg_took_is_opened_and_p
     let txs = 1 + all_chunks(&plan).len() as u64;
     anvil.rpc("anvil_reorg", json!([txs, []])).await;
     check(
-        anvil.backend(contracts, &dir.path().join("r.sqlite")).await.epoch_record(0).await.unwrap(),
+        anvil
+            .backend(contracts, &dir.path().join("r.sqlite"))
+            .await
+            .epoch_record(0)
+            .await
+            .unwrap(),
         None,
     );
     let nonce = anvil.nonce(dev_address()).await;

@@ -63,7 +63,12 @@ impl PayoutChain for EvmPayout {
 
     /// The payout contract's balance only: verification does not use balances on EVM
     /// (anyone can move them), so no sample is read and there is no mark.
-    async fn baseline(&self, _plan: &EpochPlan, payer: Address, _sample: usize) -> Result<Baseline> {
+    async fn baseline(
+        &self,
+        _plan: &EpochPlan,
+        payer: Address,
+        _sample: usize,
+    ) -> Result<Baseline> {
         Ok(Baseline {
             payer: self.balance_of(to_evm(payer)).await?,
             samples: Vec::new(),

@@ -49,10 +49,10 @@ use crate::error::{ExecutorError, Result};
 use abi::{IEpochPayout, IMDTToken};
 
 pub use backend::UNKNOWN_TX;
+pub use balances::EvmBalances;
 pub use deploy::Contracts;
 pub use pay::{chunk, chunk_count, PaidChunk, CHUNKS_IN_FLIGHT, CHUNK_SIZE};
 pub use state::EpochState;
-pub use balances::EvmBalances;
 
 /// Most operation ids one transaction gets when earlier ones reverted in earlier runs.
 const MAX_RETRY_IDS: u32 = 16;

@@ -104,7 +104,11 @@ impl EvmPayout {
                 Some(word(U256::from(epoch))),
                 Some(word(U256::from(k))),
             ];
-            match self.sender.logs(self.contracts.payout, &topics, 0, None).await {
+            match self
+                .sender
+                .logs(self.contracts.payout, &topics, 0, None)
+                .await
+            {
                 Ok(logs) => hashes.extend(logs.iter().rev().filter_map(|l| l.transaction_hash)),
                 Err(error) => {
                     tracing::info!(epoch, chunk = k, %error, "eth_getLogs refused");
