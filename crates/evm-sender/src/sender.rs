@@ -140,8 +140,8 @@ impl EvmSender {
 
     /// The receipt of `tx_hash` with its logs (`None`: not mined). Not checked against
     /// the canonical chain: the caller decides what the logs prove.
-    pub async fn receipt(&self, tx_hash: B256) -> Result<Option<rpc::Receipt>> {
-        rpc::receipt_with_logs(&self.client, tx_hash).await
+    pub async fn receipt(&self, tx_hash: B256) -> Result<Option<crate::Receipt>> {
+        crate::logs::receipt_with_logs(&self.client, tx_hash).await
     }
 
     /// `eth_getLogs`: `address`'s logs whose topics match `topics` position by position
@@ -152,8 +152,8 @@ impl EvmSender {
         topics: &[Option<B256>],
         from: u64,
         to: Option<u64>,
-    ) -> Result<Vec<rpc::Log>> {
-        rpc::logs(&self.client, address, topics, from, to).await
+    ) -> Result<Vec<crate::Log>> {
+        crate::logs::logs(&self.client, address, topics, from, to).await
     }
 
     /// The confirmation the journal holds for `op_id` (no chain read): `None` when it is
