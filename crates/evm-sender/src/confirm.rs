@@ -85,6 +85,7 @@ impl EvmSender {
     async fn view(&self) -> Result<ChainView> {
         let head = rpc::head(&self.client).await?;
         let nonce = rpc::nonce(&self.client, self.address(), "latest").await?;
+        self.reopen_gap(nonce).await?;
         Ok(ChainView { head, nonce })
     }
 

@@ -61,6 +61,19 @@ pub enum Error {
         /// The other value.
         actual: String,
     },
+    /// The node serves another chain than the one the journal was written on: the same
+    /// chain id, but another block 0 (a node restarted empty at the same URL, another
+    /// network). Checked at open, before anything is sent; a node whose block 0 has no hash
+    /// (all zeros, or none) gives no identity and is not checked.
+    #[error("nonce journal {}: written on another chain with the same chain id (its block 0 is {journal}, this node's is {actual}), e.g. a node restarted empty; nothing was sent: use the node it was written on, or another journal for this chain", path.display())]
+    OtherChain {
+        /// The journal file.
+        path: PathBuf,
+        /// Block 0's hash recorded in the journal.
+        journal: String,
+        /// Block 0's hash on this node.
+        actual: String,
+    },
     /// A nonce was consumed by a transaction the journal does not know: someone else uses the
     /// key. Nothing is re-issued automatically; the journal records it, so later opens and
     /// submits refuse too until an operator deletes the `foreign_nonce` row of its `meta`.

@@ -31,7 +31,14 @@
 //!   canonical block's at that height, `confirmations` deep. A receipt in another block (a
 //!   reorg, or a node's made-up receipt for a pooled transaction) is not trusted; a reorg
 //!   puts the operation back to pending and its bytes are sent again. Status 0 is
-//!   [`Error::Reverted`].
+//!   [`Error::Reverted`]. The journal's "confirmed" is a cache: whenever the account's
+//!   `latest` nonce is read (at open, before each new operation, each round of waiting),
+//!   operations journaled as mined at or above it (a reorg took their blocks, leaving a
+//!   nonce gap later nonces would wait behind) go back to pending and their bytes are sent
+//!   again, in nonce order.
+//! - **One chain per journal.** The journal records the chain id and, when the node has
+//!   one, block 0's hash; a node serving another chain with the same id (restarted empty
+//!   at the same URL) is [`Error::OtherChain`] at open, before anything is sent.
 //! - **"Look at the chain" answers.** `nonce too low`, `already known` / `imported`,
 //!   `already pending`, `replacement transaction underpriced` to `eth_sendRawTransaction`
 //!   are not failures ([`rpc::LOOK_AT_CHAIN`]).
@@ -67,6 +74,7 @@ mod config;
 mod confirm;
 mod error;
 mod journal;
+mod logs;
 pub mod rpc;
 mod sender;
 mod signer;
@@ -76,6 +84,7 @@ pub use alloy_primitives::{Address, Bytes, B256, U256};
 pub use config::{FeeBump, SenderConfig, GWEI, MIN_FEE_BUMP_BPS};
 pub use confirm::Confirmation;
 pub use error::{Error, Result};
+pub use logs::{Log, Receipt};
 pub use rpc::EvmClassifier;
 pub use sender::{EvmSender, OpHandle};
 pub use signer::Signer;

@@ -143,13 +143,15 @@ pub(crate) async fn estimate_gas(
     }
 }
 
-/// `eth_call` at the latest block; the answer's bytes.
+/// `eth_call` at `block` (`None`: the latest block); the answer's bytes.
 pub(crate) async fn eth_call(
     client: &ResilientClient,
     from: Address,
     request: &TxRequest,
+    block: Option<u64>,
 ) -> Result<Bytes> {
-    let params = json!([call_object(from, request), "latest"]);
+    let tag = block.map_or_else(|| "latest".to_string(), |n| format!("{n:#x}"));
+    let params = json!([call_object(from, request), tag]);
     let value: Value = call(client, "eth_call", params).await?;
     let text = value
         .as_str()
@@ -178,6 +180,10 @@ pub(crate) async fn send_raw(client: &ResilientClient, raw: &Bytes) -> Result<Se
 pub(crate) async fn receipt(client: &ResilientClient, hash: B256) -> Result<Option<RawReceipt>> {
     const M: &str = "eth_getTransactionReceipt";
     let value: Value = call(client, M, json!([hash.to_string()])).await?;
+    parse_receipt(M, &value)
+}
+
+pub(crate) fn parse_receipt(method: &'static str, value: &Value) -> Result<Option<RawReceipt>> {
     if value.is_null() {
         return Ok(None);
     }
@@ -185,16 +191,16 @@ pub(crate) async fn receipt(client: &ResilientClient, hash: B256) -> Result<Opti
     let (Some(number), Some(block_hash)) = (field("blockNumber"), field("blockHash")) else {
         return Ok(None); // not mined yet (some nodes answer a pooled tx this way)
     };
-    let status = field("status").ok_or_else(|| malformed(M, &value))?;
+    let status = field("status").ok_or_else(|| malformed(method, value))?;
     let contract_address = match field("contractAddress") {
-        Some(v) => Some(parse_hex::<Address>(M, v)?),
+        Some(v) => Some(parse_hex::<Address>(method, v)?),
         None => None,
     };
     Ok(Some(RawReceipt {
-        block_number: quantity(M, number)?,
-        block_hash: parse_hex(M, block_hash)?,
-        success: quantity::<u64>(M, status)? == 1,
-        gas_used: field("gasUsed").map_or(Ok(0), |v| quantity(M, v))?,
+        block_number: quantity(method, number)?,
+        block_hash: parse_hex(method, block_hash)?,
+        success: quantity::<u64>(method, status)? == 1,
+        gas_used: field("gasUsed").map_or(Ok(0), |v| quantity(method, v))?,
         contract_address,
     }))
 }
@@ -209,7 +215,7 @@ pub(crate) async fn block_hash(client: &ResilientClient, number: u64) -> Result<
     }
 }
 
-async fn call<R: serde::de::DeserializeOwned>(
+pub(crate) async fn call<R: serde::de::DeserializeOwned>(
     client: &ResilientClient,
     method: &'static str,
     params: Value,
@@ -217,7 +223,7 @@ async fn call<R: serde::de::DeserializeOwned>(
     Ok(client.call_with(method, params, replay_safe()).await?)
 }
 
-fn malformed(method: &'static str, value: &Value) -> Error {
+pub(crate) fn malformed(method: &'static str, value: &Value) -> Error {
     let mut shown = value.to_string();
     if shown.len() > 80 {
         shown = format!(
@@ -242,7 +248,7 @@ pub(crate) fn quantity<T: TryFrom<u128>>(method: &'static str, value: &Value) ->
         .ok_or_else(|| malformed(method, value))
 }
 
-fn parse_hex<T: std::str::FromStr>(method: &'static str, value: &Value) -> Result<T> {
+pub(crate) fn parse_hex<T: std::str::FromStr>(method: &'static str, value: &Value) -> Result<T> {
     value
         .as_str()
         .and_then(|s| s.parse().ok())

@@ -10,7 +10,7 @@ use rpc_resilience::ResilientClient;
 use crate::journal::{Attempt, Journal, OpRecord, OpState};
 use crate::rpc::{self, EstimateError, SendOutcome};
 use crate::tx::{sign_legacy, TxParams};
-use crate::{Error, Result, SenderConfig, Signer, TxRequest};
+use crate::{Confirmation, Error, Result, SenderConfig, Signer, TxRequest};
 
 /// Sends transactions exactly once per operation id, by nonce. See the crate docs.
 #[derive(Debug)]
@@ -38,8 +38,9 @@ pub struct OpHandle {
 
 impl EvmSender {
     /// Checks the configuration, that `eth_chainId` is `config.chain_id`, opens (or creates)
-    /// the journal at `journal_path` bound to this chain and signer, and checks the account's
-    /// nonces against it. Sends nothing.
+    /// the journal at `journal_path` bound to this chain (its id, and block 0's hash when the
+    /// node has one: [`Error::OtherChain`]) and signer, and checks the account's nonces
+    /// against it (operations whose blocks a reorg took are sent again). Sends nothing new.
     pub async fn open(
         config: SenderConfig,
         client: ResilientClient,
@@ -54,8 +55,21 @@ impl EvmSender {
                 actual,
             });
         }
+        // Block 0's hash tells chains with one chain id apart (a node restarted empty).
+        let genesis = rpc::block_hash(&client, 0)
+            .await?
+            .filter(|hash| !hash.is_zero());
         let journal = Journal::open(journal_path.as_ref())?;
         journal.bind(config.chain_id, signer.address())?;
+        if let Some(genesis) = genesis {
+            if let Some(recorded) = journal.bind_genesis(genesis)? {
+                return Err(Error::OtherChain {
+                    path: journal_path.as_ref().to_path_buf(),
+                    journal: recorded,
+                    actual: genesis.to_string(),
+                });
+            }
+        }
         let sender = Self {
             config,
             client,
@@ -102,7 +116,56 @@ impl EvmSender {
 
     /// `eth_call` of `to` with `data` from the sender's address, at the latest block.
     pub async fn call(&self, to: Address, data: impl Into<Bytes>) -> Result<Bytes> {
-        rpc::eth_call(&self.client, self.address(), &TxRequest::call(to, data)).await
+        rpc::eth_call(
+            &self.client,
+            self.address(),
+            &TxRequest::call(to, data),
+            None,
+        )
+        .await
+    }
+
+    /// `eth_call` as [`EvmSender::call`], at block `block`.
+    pub async fn call_at(&self, to: Address, data: impl Into<Bytes>, block: u64) -> Result<Bytes> {
+        let request = TxRequest::call(to, data);
+        rpc::eth_call(&self.client, self.address(), &request, Some(block)).await
+    }
+
+    /// The newest block `confirmations` deep (the head when `confirmations` is 1): where a
+    /// read sees only what this sender would call confirmed.
+    pub async fn confirmed_block(&self) -> Result<u64> {
+        let head = rpc::head(&self.client).await?;
+        Ok(head.saturating_sub(self.config.confirmations.saturating_sub(1)))
+    }
+
+    /// The receipt of `tx_hash` with its logs (`None`: not mined). Not checked against
+    /// the canonical chain: the caller decides what the logs prove.
+    pub async fn receipt(&self, tx_hash: B256) -> Result<Option<crate::Receipt>> {
+        crate::logs::receipt_with_logs(&self.client, tx_hash).await
+    }
+
+    /// `eth_getLogs`: `address`'s logs whose topics match `topics` position by position
+    /// (`None` matches any), in blocks `from..=to` (`None`: the latest).
+    pub async fn logs(
+        &self,
+        address: Address,
+        topics: &[Option<B256>],
+        from: u64,
+        to: Option<u64>,
+    ) -> Result<Vec<crate::Log>> {
+        crate::logs::logs(&self.client, address, topics, from, to).await
+    }
+
+    /// The confirmation the journal holds for `op_id` (no chain read): `None` when it is
+    /// not journaled or not confirmed.
+    pub fn journaled_confirmation(&self, op_id: &str) -> Result<Option<Confirmation>> {
+        Ok(match self.journal()?.find(op_id)? {
+            Some(OpRecord {
+                state: OpState::Confirmed(done),
+                ..
+            }) => Some(done),
+            _ => None,
+        })
     }
 
     /// The journaled operation, or a new one at the next nonce (`true`).
@@ -179,6 +242,7 @@ impl EvmSender {
     async fn check_nonces(&self) -> Result<u64> {
         let address = self.address();
         let latest = rpc::nonce(&self.client, address, "latest").await?;
+        self.reopen_gap(latest).await?;
         let pending = rpc::nonce(&self.client, address, "pending").await?;
         let (range, foreign) = {
             let journal = self.journal()?;
@@ -204,6 +268,27 @@ impl EvmSender {
             }),
             Some(_) => Ok(latest),
         }
+    }
+
+    /// Operations the journal holds as mined at the account's `latest` nonce or above are no
+    /// longer on the chain (a reorg took their blocks; a nonce below them is unused): back
+    /// to pending, and their newest journaled bytes sent again in nonce order, so later
+    /// nonces do not wait behind the gap. Same nonce, same bytes: still one per nonce.
+    pub(crate) async fn reopen_gap(&self, latest: u64) -> Result<()> {
+        let ops = self.journal()?.mined_from(latest)?;
+        for op in &ops {
+            tracing::warn!(
+                op_id = op.op_id,
+                nonce = op.nonce,
+                chain_nonce = latest,
+                "journaled as mined but the account's nonce is below it: pending again, its bytes sent again"
+            );
+            self.journal()?.set_state(&op.op_id, &OpState::Pending)?;
+        }
+        for op in &ops {
+            self.broadcast(op).await?;
+        }
+        Ok(())
     }
 
     /// `eth_gasPrice`, read again only once the last reading is `gas_price_ttl` old.

@@ -185,7 +185,8 @@ pub enum ExecutorError {
         pending: usize,
     },
     /// The EVM sender failed: signing, its nonce journal, the node's answer, a chain id
-    /// mismatch (checked before anything is sent), a nonce used by someone else.
+    /// mismatch or another chain behind the same id (both checked before anything is
+    /// sent), a nonce used by someone else.
     #[error("{0}")]
     Evm(#[from] evm_sender::Error),
     /// A checked-in contract artifact cannot be read.
@@ -295,6 +296,7 @@ impl ExecutorError {
                 | ExecutorError::ChunkGas { .. }
                 | ExecutorError::Evm(
                     evm_sender::Error::ChainIdMismatch { .. }
+                        | evm_sender::Error::OtherChain { .. }
                         | evm_sender::Error::InvalidKey { .. }
                         | evm_sender::Error::KeyFile { .. }
                         | evm_sender::Error::KeyFileMode { .. }

@@ -153,6 +153,11 @@ impl<C: PayoutChain> EpochExecutor<C> {
                     .ok_or_else(|| disappeared(epoch))?
             }
         };
+        let record = if fresh {
+            record
+        } else {
+            self.recheck(&plan, record).await?
+        };
         metrics::stage(record.stage);
         if record.stage == Stage::Done {
             let metrics = self.chain.metrics();
@@ -224,6 +229,44 @@ impl<C: PayoutChain> EpochExecutor<C> {
         report.breaker_trips = after.trips.saturating_sub(metrics_before.trips);
         metrics::epoch_done(&report, started.elapsed());
         Ok(report)
+    }
+
+    /// Re-checks a journaled epoch against what the chain shows, when it can tell cheaply
+    /// ([`PayoutChain::shows`]): the journal's stage and confirmations are caches, and
+    /// where they claim more than the chain shows (a reorg deeper than the confirmations,
+    /// on EVM) they are taken back, so this run opens and pays again what is missing.
+    async fn recheck(&mut self, plan: &EpochPlan, record: EpochRecord) -> Result<EpochRecord> {
+        if record.stage == Stage::Planned {
+            return Ok(record); // nothing journaled as done yet
+        }
+        let Some(shows) = self.chain.shows(plan).await? else {
+            return Ok(record);
+        };
+        let epoch = plan.epoch;
+        let paid = |index: u32| shows.paid.get(index as usize).copied().unwrap_or(false);
+        let gone: Vec<u32> = self
+            .journal
+            .confirmed_indices(epoch)?
+            .into_iter()
+            .filter(|&index| !paid(index))
+            .collect();
+        let stage = match (shows.opened, gone.is_empty()) {
+            (false, _) => Stage::Planned,
+            (true, true) => record.stage,
+            (true, false) => record.stage.min(Stage::Minted),
+        };
+        if stage == record.stage && gone.is_empty() {
+            return Ok(record);
+        }
+        tracing::warn!(
+            epoch,
+            journal = record.stage.as_str(),
+            chain = stage.as_str(),
+            transfers = gone.len(),
+            "the chain does not show what the journal says (a reorg deeper than the confirmations?): taken back, to be done again"
+        );
+        self.journal.take_back(epoch, stage, &gone)?;
+        self.journal.epoch(epoch)?.ok_or_else(|| disappeared(epoch))
     }
 
     /// Journals the starting balances (once, before the opening), then opens the epoch

@@ -9,7 +9,7 @@
 //! | backend | opens with | pays with | verifies |
 //! |---|---|---|---|
 //! | [`Chain`] (Luxtensor protocol; the embedded devnet) | `luxtensor_mint` under `mint:<epoch>` with the plan memo | keyed `luxtensor_transfer` JSON-RPC batches | the mint's and a sample of transfers' records; balances when nothing else wrote meanwhile |
-//! | [`evm::EvmPayout`] (MDT ERC-20 + `EpochPayout`) | `openEpoch(epoch, planHash, mintedSupplyBefore, fromMint)` | `payout(epoch, chunk, to[], amounts[])` per chunk of 300 | the epoch's record, every chunk paid; supply and balances when no other epoch opened meanwhile |
+//! | [`evm::EvmPayout`] (MDT ERC-20 + `EpochPayout`) | `openEpoch(epoch, planHash, mintedSupplyBefore, fromMint)` | `payout(epoch, chunk, to[], amounts[])` per chunk of 300 | the epoch's record (plan, figures, chunks paid, total paid), every chunk's bit, and the token `Transfer` logs of the transactions that paid a sample of chunks; never balances |
 //!
 //! Along the way it emits `tokenomics_*` series through the `metrics` facade
 //! ([`metrics`]): a binary that installs a recorder gets them.
@@ -79,7 +79,7 @@ pub use dry_run::{DryRunAhead, DryRunReport, OnChain, SampleBalance};
 pub use error::{ExecutorError, Result};
 pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply, DEFAULT_TREASURY};
 pub use journal::{EpochRecord, Journal, NextEpoch, Stage};
-pub use payout_chain::{Baseline, ConfirmedSink, PayoutChain, Verified};
+pub use payout_chain::{Baseline, ChainShows, ConfirmedSink, PayoutChain, Verified};
 pub use report::{EpochReport, Outcome, Progress};
 pub use status::{read_status, EpochStage, EpochStatus};
 pub use synthetic::synthetic_inputs;

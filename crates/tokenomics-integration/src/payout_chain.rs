@@ -44,6 +44,16 @@ pub struct Verified {
     pub balances: u64,
 }
 
+/// What a chain shows of an epoch, read where it counts as confirmed: the authority the
+/// journal's stage and confirmations (caches) are re-checked against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainShows {
+    /// The epoch is open on chain.
+    pub opened: bool,
+    /// Per transfer of the plan, in plan order: paid on chain.
+    pub paid: Vec<bool>,
+}
+
 /// Confirmed transfers as `(index in the plan, transaction hash)`, handed to the
 /// executor to journal as they come; an error stops the payment.
 pub type ConfirmedSink<'a> = dyn FnMut(&[(u32, String)]) -> Result<()> + 'a;
@@ -69,6 +79,16 @@ pub trait PayoutChain: std::fmt::Debug {
     /// Whether the epoch was opened on chain (by anyone, with any plan).
     async fn is_open(&self, epoch: u64) -> Result<bool> {
         Ok(self.opening(epoch).await?.is_some())
+    }
+
+    /// What the chain shows of `plan`'s epoch when this backend can read it cheaply (a
+    /// few calls, not one per transfer): the executor then corrects its journal where it
+    /// claims more (a reorg deeper than the confirmations took it back). `None`: the
+    /// journal is trusted (the default; the Luxtensor protocol, whose per-transfer records
+    /// are too many to read on every run and whose devnet has no reorgs).
+    async fn shows(&self, plan: &EpochPlan) -> Result<Option<ChainShows>> {
+        let _ = plan;
+        Ok(None)
     }
 
     /// The payer's and `sample` recipients' balances, read before the epoch opens.
@@ -108,8 +128,8 @@ pub trait PayoutChain: std::fmt::Debug {
         confirmed: &mut ConfirmedSink<'_>,
     ) -> Result<()>;
 
-    /// Checks the paid epoch on chain: its records always, and balances against the
-    /// journaled [`Baseline`] where they can tell.
+    /// Checks the paid epoch on chain: its records always; on the Luxtensor protocol also
+    /// balances against the journaled [`Baseline`] where they can tell (never on EVM).
     async fn verify(
         &self,
         plan: &EpochPlan,

@@ -1,7 +1,7 @@
 //! The SQLite nonce journal: which operation owns which nonce, and every signed attempt's raw
 //! bytes and hash, committed (WAL, `synchronous = FULL`) before anything is sent.
 //!
-//! Tables: `meta` (chain id, sender), `ops` (one row per operation, nonce unique, state),
+//! Tables: `meta` (chain id, sender, block 0's hash when the node has one), `ops` (one row per operation, nonce unique, state),
 //! `attempts` (one row per signed transaction of an operation: same nonce, rising price).
 
 mod rows;
@@ -117,6 +117,35 @@ impl Journal {
             }
         }
         Ok(())
+    }
+
+    /// Binds the journal to the chain whose block 0 is `genesis`, or checks that it already
+    /// is: `Some(recorded)` when the journal was written on another chain. A journal from
+    /// before this check gets the node's identity on its first open.
+    pub(crate) fn bind_genesis(&self, genesis: B256) -> Result<Option<String>> {
+        let value = genesis.to_string();
+        self.conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('genesis', ?1)",
+            [&value],
+        )?;
+        let stored: String =
+            self.conn
+                .query_row("SELECT value FROM meta WHERE key = 'genesis'", [], |r| {
+                    r.get(0)
+                })?;
+        Ok((stored != value).then_some(stored))
+    }
+
+    /// Operations the journal holds as mined (confirmed or reverted) at `nonce` or above,
+    /// by nonce.
+    pub(crate) fn mined_from(&self, nonce: u64) -> Result<Vec<OpRecord>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SELECT_OP} WHERE state != 'pending' AND nonce >= ?1 ORDER BY nonce"
+        ))?;
+        let ops = stmt
+            .query_map([to_i64(nonce)?], read_op)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ops.into_iter().map(|op| self.with_attempts(op)).collect()
     }
 
     /// Records that `nonce` was taken by a transaction the journal does not know: every later

@@ -17,6 +17,8 @@ sol! {
         error ERC20InvalidReceiver(address receiver);
         error OwnableUnauthorizedAccount(address account);
 
+        event Transfer(address indexed from, address indexed to, uint256 value);
+
         function owner() external view returns (address);
         function totalSupply() external view returns (uint256);
         function balanceOf(address account) external view returns (uint256);
@@ -36,6 +38,8 @@ sol! {
         error EmptyChunk(uint64 epoch, uint32 chunk);
         error TransferFailed(address to, uint256 amount);
         error OwnableUnauthorizedAccount(address account);
+
+        event ChunkPaid(uint64 indexed epoch, uint32 indexed chunk, uint256 recipients, uint256 total);
 
         function owner() external view returns (address);
         function token() external view returns (address);

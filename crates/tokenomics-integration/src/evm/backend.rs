@@ -11,14 +11,14 @@ use std::sync::atomic::AtomicBool;
 use rpc_resilience::MetricsSnapshot;
 use tokenomics_core::{Address, Amount, EpochPlan};
 
-use super::abi::to_core;
+use super::abi::{to_core, to_evm};
 use super::pay::{chunk, chunk_count, payout_op, PaidChunk, CHUNK_SIZE};
-use super::{EvmBalances, EvmPayout};
+use super::EvmPayout;
 use crate::chain::EpochMemo;
-use crate::error::{ExecutorError, Result};
+use crate::error::Result;
 use crate::executor::ExecutorConfig;
 use crate::journal::EpochRecord;
-use crate::payout_chain::{Baseline, ConfirmedSink, PayoutChain, Verified};
+use crate::payout_chain::{Baseline, ChainShows, ConfirmedSink, PayoutChain, Verified};
 
 /// The transaction hash journaled for a chunk paid by a transaction this sender's
 /// journal does not hold (a run with another journal paid it).
@@ -43,16 +43,36 @@ impl PayoutChain for EvmPayout {
         Ok(self.epoch_record(epoch).await?.map(|(memo, _)| memo))
     }
 
-    /// Reads the total supply, the payout contract's and the sampled recipients'
-    /// balances, then the epoch's record: if it is still not open, nothing of the epoch
-    /// came before the readings, and the total supply marks them.
-    async fn baseline(&self, plan: &EpochPlan, _payer: Address, sample: usize) -> Result<Baseline> {
-        let before = self.balances(plan, sample).await?;
-        let open = self.epoch_record(plan.epoch).await?.is_some();
+    /// The payout contract's record and paid chunks, `confirmations` deep (so a chunk
+    /// mined but not confirmed yet is not shown): two calls and one per 256 chunks.
+    async fn shows(&self, plan: &EpochPlan) -> Result<Option<ChainShows>> {
+        let block = Some(self.sender.confirmed_block().await?);
+        let epoch = plan.epoch;
+        let opened = self.epoch_state(epoch, block).await?.is_some();
+        let mut paid = vec![false; plan.transfers.len()];
+        if opened {
+            let chunks = self.paid_chunks_at(epoch, chunk_count(plan), block).await?;
+            for (k, _) in chunks.iter().enumerate().filter(|(_, paid)| **paid) {
+                let first = k * CHUNK_SIZE;
+                let end = (first + CHUNK_SIZE).min(paid.len());
+                paid[first..end].fill(true);
+            }
+        }
+        Ok(Some(ChainShows { opened, paid }))
+    }
+
+    /// The payout contract's balance only: verification does not use balances on EVM
+    /// (anyone can move them), so no sample is read and there is no mark.
+    async fn baseline(
+        &self,
+        _plan: &EpochPlan,
+        payer: Address,
+        _sample: usize,
+    ) -> Result<Baseline> {
         Ok(Baseline {
-            payer: before.payout,
-            samples: before.sample,
-            mark: (!open).then_some(before.supply.base_units()),
+            payer: self.balance_of(to_evm(payer)).await?,
+            samples: Vec::new(),
+            mark: None,
         })
     }
 
@@ -108,65 +128,16 @@ impl PayoutChain for EvmPayout {
         self.pay_chunks(plan, &chunks, &mut on_paid, stop).await
     }
 
-    /// Records: the epoch's record is this plan's and every chunk is paid. Balances:
-    /// when the journaled baseline is a true start and the total supply rose by exactly
-    /// this epoch's mint (no other epoch opened meanwhile), the payout contract's and
-    /// the sampled recipients' balances changed by exactly the plan.
+    /// What the payout contract did ([`EvmPayout::verify_paid`]): its record, every
+    /// chunk's bit, and a sample of chunks' `Transfer` logs; never balances.
     async fn verify(
         &self,
         plan: &EpochPlan,
         record: &EpochRecord,
-        samples: &[(Address, Amount)],
-        _sample: usize,
+        _samples: &[(Address, Amount)],
+        sample: usize,
     ) -> Result<Verified> {
-        let epoch = plan.epoch;
-        let unverified = |reason: String| ExecutorError::Unverified { epoch, reason };
-        let memo = EpochMemo {
-            plan_hash: plan.plan_hash,
-            minted_supply: record.minted_supply,
-        };
-        match self.epoch_record(epoch).await? {
-            None => return Err(unverified("the payout contract has no record".into())),
-            Some((on_chain, from_mint)) if on_chain != memo || from_mint != plan.from_mint => {
-                return Err(ExecutorError::ChainConflict {
-                    epoch,
-                    detail: format!(
-                        "on chain plan {}, paid plan {}",
-                        on_chain.plan_hash, plan.plan_hash
-                    ),
-                })
-            }
-            Some(_) => {}
-        }
-        let paid = self.paid_chunks(epoch, chunk_count(plan)).await?;
-        if let Some(k) = paid.iter().position(|paid| !paid) {
-            return Err(unverified(format!("chunk {k} is not paid")));
-        }
-        let records = plan.transfers.len() as u64;
-        let (Some(mark), Some(payout)) = (record.baseline, record.treasury_before) else {
-            return Ok(Verified {
-                records,
-                balances: 0,
-            });
-        };
-        let before = EvmBalances {
-            supply: Amount::from_base_units(mark),
-            payout,
-            sample: samples.to_vec(),
-        };
-        let expected = before.supply.checked_add(plan.from_mint, "supply")?;
-        if EvmPayout::minted_supply(self).await? != expected {
-            tracing::info!(
-                epoch,
-                "other epochs opened meanwhile; verified by records only"
-            );
-            return Ok(Verified {
-                records,
-                balances: 0,
-            });
-        }
-        let balances = self.verify_balances(plan, &before).await? as u64;
-        Ok(Verified { records, balances })
+        self.verify_paid(plan, record.minted_supply, sample).await
     }
 }
 

@@ -13,7 +13,9 @@
 //! | [`chunk_count`], [`chunk`] | the chunk layout, a pure function of the plan ([`CHUNK_SIZE`] transfers each) |
 //! | [`EvmPayout::paid_chunks`] | which chunks the contract says are paid |
 //! | [`EvmPayout::pay_chunks`] | `payout(epoch, chunk, to[], amounts[])` per unpaid chunk (`payout:<epoch>:<chunk>`) |
-//! | [`EvmPayout::balances`], [`EvmPayout::verify_balances`] | readings before opening, and their change checked against the plan |
+//! | [`EvmPayout::epoch_state`] | the epoch's full record and paid chunks at a block (`confirmations` deep: what the executor re-checks its journal against) |
+//! | [`EvmPayout::verify_paid`] | verification: the record, every chunk's bit, and the token `Transfer` logs of the transactions that paid a sample of chunks |
+//! | [`EvmPayout::balances`], [`EvmPayout::verify_balances`] | readings of balances and their change against the plan: a tool for tests and benches, exact only when nobody else moves those accounts; never part of verification |
 //!
 //! The executor drives it through [`PayoutChain`](crate::PayoutChain) (`backend.rs`):
 //! `EpochExecutor<EvmPayout>` plans, journals, opens, pays, verifies and reports as it
@@ -29,9 +31,11 @@
 
 mod abi;
 mod backend;
+mod balances;
 mod deploy;
 mod open;
 mod pay;
+mod state;
 mod verify;
 
 use std::path::Path;
@@ -45,12 +49,22 @@ use crate::error::{ExecutorError, Result};
 use abi::{IEpochPayout, IMDTToken};
 
 pub use backend::UNKNOWN_TX;
+pub use balances::EvmBalances;
 pub use deploy::Contracts;
 pub use pay::{chunk, chunk_count, PaidChunk, CHUNKS_IN_FLIGHT, CHUNK_SIZE};
-pub use verify::EvmBalances;
+pub use state::EpochState;
 
 /// Most operation ids one transaction gets when earlier ones reverted in earlier runs.
 const MAX_RETRY_IDS: u32 = 16;
+
+/// The `n`th operation id of `base`: `base` itself, then `<base>:retry<n>`.
+fn op_id(base: &str, n: u32) -> String {
+    if n == 0 {
+        base.to_string()
+    } else {
+        format!("{base}:retry{n}")
+    }
+}
 
 /// The EVM payout backend over one token and its payout contract. See the module docs.
 #[derive(Debug)]
@@ -143,14 +157,29 @@ impl EvmPayout {
         }
     }
 
-    /// `eth_call` of a view; an empty answer means no contract at `to`.
+    /// `eth_call` of a view at the latest block; an empty answer means no contract at `to`.
     async fn view<C: SolCall>(
         &self,
         what: &'static str,
         to: Address,
         call: C,
     ) -> Result<C::Return> {
-        let answer = self.sender.call(to, Bytes::from(call.abi_encode())).await?;
+        self.view_at(what, to, call, None).await
+    }
+
+    /// [`EvmPayout::view`] at `block` (`None`: the latest).
+    async fn view_at<C: SolCall>(
+        &self,
+        what: &'static str,
+        to: Address,
+        call: C,
+        block: Option<u64>,
+    ) -> Result<C::Return> {
+        let data = Bytes::from(call.abi_encode());
+        let answer = match block {
+            Some(block) => self.sender.call_at(to, data, block).await?,
+            None => self.sender.call(to, data).await?,
+        };
         if answer.is_empty() {
             return Err(ExecutorError::NoContract { what, address: to });
         }
@@ -171,11 +200,7 @@ impl EvmPayout {
     ) -> evm_sender::Result<(String, Option<Confirmation>)> {
         let mut last = None;
         for n in 0..MAX_RETRY_IDS {
-            let op = if n == 0 {
-                base.to_string()
-            } else {
-                format!("{base}:retry{n}")
-            };
+            let op = op_id(base, n);
             let handle = self.sender.submit(&op, request.clone()).await?;
             if handle.created {
                 return Ok((op, None));

@@ -6,7 +6,7 @@ use alloy_sol_types::SolCall;
 use evm_sender::TxRequest;
 use tokenomics_core::{Amount, EpochPlan};
 
-use super::abi::{to_amount, to_b256, to_hash, to_u256, IEpochPayout, IMDTToken};
+use super::abi::{to_amount, to_b256, to_u256, IEpochPayout, IMDTToken};
 use super::EvmPayout;
 use crate::chain::EpochMemo;
 use crate::error::{ExecutorError, Result};
@@ -36,18 +36,8 @@ impl EvmPayout {
     /// The epoch's record: its memo (plan hash, minted supply before) and what it minted
     /// (`fromMint`), or `None` when the epoch was never opened.
     pub async fn epoch_record(&self, epoch: u64) -> Result<Option<(EpochMemo, Amount)>> {
-        let payout = self.contracts.payout;
-        let record = self
-            .view("payout", payout, IEpochPayout::epochRecordCall { epoch })
-            .await?;
-        if !record.opened {
-            return Ok(None);
-        }
-        let memo = EpochMemo {
-            plan_hash: to_hash("epochRecord", record.planHash)?,
-            minted_supply: to_amount("epochRecord", record.mintedSupplyBefore)?,
-        };
-        Ok(Some((memo, to_amount("epochRecord", record.fromMint)?)))
+        let state = self.epoch_state(epoch, None).await?;
+        Ok(state.map(|state| (state.memo, state.from_mint)))
     }
 
     /// Opens `plan`'s epoch with `memo` (`open:<epoch>`) and waits until it is confirmed;

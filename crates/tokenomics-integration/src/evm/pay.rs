@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use alloy_primitives::{Bytes, U256};
+use alloy_primitives::Bytes;
 use alloy_sol_types::SolCall;
 use evm_sender::{Confirmation, TxRequest};
 use tokenomics_core::{EpochPlan, Transfer};
@@ -58,21 +58,10 @@ pub(super) fn payout_op(epoch: u64, k: u32) -> String {
 }
 
 impl EvmPayout {
-    /// Which of the epoch's first `count` chunks the contract marks paid (one
-    /// `paidChunkWord` call per 256 chunks).
+    /// Which of the epoch's first `count` chunks the contract marks paid at the latest
+    /// block (one `paidChunkWord` call per 256 chunks).
     pub async fn paid_chunks(&self, epoch: u64, count: usize) -> Result<Vec<bool>> {
-        let payout = self.contracts.payout;
-        let mut paid = Vec::with_capacity(count);
-        for word in 0..count.div_ceil(256) {
-            let call = IEpochPayout::paidChunkWordCall {
-                epoch,
-                word: U256::from(word),
-            };
-            let bits = self.view("payout", payout, call).await?;
-            let left = count.saturating_sub(paid.len()).min(256);
-            paid.extend((0..left).map(|bit| bits.bit(bit)));
-        }
-        Ok(paid)
+        self.paid_chunks_at(epoch, count, None).await
     }
 
     /// Pays the chunks of `pending` (in that order, each once: `payout:<epoch>:<chunk>`)

@@ -5,7 +5,7 @@
 use rusqlite::{params, Connection};
 use tokenomics_core::{Amount, EpochPlan};
 
-use super::{corrupt, key, units, ConfirmWriter, Journal};
+use super::{corrupt, key, units, ConfirmWriter, Journal, Stage};
 use crate::error::Result;
 
 impl Journal {
@@ -44,6 +44,26 @@ impl Journal {
     /// Marks transfers confirmed with their transaction hashes, in one transaction.
     pub fn confirm(&mut self, epoch: u64, confirmed: &[(u32, String)]) -> Result<()> {
         confirm(&mut self.conn, epoch, confirmed)
+    }
+
+    /// Takes back what the journal claimed and the chain does not show, in one
+    /// transaction: `epoch` goes back to `stage` (its finish time cleared) and the `gone`
+    /// transfers' confirmations are removed.
+    pub fn take_back(&mut self, epoch: u64, stage: Stage, gone: &[u32]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut delete =
+                tx.prepare_cached("DELETE FROM confirmations WHERE epoch = ?1 AND idx = ?2")?;
+            for &index in gone {
+                delete.execute(params![key(epoch)?, i64::from(index)])?;
+            }
+        }
+        tx.execute(
+            "UPDATE epochs SET stage = ?2, finished_at = NULL WHERE epoch = ?1",
+            params![key(epoch)?, stage.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// A thread that journals `epoch`'s confirmations behind the caller (see

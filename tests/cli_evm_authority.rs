@@ -1,0 +1,207 @@
+//! `tokenomics run --chain evm` trusts the chain over its journals, on a real anvil: a
+//! reorg deeper than the confirmations is found and paid again by a rerun, and a node
+//! restarted empty at the same URL (contracts redeployed at the same addresses) is
+//! another chain: exit 2, nothing sent.
+
+#[path = "common/anvil.rs"]
+mod anvil;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use anvil::{Anvil, CHAIN_ID, DEV_KEY};
+use serde_json::{json, Value};
+use tokenomics_core::{EpochPlan, Params};
+use tokenomics_integration::evm::chunk_count;
+use tokenomics_integration::synthetic_inputs;
+
+/// Transactions of `tokenomics deploy`: token, payout, ownership.
+const DEPLOY_TXS: u64 = 3;
+
+/// Deploys both contracts with the binary; their addresses (token, payout).
+async fn deploy(url: &str, dir: &Path, journal: &str) -> (String, String) {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+        .args(["deploy", "--rpc-url", url, "--json", "--journal"])
+        .arg(dir.join(journal))
+        .env("TOKENOMICS_SIGNER_KEY", DEV_KEY)
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let address = |key: &str| printed[key].as_str().unwrap().to_string();
+    (address("token"), address("payout"))
+}
+
+/// `run --chain evm` paying `inputs` on `url` with the journal `dir/journal.sqlite`.
+async fn run(url: &str, contracts: &(String, String), dir: &Path, inputs: &Path) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+        .args(["run", "--chain", "evm", "--rpc-url", url])
+        .args([
+            "--token-address",
+            &contracts.0,
+            "--payout-address",
+            &contracts.1,
+        ])
+        .args(["--chain-id", &CHAIN_ID.to_string(), "--json", "--inputs"])
+        .arg(inputs)
+        .arg("--journal")
+        .arg(dir.join("journal.sqlite"))
+        .env("TOKENOMICS_SIGNER_KEY", DEV_KEY)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .unwrap()
+}
+
+/// Writes epoch `epoch` of a synthetic network of `participants` (minted supply 0);
+/// the file and the plan.
+fn inputs(dir: &Path, epoch: u64, participants: usize) -> (PathBuf, EpochPlan) {
+    let inputs = synthetic_inputs(epoch, participants);
+    let plan = EpochPlan::build(&Params::default(), &inputs).unwrap();
+    let path = dir.join(format!("epoch-{epoch}.json"));
+    std::fs::write(&path, serde_json::to_string(&inputs).unwrap()).unwrap();
+    (path, plan)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A JSON-RPC call; `None` on any error (the node may not be up yet).
+async fn try_rpc(url: &str, method: &str, params: Value) -> Option<Value> {
+    use jsonrpsee::core::client::ClientT;
+    let client = jsonrpsee::http_client::HttpClientBuilder::default()
+        .build(url)
+        .ok()?;
+    let params: Vec<Value> = serde_json::from_value(params).ok()?;
+    let mut array = jsonrpsee::core::params::ArrayParams::new();
+    for param in params {
+        array.insert(param).ok()?;
+    }
+    client.request(method, array).await.ok()
+}
+
+/// A quantity answer as an integer.
+fn quantity(value: &Value) -> u128 {
+    u128::from_str_radix(value.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+/// Every recipient holds exactly its plan amount (fresh addresses before).
+async fn check_paid_once(url: &str, token: &str, plan: &EpochPlan) {
+    let mut owed: std::collections::BTreeMap<String, u128> = Default::default();
+    for transfer in &plan.transfers {
+        *owed.entry(transfer.to.to_string()).or_default() += transfer.amount.base_units();
+    }
+    let mut wrong = Vec::new();
+    for (who, amount) in owed {
+        let data = format!("0x70a08231{:0>64}", who.trim_start_matches("0x"));
+        let call = json!([{"to": token, "data": data}, "latest"]);
+        let held = quantity(&try_rpc(url, "eth_call", call).await.unwrap());
+        if held != amount {
+            wrong.push((who, amount, held));
+        }
+    }
+    let first: Vec<_> = wrong.iter().take(3).collect();
+    assert!(
+        wrong.is_empty(),
+        "{} recipients not paid exactly once, e.g. {first:?}",
+        wrong.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rerun_after_a_reorg_deeper_than_the_confirmations_pays_the_chunks_it_took() {
+    let Some(anvil) = Anvil::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = deploy(&anvil.url, dir.path(), "deploy.sqlite").await;
+    let (file, plan) = inputs(dir.path(), 0, 900);
+    let chunks = chunk_count(&plan) as u64;
+    let out = run(&anvil.url, &contracts, dir.path(), &file).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Automine: one block per transaction; the blocks of every chunk are replaced.
+    anvil
+        .rpc("anvil_reorg", vec![json!(chunks), json!([])])
+        .await;
+    assert_eq!(
+        anvil.dev_nonce().await,
+        DEPLOY_TXS + 1,
+        "only the opening left"
+    );
+
+    let out = run(&anvil.url, &contracts, dir.path(), &file).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    check_paid_once(&anvil.url, &contracts.0, &plan).await;
+    assert_eq!(
+        anvil.dev_nonce().await,
+        DEPLOY_TXS + 1 + chunks,
+        "one tx per chunk"
+    );
+}
+
+/// An anvil on a given port (as a node restarted at the same URL); killed on drop.
+struct OnPort(std::process::Child);
+
+impl OnPort {
+    async fn start(port: u16) -> OnPort {
+        let child = std::process::Command::new(anvil::bin().unwrap())
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            // Anvil's block 0 depends on its start time in seconds: make sure it differs.
+            .args(["--timestamp", "1000000000"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let node = OnPort(child);
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..500 {
+            if try_rpc(&url, "eth_chainId", json!([])).await.is_some() {
+                return node;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("anvil on port {port} did not start");
+    }
+}
+
+impl Drop for OnPort {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_restarted_empty_at_the_same_url_is_another_chain_exit_2_nothing_sent() {
+    let Some(anvil) = Anvil::start() else { return };
+    let url = anvil.url.clone();
+    let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = deploy(&url, dir.path(), "deploy.sqlite").await;
+    let (file, _) = inputs(dir.path(), 0, 300);
+    let out = run(&url, &contracts, dir.path(), &file).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    drop(anvil);
+
+    let _restarted = OnPort::start(port).await;
+    let again = deploy(&url, dir.path(), "deploy-again.sqlite").await;
+    assert_eq!(again, contracts, "same key, same nonces: same addresses");
+    let out = run(&url, &contracts, dir.path(), &file).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("journal.nonces.sqlite"), "{stderr}");
+    let nonce = try_rpc(
+        &url,
+        "eth_getTransactionCount",
+        json!([anvil_dev(), "latest"]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(quantity(&nonce), u128::from(DEPLOY_TXS), "nothing sent");
+}
+
+/// Anvil's first dev account.
+fn anvil_dev() -> String {
+    evm_sender::anvil::DEV_ADDRESS.to_string()
+}
