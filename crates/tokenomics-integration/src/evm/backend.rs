@@ -9,11 +9,11 @@
 use std::sync::atomic::AtomicBool;
 
 use rpc_resilience::MetricsSnapshot;
-use tokenomics_core::{Address, Amount, EpochPlan};
+use tokenomics_core::{Address, Amount, EpochPlan, Refused};
 
 use super::abi::to_core;
 use super::pay::{chunk, chunk_count, payout_op, PaidChunk, CHUNK_SIZE};
-use super::{EvmBalances, EvmPayout};
+use super::{Contracts, EvmBalances, EvmPayout};
 use crate::chain::EpochMemo;
 use crate::error::{ExecutorError, Result};
 use crate::executor::ExecutorConfig;
@@ -29,6 +29,21 @@ impl PayoutChain for EvmPayout {
     /// not used on an EVM chain.
     fn payer(&self, _configured: Address) -> Address {
         to_core(self.contracts.payout)
+    }
+
+    /// The token (it would keep what it is sent for good) and the payout contract.
+    fn refused_recipients(&self) -> Vec<Refused> {
+        let Contracts { token, payout } = self.contracts;
+        vec![
+            Refused {
+                address: to_core(token),
+                what: "the token contract",
+            },
+            Refused {
+                address: to_core(payout),
+                what: "the payout contract",
+            },
+        ]
     }
 
     fn metrics(&self) -> MetricsSnapshot {
