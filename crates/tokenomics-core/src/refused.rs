@@ -36,22 +36,32 @@ pub fn refusal(address: Address, extra: &[Refused]) -> Option<&'static str> {
 /// `dao_address`) against [`refusal`]; the error names the first refused field
 /// ([`CoreError::RefusedRecipient`]), whatever its weight.
 pub fn check_recipients(inputs: &EpochInputs, extra: &[Refused]) -> Result<()> {
-    let check = |name: &str, addresses: &mut dyn Iterator<Item = Address>| {
-        match addresses
-            .enumerate()
-            .find_map(|(index, address)| refusal(address, extra).map(|what| (index, address, what)))
-        {
-            Some((index, address, what)) => {
-                Err(refused(format!("{name}[{index}].address"), address, what))
-            }
-            None => Ok(()),
+    let check = |name: &str, addresses: &mut dyn Iterator<Item = Address>| match addresses
+        .enumerate()
+        .find_map(|(index, address)| refusal(address, extra).map(|what| (index, address, what)))
+    {
+        Some((index, address, what)) => {
+            Err(refused(format!("{name}[{index}].address"), address, what))
         }
+        None => Ok(()),
     };
     check("miners", &mut inputs.miners.iter().map(|m| m.address))?;
-    check("validators", &mut inputs.validators.iter().map(|v| v.address))?;
-    check("delegators", &mut inputs.delegators.iter().map(|d| d.address))?;
-    check("subnet_owners", &mut inputs.subnet_owners.iter().map(|w| w.address))?;
-    check("infrastructure", &mut inputs.infrastructure.iter().map(|w| w.address))?;
+    check(
+        "validators",
+        &mut inputs.validators.iter().map(|v| v.address),
+    )?;
+    check(
+        "delegators",
+        &mut inputs.delegators.iter().map(|d| d.address),
+    )?;
+    check(
+        "subnet_owners",
+        &mut inputs.subnet_owners.iter().map(|w| w.address),
+    )?;
+    check(
+        "infrastructure",
+        &mut inputs.infrastructure.iter().map(|w| w.address),
+    )?;
     for (field, address) in [
         ("community_address", inputs.community_address),
         ("dao_address", inputs.dao_address),

@@ -13,6 +13,7 @@
 //! | [`chunk_count`], [`chunk`] | the chunk layout, a pure function of the plan ([`CHUNK_SIZE`] transfers each) |
 //! | [`EvmPayout::paid_chunks`] | which chunks the contract says are paid |
 //! | [`EvmPayout::pay_chunks`] | `payout(epoch, chunk, to[], amounts[])` per unpaid chunk (`payout:<epoch>:<chunk>`) |
+//! | [`EvmPayout::epoch_progress`], [`EvmPayout::unpayable_chunk`], [`EvmPayout::close_epoch`] | an epoch that can never complete: where it stands, the proof (an unpaid chunk the token refuses), `closeEpoch` (`close:<epoch>`) |
 //! | [`EvmPayout::balances`], [`EvmPayout::verify_balances`] | readings before opening, and their change checked against the plan |
 //!
 //! The executor drives it through [`PayoutChain`](crate::PayoutChain) (`backend.rs`):
@@ -29,6 +30,7 @@
 
 mod abi;
 mod backend;
+mod close;
 mod deploy;
 mod open;
 mod pay;
@@ -45,6 +47,7 @@ use crate::error::{ExecutorError, Result};
 use abi::{IEpochPayout, IMDTToken};
 
 pub use backend::UNKNOWN_TX;
+pub use close::EpochProgress;
 pub use deploy::Contracts;
 pub use pay::{chunk, chunk_count, PaidChunk, CHUNKS_IN_FLIGHT, CHUNK_SIZE};
 pub use verify::EvmBalances;
