@@ -78,6 +78,12 @@ pub trait PayoutChain: std::fmt::Debug {
         Ok(self.opening(epoch).await?.is_some())
     }
 
+    /// Whether the epoch was closed for good on chain (it pays nothing more); chains
+    /// that cannot close an epoch answer `false`.
+    async fn closed(&self, _epoch: u64) -> Result<bool> {
+        Ok(false)
+    }
+
     /// The payer's and `sample` recipients' balances, read before the epoch opens.
     async fn baseline(&self, plan: &EpochPlan, payer: Address, sample: usize) -> Result<Baseline>;
 

@@ -58,6 +58,10 @@ impl PayoutChain for EvmPayout {
         Ok(self.epoch_record(epoch).await?.map(|(memo, _)| memo))
     }
 
+    async fn closed(&self, epoch: u64) -> Result<bool> {
+        self.epoch_closed(epoch).await
+    }
+
     /// Reads the total supply, the payout contract's and the sampled recipients'
     /// balances, then the epoch's record: if it is still not open, nothing of the epoch
     /// came before the readings, and the total supply marks them.
