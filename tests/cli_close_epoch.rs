@@ -123,7 +123,9 @@ impl Evm {
                 chunks,
                 &mut |chunk| {
                     let first = chunk.chunk * CHUNK_SIZE as u32;
-                    confirmed.extend((first..first + chunk.transfers as u32).map(|i| (i, "0x".to_string())));
+                    confirmed.extend(
+                        (first..first + chunk.transfers as u32).map(|i| (i, "0x".to_string())),
+                    );
                     Ok(())
                 },
                 &stop,
@@ -192,7 +194,10 @@ fn run_and_dry_run_on_the_luxtensor_protocol_refuse_a_zero_address_before_starti
             .unwrap();
         common::check_bad_input(&out, "inputs.json", "infrastructure[0].address");
     }
-    assert!(!dir.path().join("tokenomics-data").exists(), "nothing started");
+    assert!(
+        !dir.path().join("tokenomics-data").exists(),
+        "nothing started"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -217,20 +222,32 @@ async fn run_on_evm_refuses_the_zero_address_the_token_and_the_payout_contract_s
         inputs.dao_address = address;
         let file = evm.inputs("refused.json", &inputs, false);
         let out = evm.tokenomics("run", &["--inputs", &file]);
-        check(&out, 2, &format!("refused.json: {field}: {address} is {what}"));
+        check(
+            &out,
+            2,
+            &format!("refused.json: {field}: {address} is {what}"),
+        );
     }
     // A miner too, and in the second file of a folder: the first is not paid either.
     let folder = evm.dir.path().join("epochs");
     std::fs::create_dir(&folder).unwrap();
     std::fs::write(folder.join("a.json"), serde_json::to_string(&base).unwrap()).unwrap();
     let mut second = synthetic_inputs(2, 50);
-    second.miners[3].address = tokenomics_core::Address::from_bytes(evm.contracts.payout.into_array());
-    std::fs::write(folder.join("b.json"), serde_json::to_string(&second).unwrap()).unwrap();
+    second.miners[3].address =
+        tokenomics_core::Address::from_bytes(evm.contracts.payout.into_array());
+    std::fs::write(
+        folder.join("b.json"),
+        serde_json::to_string(&second).unwrap(),
+    )
+    .unwrap();
     let out = evm.tokenomics("run", &["--inputs", folder.to_str().unwrap()]);
     check(&out, 2, "b.json: miners[3].address");
     check(&out, 2, "the payout contract");
     assert_eq!(evm.anvil.dev_nonce().await, DEPLOY_TXS, "nothing sent");
-    assert_eq!(evm.backend().await.minted_supply().await.unwrap(), Amount::ZERO);
+    assert_eq!(
+        evm.backend().await.minted_supply().await.unwrap(),
+        Amount::ZERO
+    );
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
         .args(["status", "--json", "--journal"])
         .arg(evm.journal())
@@ -244,8 +261,15 @@ async fn run_on_evm_refuses_the_zero_address_the_token_and_the_payout_contract_s
 async fn a_stranded_epoch_is_closed_once_then_run_moves_on_and_its_remainder_pays_a_later_epoch() {
     let Some(evm) = Evm::start() else { return };
     let stranded = plan(10, true);
-    assert!(!evm.half_pay(&stranded, &[0, 1]).await, "chunk 1 is refused");
-    let paid = Amount::checked_sum(stranded.transfers[..CHUNK_SIZE].iter().map(|t| t.amount), "paid").unwrap();
+    assert!(
+        !evm.half_pay(&stranded, &[0, 1]).await,
+        "chunk 1 is refused"
+    );
+    let paid = Amount::checked_sum(
+        stranded.transfers[..CHUNK_SIZE].iter().map(|t| t.amount),
+        "paid",
+    )
+    .unwrap();
     let remainder = stranded.total.checked_sub(paid, "remainder").unwrap();
     assert_eq!(evm.balance(evm.contracts.payout).await, remainder);
     let nonce = evm.anvil.dev_nonce().await;
@@ -255,8 +279,18 @@ async fn a_stranded_epoch_is_closed_once_then_run_moves_on_and_its_remainder_pay
     let closed: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(closed["unpaid"], remainder.to_string());
     assert_eq!(closed["paid"], paid.to_string());
-    assert!(closed["reason"].as_str().unwrap().contains("the zero address"), "{closed}");
-    assert_eq!(evm.anvil.dev_nonce().await, nonce + 1, "closeEpoch sent once");
+    assert!(
+        closed["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the zero address"),
+        "{closed}"
+    );
+    assert_eq!(
+        evm.anvil.dev_nonce().await,
+        nonce + 1,
+        "closeEpoch sent once"
+    );
     let again = evm.tokenomics("close-epoch", &["--epoch", "10", "--json"]);
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert_eq!(evm.anvil.dev_nonce().await, nonce + 1, "not sent again");
@@ -267,7 +301,10 @@ async fn a_stranded_epoch_is_closed_once_then_run_moves_on_and_its_remainder_pay
         .unwrap();
     let epochs: Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(epochs[0]["stage"], "closed");
-    assert!(epochs[0]["closed_reason"].as_str().unwrap().contains("the zero address"));
+    assert!(epochs[0]["closed_reason"]
+        .as_str()
+        .unwrap()
+        .contains("the zero address"));
 
     // Valid inputs of the closed epoch: reported closed, never paid.
     let file = evm.inputs("epoch-10.json", &synthetic_inputs(10, 400), false);
@@ -275,7 +312,11 @@ async fn a_stranded_epoch_is_closed_once_then_run_moves_on_and_its_remainder_pay
     assert!(out.status.success(), "{}", text(&out.stderr));
     let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(reports[0]["outcome"], "closed");
-    assert_eq!(evm.anvil.dev_nonce().await, nonce + 1, "nothing sent for it");
+    assert_eq!(
+        evm.anvil.dev_nonce().await,
+        nonce + 1,
+        "nothing sent for it"
+    );
     // A synthetic run carries on with the next epoch; the remainder is not owed by it.
     let out = evm.tokenomics("run", &["--epochs", "1", "--synthetic", "50", "--json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -302,9 +343,17 @@ async fn close_epoch_refuses_a_payable_epoch_sending_nothing() {
     assert!(evm.half_pay(&payable, &[0]).await);
     let nonce = evm.anvil.dev_nonce().await;
     let out = evm.tokenomics("close-epoch", &["--epoch", "20"]);
-    check(&out, 2, "epoch 20 cannot be closed: every unpaid chunk can still be paid");
+    check(
+        &out,
+        2,
+        "epoch 20 cannot be closed: every unpaid chunk can still be paid",
+    );
     let out = evm.tokenomics("close-epoch", &["--epoch", "21"]);
-    check(&out, 2, "epoch 21 cannot be closed: the journal has no plan for it");
+    check(
+        &out,
+        2,
+        "epoch 21 cannot be closed: the journal has no plan for it",
+    );
     assert_eq!(evm.anvil.dev_nonce().await, nonce, "nothing sent");
     // Then paid in full by a run: a fully paid epoch is not closed either.
     let file = evm.inputs("epoch-20.json", &synthetic_inputs(20, 400), false);
@@ -319,8 +368,20 @@ async fn close_epoch_refuses_a_payable_epoch_sending_nothing() {
 #[test]
 fn close_epoch_on_the_luxtensor_protocol_is_refused_saying_why() {
     let out = common::tokenomics(&[
-        "close-epoch", "--chain", "luxtensor", "--epoch", "1", "--rpc-url", "http://127.0.0.1:1", "--journal", "j.sqlite",
+        "close-epoch",
+        "--chain",
+        "luxtensor",
+        "--epoch",
+        "1",
+        "--rpc-url",
+        "http://127.0.0.1:1",
+        "--journal",
+        "j.sqlite",
     ]);
-    check(&out, 2, "--chain luxtensor: an epoch there is never stranded");
+    check(
+        &out,
+        2,
+        "--chain luxtensor: an epoch there is never stranded",
+    );
     let _ = Path::new("j.sqlite");
 }

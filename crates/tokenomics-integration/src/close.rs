@@ -50,7 +50,9 @@ impl EpochExecutor<EvmPayout> {
             reason: reason.to_string(),
         };
         let Some(record) = self.journal.epoch(epoch)? else {
-            return Err(refuse("the journal has no plan for it (give the journal of the run that opened it)"));
+            return Err(refuse(
+                "the journal has no plan for it (give the journal of the run that opened it)",
+            ));
         };
         let total = self.journal.plan_total(epoch)?.unwrap_or_default();
         let payout = self.payer();
@@ -68,7 +70,9 @@ impl EpochExecutor<EvmPayout> {
             })
         };
         let Some(progress) = self.chain.epoch_progress(epoch).await? else {
-            return Err(refuse("it was never opened on chain (nothing of it is stranded)"));
+            return Err(refuse(
+                "it was never opened on chain (nothing of it is stranded)",
+            ));
         };
         if let Some(closing) = self.journal.closing(epoch)? {
             return closed(closing.reason, closing.tx_hash, progress.paid_total, true);
@@ -78,7 +82,11 @@ impl EpochExecutor<EvmPayout> {
         }
         match self.chain.opening(epoch).await? {
             Some(memo) if memo.plan_hash == record.plan_hash => {}
-            _ => return Err(refuse("the chain records another plan for it than the journal")),
+            _ => {
+                return Err(refuse(
+                    "the chain records another plan for it than the journal",
+                ))
+            }
         }
         let transfers = self.journal.transfers(epoch)?;
         let chunks = u32::try_from(transfers.len().div_ceil(CHUNK_SIZE))
@@ -86,15 +94,14 @@ impl EpochExecutor<EvmPayout> {
         if progress.chunks_paid >= chunks {
             return Err(refuse("every chunk is paid on chain; run it to finish it"));
         }
-        let reason = match self.stranding(epoch, &transfers).await? {
-            Some(reason) => reason,
-            None if progress.closed => "closed on chain by an earlier close-epoch".to_string(),
-            None => {
-                return Err(refuse(
+        let reason =
+            match self.stranding(epoch, &transfers).await? {
+                Some(reason) => reason,
+                None if progress.closed => "closed on chain by an earlier close-epoch".to_string(),
+                None => return Err(refuse(
                     "every unpaid chunk can still be paid (at most short of funds); run it instead",
-                ))
-            }
-        };
+                )),
+            };
         let tx = self.chain.close_epoch(epoch, chunks).await?;
         self.journal.close(epoch, &reason, &tx.to_string(), now)?;
         let after = self.chain.epoch_progress(epoch).await?;

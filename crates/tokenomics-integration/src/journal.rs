@@ -25,9 +25,9 @@ pub(crate) mod migrate;
 mod record;
 mod transfers;
 use checkpoint::Checkpointer;
+pub use close::Closing;
 pub(crate) use confirm_writer::ConfirmWriter;
 use migrate::migrate;
-pub use close::Closing;
 pub use record::{EpochRecord, NextEpoch, Stage};
 
 /// The schema this version writes (`PRAGMA user_version`). Version 1 (never set, 0 on

@@ -106,7 +106,13 @@ pub fn read_status(path: &Path) -> Result<Vec<EpochStatus>> {
     // One read transaction: every figure as of the same moment.
     let tx = conn.transaction().map_err(sql)?;
     let mut columns = Vec::new();
-    for column in ["started_at", "finished_at", "runs", "closed_reason", "closed_tx"] {
+    for column in [
+        "started_at",
+        "finished_at",
+        "runs",
+        "closed_reason",
+        "closed_tx",
+    ] {
         let present = has_column(&tx, "epochs", column).map_err(damaged)?;
         columns.push(if present { column } else { "NULL" });
     }
