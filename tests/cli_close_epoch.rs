@@ -9,7 +9,7 @@
 mod anvil;
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 use std::sync::atomic::AtomicBool;
 
@@ -383,5 +383,4 @@ fn close_epoch_on_the_luxtensor_protocol_is_refused_saying_why() {
         2,
         "--chain luxtensor: an epoch there is never stranded",
     );
-    let _ = Path::new("j.sqlite");
 }
