@@ -10,7 +10,9 @@ import {MDTToken} from "./MDTToken.sol";
 /// record of what was paid: an epoch is opened once with one plan hash (minting the
 /// plan's `fromMint` into this contract), then paid in numbered chunks, each at most
 /// once. A payer that lost its journal reads `epochRecord` and `chunkPaid` and sends
-/// only the chunks still missing.
+/// only the chunks still missing. An epoch that can never complete (a chunk the token
+/// refuses) can be closed by the owner: it pays nothing more, and what it did not pay
+/// stays in this contract, for later epochs.
 /// @dev This contract owns the token (the deployer transfers the token's ownership to
 /// it); only this contract's owner, the executor's key, writes.
 contract EpochPayout is Ownable {
@@ -24,6 +26,7 @@ contract EpochPayout is Ownable {
         uint256 fromMint;
         uint128 paidTotal;
         uint32 chunksPaid;
+        bool closed;
     }
 
     mapping(uint64 epoch => EpochRecord) private _epochs;
@@ -34,6 +37,9 @@ contract EpochPayout is Ownable {
     event EpochOpened(uint64 indexed epoch, bytes32 indexed planHash, uint256 mintedSupplyBefore, uint256 fromMint);
     /// @notice Emitted once per paid chunk.
     event ChunkPaid(uint64 indexed epoch, uint32 indexed chunk, uint256 recipients, uint256 total);
+
+    /// @notice Emitted when the owner closes an epoch that can never complete.
+    event EpochClosed(uint64 indexed epoch, uint32 chunks, uint32 chunksPaid, uint256 paidTotal);
 
     /// @notice A zero address where a contract or owner is needed.
     error ZeroAddress();
@@ -51,6 +57,10 @@ contract EpochPayout is Ownable {
     error LengthMismatch(uint256 recipients, uint256 amounts);
     /// @notice A chunk with no recipient.
     error EmptyChunk(uint64 epoch, uint32 chunk);
+    /// @notice `payout`, `openEpoch` or `closeEpoch` of a closed epoch.
+    error EpochIsClosed(uint64 epoch);
+    /// @notice `closeEpoch` of an epoch whose `chunks` chunks are all paid.
+    error EpochFullyPaid(uint64 epoch, uint32 chunksPaid);
     /// @notice The token's `transfer` returned false.
     error TransferFailed(address to, uint256 amount);
 
@@ -72,6 +82,7 @@ contract EpochPayout is Ownable {
     {
         if (planHash == bytes32(0)) revert ZeroPlanHash();
         EpochRecord storage record = _epochs[epoch];
+        if (record.closed) revert EpochIsClosed(epoch);
         bytes32 recorded = record.planHash;
         if (recorded != bytes32(0)) {
             if (recorded != planHash) revert EpochPlanConflict(epoch, recorded, planHash);
@@ -100,6 +111,7 @@ contract EpochPayout is Ownable {
         if (count == 0) revert EmptyChunk(epoch, chunk);
         EpochRecord storage record = _epochs[epoch];
         if (record.planHash == bytes32(0)) revert EpochNotOpened(epoch);
+        if (record.closed) revert EpochIsClosed(epoch);
         mapping(uint256 => uint256) storage words = _paidChunks[epoch];
         uint256 word = chunk >> 8;
         uint256 bit = uint256(1) << (chunk & 0xff);
@@ -117,6 +129,29 @@ contract EpochPayout is Ownable {
         record.paidTotal += SafeCast.toUint128(total);
         record.chunksPaid += 1;
         emit ChunkPaid(epoch, chunk, count, total);
+    }
+
+    /// @notice Closes `epoch`, opened and not complete, for good: afterwards `payout` and
+    /// `openEpoch` of it revert `EpochIsClosed`. What it did not pay stays in this
+    /// contract's balance, where later epochs' `fromPool` is paid from.
+    /// @param chunks How many chunks the epoch's plan has (a pure function of the plan,
+    /// as every chunk number is); an epoch with that many chunks paid is complete and
+    /// is refused (`EpochFullyPaid`), as is one with no chunk.
+    /// @dev Only the owner, who alone pays chunks, knows the plan; the contract keeps
+    /// the rule that a complete epoch is never closed and a closed one never pays.
+    function closeEpoch(uint64 epoch, uint32 chunks) external onlyOwner {
+        EpochRecord storage record = _epochs[epoch];
+        if (record.planHash == bytes32(0)) revert EpochNotOpened(epoch);
+        if (record.closed) revert EpochIsClosed(epoch);
+        uint32 paid = record.chunksPaid;
+        if (paid >= chunks) revert EpochFullyPaid(epoch, paid);
+        record.closed = true;
+        emit EpochClosed(epoch, chunks, paid, record.paidTotal);
+    }
+
+    /// @notice Whether `epoch` was closed by `closeEpoch` (it pays nothing more).
+    function epochClosed(uint64 epoch) external view returns (bool) {
+        return _epochs[epoch].closed;
     }
 
     /// @notice Hands the token's ownership on (to a new payout contract, or back to

@@ -6,6 +6,7 @@
 //! while running, 2 bad input.
 
 mod chart;
+mod close_cmd;
 mod config;
 mod deploy_cmd;
 mod devnet_cmd;
@@ -63,6 +64,9 @@ enum Command {
     Deploy(deploy_cmd::DeployArgs),
     /// Show what a journal holds, per epoch, without touching any chain.
     Status(status_cmd::StatusArgs),
+    /// Close an EVM epoch that can never complete (a recipient the token refuses): it
+    /// pays nothing more, its unpaid remainder stays in the payout contract.
+    CloseEpoch(close_cmd::CloseArgs),
 }
 
 fn main() -> ExitCode {
@@ -87,6 +91,10 @@ fn main() -> ExitCode {
             deploy_cmd::run(args)
         }
         Command::Status(args) => status_cmd::run(args),
+        Command::CloseEpoch(args) => {
+            init_logging();
+            close_cmd::run(args)
+        }
     };
     match result {
         Ok(()) | Err(CliError::StdoutClosed) => ExitCode::SUCCESS,

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, DevnetHandle, LedgerPath};
 use rpc_resilience::ResilientClient;
 use tokenomics_core::{Amount, EpochInputs};
-use tokenomics_integration::{Chain, EpochExecutor, ExecutorError, Journal, MintedSupply};
+use tokenomics_integration::{
+    Chain, EpochExecutor, ExecutorError, Journal, MintedSupply, PayoutChain,
+};
 
 use crate::config::{bad_input, Config};
 use crate::dry_run_cmd::dry_run;
@@ -91,14 +93,20 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
         .build()
         .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))?;
     match args.chain {
-        ChainKind::Evm => runtime.block_on(run_evm(args, config, jobs)),
+        ChainKind::Evm => runtime.block_on(run_evm(args, config, jobs, &files)),
         ChainKind::Luxtensor => runtime.block_on(run_jobs(args, config, jobs)),
     }
 }
 
 /// `--chain evm`: connects (starting anvil and deploying when there is no `--rpc-url`),
-/// then pays as on the Luxtensor protocol, through the EVM backend.
-async fn run_evm(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), CliError> {
+/// refuses inputs paying its token or payout contract (`files[i]` holds `jobs[i]`), then
+/// pays as on the Luxtensor protocol, through the EVM backend.
+async fn run_evm(
+    args: RunArgs,
+    config: Config,
+    jobs: Vec<Job>,
+    files: &[PathBuf],
+) -> Result<(), CliError> {
     let metrics_server = match args.metrics_addr {
         Some(addr) => Some(serve_metrics(addr).await?),
         None => None,
@@ -110,6 +118,13 @@ async fn run_evm(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), Cl
         journal_dir,
         ..
     } = connect_evm(&args, &config).await?;
+    // Every file before the first epoch is paid (synthetic inputs are checked per
+    // epoch by the executor, through the same rule).
+    let refused = payout.refused_recipients();
+    for (job, file) in jobs.iter().zip(files) {
+        tokenomics_core::check_recipients(&job.inputs, &refused)
+            .map_err(|error| bad_input(inputs_name(file), &describe(&error)))?;
+    }
     let opened = Journal::open(&journal).map_err(|e| journal_error(&journal, &e))?;
     let executor = EpochExecutor::new(config.params(), config.executor.clone(), payout, opened);
     let result = pay_epochs(executor, &args, jobs, metrics_server).await;

@@ -82,6 +82,11 @@ fn write_table(out: &mut impl Write, epochs: &[EpochStatus]) -> std::io::Result<
             e.plan_hash,
         )?;
     }
+    for e in epochs {
+        if let Some(reason) = &e.closed_reason {
+            writeln!(out, "epoch {} closed: {reason}", e.epoch)?;
+        }
+    }
     out.flush()
 }
 

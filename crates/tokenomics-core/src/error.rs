@@ -35,6 +35,17 @@ pub enum CoreError {
         /// The repeated address (lowercase).
         address: String,
     },
+    /// A recipient the chain would refuse (the zero address; on EVM the token or the
+    /// payout contract): bad input, refused before anything is sent.
+    #[error("{field}: {address} is {what}, which the chain refuses as a recipient")]
+    RefusedRecipient {
+        /// The input field (`miners[3].address`, `dao_address`).
+        field: String,
+        /// The refused address (lowercase).
+        address: String,
+        /// What it is ("the zero address", "the payout contract").
+        what: &'static str,
+    },
     /// A parameter (configuration) is invalid.
     #[error("invalid parameter {field}: {reason}")]
     InvalidParameter {

@@ -23,6 +23,7 @@ use crate::inputs::EpochInputs;
 use crate::params::Params;
 use crate::pay::pay_categories;
 use crate::recipients::sorted_recipients;
+use crate::refused::check_recipients;
 use crate::split::Category;
 
 /// From this many recipients on, the inputs digest is hashed on a second thread.
@@ -104,6 +105,7 @@ impl EpochPlan {
                 ),
             ));
         }
+        check_recipients(inputs, &[])?;
         let recipients = sorted_recipients(params, inputs)?;
 
         let emission = emission_for(e, inputs.epoch, utility, inputs.quality_score)?;

@@ -16,6 +16,15 @@ pub enum ExecutorError {
     /// The inputs cannot be planned (bad input: nothing was sent).
     #[error("cannot plan: {0}")]
     Plan(#[from] CoreError),
+    /// `close-epoch` refused: the epoch is not one that can never complete (not opened,
+    /// fully paid, still payable, or not in the journal). Nothing was sent.
+    #[error("epoch {epoch} cannot be closed: {reason}")]
+    CloseRefused {
+        /// The epoch.
+        epoch: u64,
+        /// Why not.
+        reason: String,
+    },
     /// The epoch was journaled with another plan: different inputs for the same epoch.
     #[error(
         "epoch {epoch} conflicts with the journal: journaled plan {journaled}, new plan {new}"
@@ -281,6 +290,7 @@ impl ExecutorError {
         matches!(
             self,
             ExecutorError::Plan(_)
+                | ExecutorError::CloseRefused { .. }
                 | ExecutorError::Conflict { .. }
                 | ExecutorError::ChainConflict { .. }
                 | ExecutorError::TreasuryChanged { .. }

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
+use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Hash256, Params};
 
 use crate::chain::{Chain, EpochMemo};
 use crate::error::{ExecutorError, Result};
@@ -101,6 +101,16 @@ impl<C: PayoutChain> EpochExecutor<C> {
         if !self.chain.is_open(from).await? {
             return Ok(from);
         }
+        let low = self.last_open_from(from).await?;
+        // A closed epoch is finished: carry on after it.
+        if self.chain.closed(low).await? {
+            return Ok(low.saturating_add(1));
+        }
+        Ok(low)
+    }
+
+    /// The last epoch open on chain, `from` being open.
+    async fn last_open_from(&self, from: u64) -> Result<u64> {
         // Epochs are opened in order: probe doubling steps, then bisect.
         let (mut low, mut step) = (from, 1u64);
         let mut high = loop {
@@ -131,6 +141,10 @@ impl<C: PayoutChain> EpochExecutor<C> {
         let started = tokio::time::Instant::now();
         let metrics_before = self.chain.metrics();
         let epoch = inputs.epoch;
+        if let Some(plan_hash) = self.closed_plan(epoch).await? {
+            let metrics = self.chain.metrics();
+            return Ok(EpochReport::closed(epoch, plan_hash, metrics));
+        }
         metrics::epoch_started(epoch);
         let progress = &mut |step: Progress| {
             metrics::progress(&step);
@@ -267,6 +281,23 @@ impl<C: PayoutChain> EpochExecutor<C> {
         );
         self.journal.take_back(epoch, stage, &gone)?;
         self.journal.epoch(epoch)?.ok_or_else(|| disappeared(epoch))
+    }
+
+    /// The plan hash of `epoch` when it was closed for good (the journal says so, or,
+    /// without a journal record, the chain), `None` when it was not.
+    async fn closed_plan(&self, epoch: u64) -> Result<Option<Hash256>> {
+        match self.journal.epoch(epoch)? {
+            Some(record) if record.stage == Stage::Closed => Ok(Some(record.plan_hash)),
+            Some(_) => Ok(None),
+            None if self.chain.closed(epoch).await? => Ok(Some(
+                self.chain
+                    .opening(epoch)
+                    .await?
+                    .map(|memo| memo.plan_hash)
+                    .unwrap_or_default(),
+            )),
+            None => Ok(None),
+        }
     }
 
     /// Journals the starting balances (once, before the opening), then opens the epoch

@@ -19,11 +19,13 @@ use crate::error::{ExecutorError, Result};
 use crate::status::read_only;
 
 mod checkpoint;
+mod close;
 mod confirm_writer;
 pub(crate) mod migrate;
 mod record;
 mod transfers;
 use checkpoint::Checkpointer;
+pub use close::Closing;
 pub(crate) use confirm_writer::ConfirmWriter;
 use migrate::migrate;
 pub use record::{EpochRecord, NextEpoch, Stage};
@@ -34,8 +36,9 @@ pub use record::{EpochRecord, NextEpoch, Stage};
 /// `finished_at` and `runs` (unknown, NULL, for epochs journaled before). Version 4 keeps
 /// `transfers` in its primary key's order (`WITHOUT ROWID`) and each confirmation as a row
 /// of its own in `confirmations` (a transfer's `tx_hash` column before): confirming
-/// appends rows instead of rewriting the plan's.
-pub(crate) const SCHEMA_VERSION: i64 = 4;
+/// appends rows instead of rewriting the plan's. Version 5 adds `closed_reason` and
+/// `closed_tx` (an epoch closed for good by `tokenomics close-epoch`, stage `closed`).
+pub(crate) const SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS epochs (
@@ -51,7 +54,9 @@ CREATE TABLE IF NOT EXISTS epochs (
     baseline_block  TEXT,
     started_at      INTEGER,
     finished_at     INTEGER,
-    runs            INTEGER
+    runs            INTEGER,
+    closed_reason   TEXT,
+    closed_tx       TEXT
 );
 CREATE TABLE IF NOT EXISTS transfers (
     epoch     INTEGER NOT NULL,
@@ -286,7 +291,7 @@ impl Journal {
     /// else the one after the last (`None` when the journal is empty).
     pub fn next_epoch(&self) -> Result<NextEpoch> {
         let unfinished: Option<i64> = self.conn.query_row(
-            "SELECT MIN(epoch) FROM epochs WHERE stage != 'done'",
+            "SELECT MIN(epoch) FROM epochs WHERE stage NOT IN ('done', 'closed')",
             [],
             |row| row.get(0),
         )?;

@@ -57,6 +57,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod chain;
+mod close;
 mod dry_run;
 mod error;
 pub mod evm;
@@ -75,10 +76,11 @@ mod status;
 mod synthetic;
 
 pub use chain::{Chain, EpochMemo, Receipt, TransferCall, WriteRecord};
+pub use close::ClosedEpoch;
 pub use dry_run::{DryRunAhead, DryRunReport, OnChain, SampleBalance};
 pub use error::{ExecutorError, Result};
 pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply, DEFAULT_TREASURY};
-pub use journal::{EpochRecord, Journal, NextEpoch, Stage};
+pub use journal::{Closing, EpochRecord, Journal, NextEpoch, Stage};
 pub use payout_chain::{Baseline, ChainShows, ConfirmedSink, PayoutChain, Verified};
 pub use report::{EpochReport, Outcome, Progress};
 pub use status::{read_status, EpochStage, EpochStatus};

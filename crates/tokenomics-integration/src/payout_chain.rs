@@ -15,7 +15,7 @@
 use std::sync::atomic::AtomicBool;
 
 use rpc_resilience::MetricsSnapshot;
-use tokenomics_core::{Address, Amount, EpochPlan};
+use tokenomics_core::{Address, Amount, EpochPlan, Refused};
 
 use crate::chain::EpochMemo;
 use crate::error::Result;
@@ -69,6 +69,13 @@ pub trait PayoutChain: std::fmt::Debug {
     /// Call counters of the client(s) this backend talks through.
     fn metrics(&self) -> MetricsSnapshot;
 
+    /// Addresses this chain refuses as recipients besides the zero address (which
+    /// [`tokenomics_core::check_recipients`] always refuses): on EVM the token and the
+    /// payout contract. Checked before anything is planned into the journal.
+    fn refused_recipients(&self) -> Vec<Refused> {
+        Vec::new()
+    }
+
     /// The supply minted so far.
     async fn minted_supply(&self) -> Result<Amount>;
 
@@ -89,6 +96,12 @@ pub trait PayoutChain: std::fmt::Debug {
     async fn shows(&self, plan: &EpochPlan) -> Result<Option<ChainShows>> {
         let _ = plan;
         Ok(None)
+    }
+
+    /// Whether the epoch was closed for good on chain (it pays nothing more); chains
+    /// that cannot close an epoch answer `false`.
+    async fn closed(&self, _epoch: u64) -> Result<bool> {
+        Ok(false)
     }
 
     /// The payer's and `sample` recipients' balances, read before the epoch opens.

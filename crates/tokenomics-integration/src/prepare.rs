@@ -5,7 +5,7 @@
 //! opened, and a run that lost its journal plans the epoch with the minted supply its
 //! opening recorded, exactly as before.
 
-use tokenomics_core::{Amount, EpochInputs, EpochPlan};
+use tokenomics_core::{check_recipients, Amount, EpochInputs, EpochPlan};
 
 use crate::chain::EpochMemo;
 use crate::error::{ExecutorError, Result};
@@ -35,6 +35,9 @@ impl<C: PayoutChain> EpochExecutor<C> {
         ahead: Amount,
     ) -> Result<Prepared> {
         let epoch = inputs.epoch;
+        // Before anything is read or written: a recipient this chain refuses would
+        // strand the epoch half paid.
+        check_recipients(inputs, &self.chain.refused_recipients())?;
         let journaled = self.journal.epoch(epoch)?;
         // Without a journal record, the chain tells whether (and with what) the epoch
         // opened. The supply is read first: if the opening is absent at the second read,

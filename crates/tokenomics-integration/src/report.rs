@@ -51,6 +51,9 @@ pub enum Outcome {
     /// The chain shows the epoch already paid (by a run with another journal, or one
     /// that lost it): nothing was sent, everything was verified.
     AlreadyPaidOnChain,
+    /// The epoch was closed for good (`tokenomics close-epoch`): nothing was sent, and
+    /// nothing ever will be; the report's figures are zero.
+    Closed,
 }
 
 impl Outcome {
@@ -60,6 +63,7 @@ impl Outcome {
             Outcome::Paid => "paid",
             Outcome::AlreadyDone => "already done",
             Outcome::AlreadyPaidOnChain => "already paid on chain",
+            Outcome::Closed => "closed (never paid further)",
         }
     }
 }
@@ -112,6 +116,32 @@ pub struct EpochReport {
 }
 
 impl EpochReport {
+    /// The report of an epoch closed for good: its plan hash, every figure zero.
+    pub(crate) fn closed(epoch: u64, plan_hash: Hash256, rpc: MetricsSnapshot) -> EpochReport {
+        EpochReport {
+            epoch,
+            outcome: Outcome::Closed,
+            plan_hash,
+            emission: Amount::ZERO,
+            unmet_burned: Amount::ZERO,
+            fees_burned: Amount::ZERO,
+            from_pool: Amount::ZERO,
+            minted: Amount::ZERO,
+            paid: Amount::ZERO,
+            recycling_pool_after: Amount::ZERO,
+            transfers: 0,
+            recipients: 0,
+            confirmed_now: 0,
+            found_on_chain: 0,
+            verified_records: 0,
+            verified_recipients: 0,
+            elapsed_ms: 0,
+            retries: 0,
+            breaker_trips: 0,
+            rpc,
+        }
+    }
+
     pub(crate) fn new(plan: &EpochPlan, outcome: Outcome, rpc: MetricsSnapshot) -> EpochReport {
         let mut recipients: Vec<_> = plan.transfers.iter().map(|t| t.to).collect();
         recipients.sort_unstable();

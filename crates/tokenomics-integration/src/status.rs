@@ -32,10 +32,14 @@ pub enum EpochStage {
     Paid,
     /// Verified on chain: the epoch is finished.
     Done,
+    /// Closed for good (`tokenomics close-epoch`): it could never complete and pays
+    /// nothing more.
+    Closed,
 }
 
 impl EpochStage {
-    /// The name printed and serialized (`planned`, `minted`, `paying`, `paid`, `done`).
+    /// The name printed and serialized (`planned`, `minted`, `paying`, `paid`, `done`,
+    /// `closed`).
     pub fn name(self) -> &'static str {
         match self {
             EpochStage::Planned => "planned",
@@ -43,6 +47,7 @@ impl EpochStage {
             EpochStage::Paying => "paying",
             EpochStage::Paid => "paid",
             EpochStage::Done => "done",
+            EpochStage::Closed => "closed",
         }
     }
 
@@ -53,6 +58,7 @@ impl EpochStage {
             Stage::Minted => EpochStage::Paying,
             Stage::Paid => EpochStage::Paid,
             Stage::Done => EpochStage::Done,
+            Stage::Closed => EpochStage::Closed,
         }
     }
 }
@@ -87,6 +93,8 @@ pub struct EpochStatus {
     pub finished_at: Option<u64>,
     /// How many runs started work on it; `None` when journaled before schema 3.
     pub runs: Option<u64>,
+    /// Why it was closed (stage `closed`), with the transaction that closed it.
+    pub closed_reason: Option<String>,
 }
 
 /// Every epoch of the journal at `path`, in epoch order, read-only (see the module).
@@ -98,7 +106,13 @@ pub fn read_status(path: &Path) -> Result<Vec<EpochStatus>> {
     // One read transaction: every figure as of the same moment.
     let tx = conn.transaction().map_err(sql)?;
     let mut columns = Vec::new();
-    for column in ["started_at", "finished_at", "runs"] {
+    for column in [
+        "started_at",
+        "finished_at",
+        "runs",
+        "closed_reason",
+        "closed_tx",
+    ] {
         let present = has_column(&tx, "epochs", column).map_err(damaged)?;
         columns.push(if present { column } else { "NULL" });
     }
@@ -135,9 +149,21 @@ pub fn read_status(path: &Path) -> Result<Vec<EpochStatus>> {
             started_at: number(5)?,
             finished_at: number(6)?,
             runs: number(7)?,
+            closed_reason: closed(row)?,
         });
     }
     Ok(epochs)
+}
+
+/// Columns 8 and 9 (`closed_reason`, `closed_tx`) as one text: the reason, then the
+/// transaction.
+fn closed(row: &rusqlite::Row<'_>) -> Result<Option<String>> {
+    let reason = row.get::<_, Option<String>>(8).map_err(sql)?;
+    let tx = row.get::<_, Option<String>>(9).map_err(sql)?;
+    Ok(reason.map(|reason| match tx {
+        Some(tx) => format!("{reason} (closed by transaction {tx})"),
+        None => reason,
+    }))
 }
 
 /// Transfers of one epoch: how many, how many confirmed, what those paid.

@@ -37,6 +37,8 @@ sol! {
         error LengthMismatch(uint256 recipients, uint256 amounts);
         error EmptyChunk(uint64 epoch, uint32 chunk);
         error TransferFailed(address to, uint256 amount);
+        error EpochIsClosed(uint64 epoch);
+        error EpochFullyPaid(uint64 epoch, uint32 chunksPaid);
         error OwnableUnauthorizedAccount(address account);
 
         event ChunkPaid(uint64 indexed epoch, uint32 indexed chunk, uint256 recipients, uint256 total);
@@ -55,6 +57,8 @@ sol! {
         );
         function chunkPaid(uint64 epoch, uint32 chunk) external view returns (bool);
         function paidChunkWord(uint64 epoch, uint256 word) external view returns (uint256);
+        function closeEpoch(uint64 epoch, uint32 chunks) external;
+        function epochClosed(uint64 epoch) external view returns (bool);
     }
 }
 

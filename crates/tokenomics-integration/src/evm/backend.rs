@@ -9,11 +9,11 @@
 use std::sync::atomic::AtomicBool;
 
 use rpc_resilience::MetricsSnapshot;
-use tokenomics_core::{Address, Amount, EpochPlan};
+use tokenomics_core::{Address, Amount, EpochPlan, Refused};
 
 use super::abi::{to_core, to_evm};
 use super::pay::{chunk, chunk_count, payout_op, PaidChunk, CHUNK_SIZE};
-use super::EvmPayout;
+use super::{Contracts, EvmPayout};
 use crate::chain::EpochMemo;
 use crate::error::Result;
 use crate::executor::ExecutorConfig;
@@ -31,6 +31,21 @@ impl PayoutChain for EvmPayout {
         to_core(self.contracts.payout)
     }
 
+    /// The token (it would keep what it is sent for good) and the payout contract.
+    fn refused_recipients(&self) -> Vec<Refused> {
+        let Contracts { token, payout } = self.contracts;
+        vec![
+            Refused {
+                address: to_core(token),
+                what: "the token contract",
+            },
+            Refused {
+                address: to_core(payout),
+                what: "the payout contract",
+            },
+        ]
+    }
+
     fn metrics(&self) -> MetricsSnapshot {
         self.sender.client().metrics()
     }
@@ -41,6 +56,10 @@ impl PayoutChain for EvmPayout {
 
     async fn opening(&self, epoch: u64) -> Result<Option<EpochMemo>> {
         Ok(self.epoch_record(epoch).await?.map(|(memo, _)| memo))
+    }
+
+    async fn closed(&self, epoch: u64) -> Result<bool> {
+        self.epoch_closed(epoch).await
     }
 
     /// The payout contract's record and paid chunks, `confirmations` deep (so a chunk

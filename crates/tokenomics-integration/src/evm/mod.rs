@@ -15,6 +15,7 @@
 //! | [`EvmPayout::pay_chunks`] | `payout(epoch, chunk, to[], amounts[])` per unpaid chunk (`payout:<epoch>:<chunk>`) |
 //! | [`EvmPayout::epoch_state`] | the epoch's full record and paid chunks at a block (`confirmations` deep: what the executor re-checks its journal against) |
 //! | [`EvmPayout::verify_paid`] | verification: the record, every chunk's bit, and the token `Transfer` logs of the transactions that paid a sample of chunks |
+//! | [`EvmPayout::epoch_progress`], [`EvmPayout::unpayable_chunk`], [`EvmPayout::close_epoch`] | an epoch that can never complete: where it stands, the proof (an unpaid chunk the token refuses), `closeEpoch` (`close:<epoch>`) |
 //! | [`EvmPayout::balances`], [`EvmPayout::verify_balances`] | readings of balances and their change against the plan: a tool for tests and benches, exact only when nobody else moves those accounts; never part of verification |
 //!
 //! The executor drives it through [`PayoutChain`](crate::PayoutChain) (`backend.rs`):
@@ -32,6 +33,7 @@
 mod abi;
 mod backend;
 mod balances;
+mod close;
 mod deploy;
 mod open;
 mod pay;
@@ -50,6 +52,7 @@ use abi::{IEpochPayout, IMDTToken};
 
 pub use backend::UNKNOWN_TX;
 pub use balances::EvmBalances;
+pub use close::EpochProgress;
 pub use deploy::Contracts;
 pub use pay::{chunk, chunk_count, PaidChunk, CHUNKS_IN_FLIGHT, CHUNK_SIZE};
 pub use state::EpochState;

@@ -188,9 +188,13 @@ impl EvmPayout {
 
 /// The `payout` call data of chunk `k`.
 fn chunk_call(plan: &EpochPlan, k: u32) -> Bytes {
-    let transfers = chunk(plan, k);
+    payout_call(plan.epoch, k, chunk(plan, k))
+}
+
+/// The `payout` call data of chunk `k` of `epoch`, paying `transfers`.
+pub(super) fn payout_call(epoch: u64, k: u32, transfers: &[Transfer]) -> Bytes {
     IEpochPayout::payoutCall {
-        epoch: plan.epoch,
+        epoch,
         chunk: k,
         to: transfers.iter().map(|t| to_evm(t.to)).collect(),
         amounts: transfers.iter().map(|t| to_u256(t.amount)).collect(),

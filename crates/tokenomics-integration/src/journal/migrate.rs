@@ -5,12 +5,15 @@ use rusqlite::Connection;
 use super::{corrupt, SCHEMA, SCHEMA_VERSION};
 use crate::error::Result;
 
-/// Columns added to `epochs` after version 1 (`baseline_block` in 2, the rest in 3).
-const ADDED_COLUMNS: [(&str, &str); 4] = [
+/// Columns added to `epochs` after version 1 (`baseline_block` in 2, `started_at`,
+/// `finished_at` and `runs` in 3, `closed_reason` and `closed_tx` in 5).
+const ADDED_COLUMNS: [(&str, &str); 6] = [
     ("baseline_block", "TEXT"),
     ("started_at", "INTEGER"),
     ("finished_at", "INTEGER"),
     ("runs", "INTEGER"),
+    ("closed_reason", "TEXT"),
+    ("closed_tx", "TEXT"),
 ];
 
 /// Brings a journal of an older schema (or a new file) to [`SCHEMA_VERSION`]. Epochs

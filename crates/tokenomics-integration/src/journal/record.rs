@@ -18,6 +18,9 @@ pub enum Stage {
     Paid,
     /// Balances were verified on chain: the epoch is finished.
     Done,
+    /// Closed for good on chain (`tokenomics close-epoch`): it could never complete and
+    /// pays nothing more; what it did not pay stays with the payer.
+    Closed,
 }
 
 impl Stage {
@@ -27,6 +30,7 @@ impl Stage {
             Stage::Minted => "minted",
             Stage::Paid => "paid",
             Stage::Done => "done",
+            Stage::Closed => "closed",
         }
     }
 
@@ -36,6 +40,7 @@ impl Stage {
             "minted" => Stage::Minted,
             "paid" => Stage::Paid,
             "done" => Stage::Done,
+            "closed" => Stage::Closed,
             other => return Err(corrupt(format!("unknown stage {other:?}"))),
         })
     }

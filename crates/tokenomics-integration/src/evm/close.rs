@@ -1,0 +1,127 @@
+//! Closing an epoch that can never complete (`closeEpoch`, `close:<epoch>`): the proof that
+//! it cannot, and the one transaction that ends it.
+//!
+//! An epoch is unpayable when one of its unpaid chunks, simulated now from the owner with
+//! `eth_call`, reverts for a reason other than the payout contract being short of funds
+//! (`ERC20InsufficientBalance`, which more funds would cure): the token refusing a
+//! recipient (`ERC20InvalidReceiver`), for instance. The contract refuses to close an
+//! epoch whose chunks are all paid, and a closed epoch pays nothing more; what it did not
+//! pay stays in the contract, where later epochs' `from_pool` is paid from.
+
+use alloy_primitives::Bytes;
+use alloy_sol_types::SolCall;
+use evm_sender::{TxRequest, B256};
+use tokenomics_core::{Amount, Transfer};
+
+use super::abi::{to_amount, IEpochPayout};
+use super::pay::{payout_call, CHUNK_SIZE};
+use super::EvmPayout;
+use crate::error::{ExecutorError, Result};
+
+/// The revert reason of a chunk that more funds in the payout contract would let through.
+const SHORT_OF_FUNDS: &str = "ERC20InsufficientBalance";
+
+/// Where an epoch stands on the payout contract, for closing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EpochProgress {
+    /// Chunks paid.
+    pub chunks_paid: u32,
+    /// What the paid chunks transferred in all.
+    pub paid_total: Amount,
+    /// Whether the epoch was closed.
+    pub closed: bool,
+}
+
+/// The operation id of an epoch's closing.
+pub(crate) fn close_op(epoch: u64) -> String {
+    format!("close:{epoch}")
+}
+
+impl EvmPayout {
+    /// The epoch's progress on the contract, `None` when it was never opened.
+    pub async fn epoch_progress(&self, epoch: u64) -> Result<Option<EpochProgress>> {
+        let payout = self.contracts.payout;
+        let record = self
+            .view("payout", payout, IEpochPayout::epochRecordCall { epoch })
+            .await?;
+        if !record.opened {
+            return Ok(None);
+        }
+        let closed = self.epoch_closed(epoch).await?;
+        Ok(Some(EpochProgress {
+            chunks_paid: record.chunksPaid,
+            paid_total: to_amount("epochRecord", record.paidTotal)?,
+            closed,
+        }))
+    }
+
+    /// Whether the contract has `epoch` closed (`epochClosed`).
+    pub async fn epoch_closed(&self, epoch: u64) -> Result<bool> {
+        let payout = self.contracts.payout;
+        self.view("payout", payout, IEpochPayout::epochClosedCall { epoch })
+            .await
+    }
+
+    /// The first unpaid chunk of `transfers` (the epoch's plan, in plan order) whose
+    /// `payout`, simulated now, reverts for a reason other than the payout contract being
+    /// short of funds, with that reason; `None` when every unpaid chunk could still be
+    /// paid. Reads only.
+    pub async fn unpayable_chunk(
+        &self,
+        epoch: u64,
+        transfers: &[Transfer],
+    ) -> Result<Option<(u32, String)>> {
+        let chunks = transfers.len().div_ceil(CHUNK_SIZE);
+        let paid = self.paid_chunks(epoch, chunks).await?;
+        for (k, part) in transfers.chunks(CHUNK_SIZE).enumerate() {
+            if paid.get(k).copied().unwrap_or(false) {
+                continue;
+            }
+            let k = u32::try_from(k).map_err(|_| ExecutorError::Malformed {
+                call: "payout",
+                reason: format!("chunk {k} does not fit a uint32"),
+            })?;
+            let data = payout_call(epoch, k, part);
+            if let Some(reason) = self.reason_now(self.contracts.payout, data).await {
+                if !reason.contains(SHORT_OF_FUNDS) {
+                    return Ok(Some((k, reason)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Closes `epoch` (`closeEpoch(epoch, chunks)` as `close:<epoch>`, once per sender
+    /// journal) and waits until it is confirmed; returns its transaction hash. Refused
+    /// by the contract (an epoch not opened, closed, or with all `chunks` paid):
+    /// [`ExecutorError::EvmReverted`] with the reason, nothing mined.
+    pub async fn close_epoch(&self, epoch: u64, chunks: u32) -> Result<B256> {
+        let data = Bytes::from(IEpochPayout::closeEpochCall { epoch, chunks }.abi_encode());
+        let request = TxRequest::call(self.contracts.payout, data.clone());
+        let refused = |tx_hash, reason: Option<String>| ExecutorError::EvmReverted {
+            epoch,
+            what: "close".into(),
+            tx_hash,
+            reason: reason.unwrap_or_else(|| "unknown (the call succeeds now)".into()),
+        };
+        let (op, confirmed) = match self.submit_fresh(&close_op(epoch), request).await {
+            Ok(sent) => sent,
+            Err(evm_sender::Error::WouldRevert { .. }) => {
+                let reason = self.reason_now(self.contracts.payout, data).await;
+                return Err(refused(None, reason));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        if let Some(done) = confirmed {
+            return Ok(done.tx_hash);
+        }
+        match self.sender.wait_confirmed(&op).await {
+            Ok(done) => Ok(done.tx_hash),
+            Err(evm_sender::Error::Reverted { tx_hash, .. }) => {
+                let reason = self.reason_now(self.contracts.payout, data).await;
+                Err(refused(Some(tx_hash), reason))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+}

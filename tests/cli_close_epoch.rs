@@ -1,0 +1,386 @@
+//! Recipients the chain would refuse, and the way out of an epoch that can never
+//! complete, through the binary against a real anvil: the zero address refused by `plan`
+//! and `run` (every chain, `--dry-run` too) and the token and payout contracts by `run
+//! --chain evm`, each with exit 2, the field named and nothing sent; `close-epoch` closing
+//! a stranded epoch once, after which `run` moves on and the remainder pays a later
+//! epoch; `close-epoch` refusing a payable epoch, sending nothing.
+
+#[path = "common/anvil.rs"]
+mod anvil;
+mod common;
+
+use std::path::PathBuf;
+use std::process::Output;
+use std::sync::atomic::AtomicBool;
+
+use anvil::{Anvil, CHAIN_ID, DEV_KEY};
+use evm_sender::{SenderConfig, Signer};
+use rpc_resilience::ResilientClient;
+use serde_json::{json, Value};
+use tokenomics_core::{Amount, EpochInputs, EpochPlan, Params, ZERO_ADDRESS};
+use tokenomics_integration::evm::{Contracts, EvmPayout, CHUNK_SIZE};
+use tokenomics_integration::{synthetic_inputs, EpochMemo, Journal, Stage};
+
+/// The zero address as inputs files write it.
+const ZERO: &str = "0x0000000000000000000000000000000000000000";
+/// Transactions of `tokenomics deploy`: token, payout, ownership.
+const DEPLOY_TXS: u64 = 3;
+
+/// Anvil with both contracts deployed by the binary, and a folder for journals.
+struct Evm {
+    anvil: Anvil,
+    dir: tempfile::TempDir,
+    contracts: Contracts,
+}
+
+impl Evm {
+    fn start() -> Option<Evm> {
+        let anvil = Anvil::start()?;
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+            .args(["deploy", "--rpc-url", &anvil.url, "--json", "--journal"])
+            .arg(dir.path().join("deploy.sqlite"))
+            .env("TOKENOMICS_SIGNER_KEY", DEV_KEY)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let contracts = Contracts {
+            token: printed["token"].as_str().unwrap().parse().unwrap(),
+            payout: printed["payout"].as_str().unwrap().parse().unwrap(),
+        };
+        Some(Evm {
+            anvil,
+            dir,
+            contracts,
+        })
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.dir.path().join("journal.sqlite")
+    }
+
+    /// `tokenomics <command> --chain evm` with the connection flags and the journal.
+    fn tokenomics(&self, command: &str, args: &[&str]) -> Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+            .args([command, "--chain", "evm", "--rpc-url", &self.anvil.url])
+            .args(["--token-address", &self.contracts.token.to_string()])
+            .args(["--payout-address", &self.contracts.payout.to_string()])
+            .args(["--chain-id", &CHAIN_ID.to_string(), "--journal"])
+            .arg(self.journal())
+            .args(args)
+            .env("TOKENOMICS_SIGNER_KEY", DEV_KEY)
+            .output()
+            .unwrap()
+    }
+
+    /// Writes `inputs` (without `minted_supply` when `from_chain`) to `name`.
+    fn inputs(&self, name: &str, inputs: &EpochInputs, from_chain: bool) -> String {
+        let mut value = serde_json::to_value(inputs).unwrap();
+        if from_chain {
+            value.as_object_mut().unwrap().remove("minted_supply");
+        }
+        common::write(self.dir.path(), name, &value.to_string())
+    }
+
+    /// A backend on the run's nonce journal (`journal.nonces.sqlite`), so that the binary
+    /// later finds every nonce of this account journaled.
+    async fn backend(&self) -> EvmPayout {
+        let client = ResilientClient::builder()
+            .endpoint(&self.anvil.url)
+            .classifier(evm_sender::EvmClassifier)
+            .build()
+            .unwrap();
+        EvmPayout::connect(
+            SenderConfig::new(CHAIN_ID),
+            client,
+            Signer::from_hex(DEV_KEY).unwrap(),
+            self.contracts,
+            &self.dir.path().join("journal.nonces.sqlite"),
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Journals `plan`, opens it on chain and pays its `chunks` as a run would, returning
+    /// what the last chunk gave; the journal and the backend are closed again.
+    async fn half_pay(&self, plan: &EpochPlan, chunks: &[u32]) -> bool {
+        let backend = self.backend().await;
+        let mut journal = Journal::open(&self.journal()).unwrap();
+        let payout = tokenomics_core::Address::from_bytes(self.contracts.payout.into_array());
+        journal.record_plan(plan, Amount::ZERO, payout).unwrap();
+        let memo = EpochMemo {
+            plan_hash: plan.plan_hash,
+            minted_supply: Amount::ZERO,
+        };
+        backend.open_epoch(plan, &memo, Amount::ZERO).await.unwrap();
+        journal.set_stage(plan.epoch, Stage::Minted).unwrap();
+        let stop = AtomicBool::new(false);
+        let mut confirmed = Vec::new();
+        let paid = backend
+            .pay_chunks(
+                plan,
+                chunks,
+                &mut |chunk| {
+                    let first = chunk.chunk * CHUNK_SIZE as u32;
+                    confirmed.extend(
+                        (first..first + chunk.transfers as u32).map(|i| (i, "0x".to_string())),
+                    );
+                    Ok(())
+                },
+                &stop,
+            )
+            .await
+            .is_ok();
+        journal.confirm(plan.epoch, &confirmed).unwrap();
+        paid
+    }
+
+    async fn balance(&self, who: evm_sender::Address) -> Amount {
+        self.backend().await.balance_of(who).await.unwrap()
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Exit code `code`, `message` on stderr.
+#[track_caller]
+fn check(out: &Output, code: i32, message: &str) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert!(stderr.contains(message), "{message:?} not in: {stderr}");
+}
+
+/// Epoch `epoch`'s synthetic plan of 400 transfers (two chunks), minted supply 0, with
+/// transfer 350 (chunk 1) paying the zero address when `strand`: a plan the binary can
+/// no longer make, as earlier versions did.
+fn plan(epoch: u64, strand: bool) -> EpochPlan {
+    let mut plan = EpochPlan::build(&Params::default(), &synthetic_inputs(epoch, 400)).unwrap();
+    assert!(plan.transfers.len() > 350 && plan.transfers.len() <= 2 * CHUNK_SIZE);
+    if strand {
+        plan.transfers[350].to = ZERO_ADDRESS;
+        plan.plan_hash = plan.compute_hash();
+    }
+    plan
+}
+
+#[test]
+fn plan_refuses_a_zero_address_recipient_naming_the_field() {
+    common::check_refused(
+        "0x00000000000000000000000000000000000000a2",
+        ZERO,
+        "miners[1].address: 0x0000000000000000000000000000000000000000 is the zero address",
+    );
+    common::check_refused(
+        "0x00000000000000000000000000000000000000f2",
+        ZERO,
+        "dao_address: 0x0000000000000000000000000000000000000000 is the zero address",
+    );
+}
+
+#[test]
+fn run_and_dry_run_on_the_luxtensor_protocol_refuse_a_zero_address_before_starting_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = common::INPUTS.replacen("0x00000000000000000000000000000000000000e1", ZERO, 1);
+    let inputs = common::write(dir.path(), "inputs.json", &bad);
+    for extra in [&[][..], &["--dry-run"][..]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+            .current_dir(dir.path())
+            .args(["run", "--inputs", &inputs])
+            .args(extra)
+            .output()
+            .unwrap();
+        common::check_bad_input(&out, "inputs.json", "infrastructure[0].address");
+    }
+    assert!(
+        !dir.path().join("tokenomics-data").exists(),
+        "nothing started"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_on_evm_refuses_the_zero_address_the_token_and_the_payout_contract_sending_nothing() {
+    let Some(evm) = Evm::start() else { return };
+    let base = synthetic_inputs(1, 50);
+    let cases = [
+        (ZERO_ADDRESS, "dao_address", "the zero address"),
+        (
+            tokenomics_core::Address::from_bytes(evm.contracts.token.into_array()),
+            "dao_address",
+            "the token contract",
+        ),
+        (
+            tokenomics_core::Address::from_bytes(evm.contracts.payout.into_array()),
+            "dao_address",
+            "the payout contract",
+        ),
+    ];
+    for (address, field, what) in cases {
+        let mut inputs = base.clone();
+        inputs.dao_address = address;
+        let file = evm.inputs("refused.json", &inputs, false);
+        let out = evm.tokenomics("run", &["--inputs", &file]);
+        check(
+            &out,
+            2,
+            &format!("refused.json: {field}: {address} is {what}"),
+        );
+    }
+    // A miner too, and in the second file of a folder: the first is not paid either.
+    let folder = evm.dir.path().join("epochs");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("a.json"), serde_json::to_string(&base).unwrap()).unwrap();
+    let mut second = synthetic_inputs(2, 50);
+    second.miners[3].address =
+        tokenomics_core::Address::from_bytes(evm.contracts.payout.into_array());
+    std::fs::write(
+        folder.join("b.json"),
+        serde_json::to_string(&second).unwrap(),
+    )
+    .unwrap();
+    let out = evm.tokenomics("run", &["--inputs", folder.to_str().unwrap()]);
+    check(&out, 2, "b.json: miners[3].address");
+    check(&out, 2, "the payout contract");
+    assert_eq!(evm.anvil.dev_nonce().await, DEPLOY_TXS, "nothing sent");
+    assert_eq!(
+        evm.backend().await.minted_supply().await.unwrap(),
+        Amount::ZERO
+    );
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+        .args(["status", "--json", "--journal"])
+        .arg(evm.journal())
+        .output()
+        .unwrap();
+    let journaled: Value = serde_json::from_slice(&status.stdout).unwrap_or(json!([]));
+    assert_eq!(journaled, json!([]), "nothing journaled");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranded_epoch_is_closed_once_then_run_moves_on_and_its_remainder_pays_a_later_epoch() {
+    let Some(evm) = Evm::start() else { return };
+    let stranded = plan(10, true);
+    assert!(
+        !evm.half_pay(&stranded, &[0, 1]).await,
+        "chunk 1 is refused"
+    );
+    let paid = Amount::checked_sum(
+        stranded.transfers[..CHUNK_SIZE].iter().map(|t| t.amount),
+        "paid",
+    )
+    .unwrap();
+    let remainder = stranded.total.checked_sub(paid, "remainder").unwrap();
+    assert_eq!(evm.balance(evm.contracts.payout).await, remainder);
+    let nonce = evm.anvil.dev_nonce().await;
+
+    let out = evm.tokenomics("close-epoch", &["--epoch", "10", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let closed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(closed["unpaid"], remainder.to_string());
+    assert_eq!(closed["paid"], paid.to_string());
+    assert!(
+        closed["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the zero address"),
+        "{closed}"
+    );
+    assert_eq!(
+        evm.anvil.dev_nonce().await,
+        nonce + 1,
+        "closeEpoch sent once"
+    );
+    let again = evm.tokenomics("close-epoch", &["--epoch", "10", "--json"]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert_eq!(evm.anvil.dev_nonce().await, nonce + 1, "not sent again");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+        .args(["status", "--json", "--journal"])
+        .arg(evm.journal())
+        .output()
+        .unwrap();
+    let epochs: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(epochs[0]["stage"], "closed");
+    assert!(epochs[0]["closed_reason"]
+        .as_str()
+        .unwrap()
+        .contains("the zero address"));
+
+    // Valid inputs of the closed epoch: reported closed, never paid.
+    let file = evm.inputs("epoch-10.json", &synthetic_inputs(10, 400), false);
+    let out = evm.tokenomics("run", &["--inputs", &file, "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reports[0]["outcome"], "closed");
+    assert_eq!(
+        evm.anvil.dev_nonce().await,
+        nonce + 1,
+        "nothing sent for it"
+    );
+    // A synthetic run carries on with the next epoch; the remainder is not owed by it.
+    let out = evm.tokenomics("run", &["--epochs", "1", "--synthetic", "50", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reports[0]["epoch"], 11);
+    assert_eq!(reports[0]["outcome"], "paid");
+    assert_eq!(evm.balance(evm.contracts.payout).await, remainder);
+    // A later epoch whose recycling pool is the remainder pays it out.
+    let mut later = synthetic_inputs(12, 50);
+    later.recycling_pool = remainder;
+    let file = evm.inputs("epoch-12.json", &later, true);
+    let out = evm.tokenomics("run", &["--inputs", &file, "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(reports[0]["outcome"], "paid");
+    assert_eq!(reports[0]["from_pool"], remainder.to_string());
+    assert_eq!(evm.balance(evm.contracts.payout).await, Amount::ZERO);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_epoch_refuses_a_payable_epoch_sending_nothing() {
+    let Some(evm) = Evm::start() else { return };
+    let payable = plan(20, false);
+    assert!(evm.half_pay(&payable, &[0]).await);
+    let nonce = evm.anvil.dev_nonce().await;
+    let out = evm.tokenomics("close-epoch", &["--epoch", "20"]);
+    check(
+        &out,
+        2,
+        "epoch 20 cannot be closed: every unpaid chunk can still be paid",
+    );
+    let out = evm.tokenomics("close-epoch", &["--epoch", "21"]);
+    check(
+        &out,
+        2,
+        "epoch 21 cannot be closed: the journal has no plan for it",
+    );
+    assert_eq!(evm.anvil.dev_nonce().await, nonce, "nothing sent");
+    // Then paid in full by a run: a fully paid epoch is not closed either.
+    let file = evm.inputs("epoch-20.json", &synthetic_inputs(20, 400), false);
+    let out = evm.tokenomics("run", &["--inputs", &file]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let nonce = evm.anvil.dev_nonce().await;
+    let out = evm.tokenomics("close-epoch", &["--epoch", "20"]);
+    check(&out, 2, "epoch 20 cannot be closed: it is done");
+    assert_eq!(evm.anvil.dev_nonce().await, nonce, "nothing sent");
+}
+
+#[test]
+fn close_epoch_on_the_luxtensor_protocol_is_refused_saying_why() {
+    let out = common::tokenomics(&[
+        "close-epoch",
+        "--chain",
+        "luxtensor",
+        "--epoch",
+        "1",
+        "--rpc-url",
+        "http://127.0.0.1:1",
+        "--journal",
+        "j.sqlite",
+    ]);
+    check(
+        &out,
+        2,
+        "--chain luxtensor: an epoch there is never stranded",
+    );
+}
