@@ -3,10 +3,13 @@
 //!
 //! Tables: `meta` (chain id, sender), `ops` (one row per operation, nonce unique, state),
 //! `attempts` (one row per signed transaction of an operation: same nonce, rising price).
+//! The schema carries its version ([`SCHEMA_VERSION`], `PRAGMA user_version`): a file that
+//! is not a nonce journal (another program's database, a damaged file) or one of a newer
+//! version is refused before anything is written to it ([`Error::JournalUnusable`]).
 
 mod rows;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use alloy_primitives::{Address, Bytes, B256};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -14,6 +17,45 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rows::{conversion, parse_col, parse_int, read_op, to_i64, to_u64, SELECT_OP};
 
 use crate::{Confirmation, Error, Result, SignedTx, TxRequest};
+
+/// The schema this version writes (`PRAGMA user_version`). 0 on disk is a new file, or a
+/// nonce journal written before the version was recorded (the same tables).
+pub(crate) const SCHEMA_VERSION: i64 = 1;
+
+/// The columns each table of the schema must have: a file with these tables missing one is
+/// not a nonce journal this version reads.
+const COLUMNS: [(&str, &[&str]); 3] = [
+    ("meta", &["key", "value"]),
+    (
+        "ops",
+        &[
+            "op_id",
+            "nonce",
+            "to_addr",
+            "data",
+            "value",
+            "fixed_gas_limit",
+            "state",
+            "tx_hash",
+            "block_number",
+            "block_hash",
+            "gas_used",
+            "contract_address",
+        ],
+    ),
+    (
+        "attempts",
+        &[
+            "op_id",
+            "attempt",
+            "tx_hash",
+            "raw",
+            "gas_price",
+            "gas_limit",
+            "created_ms",
+        ],
+    ),
+];
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -81,13 +123,18 @@ pub(crate) struct Journal {
 }
 
 impl Journal {
+    /// Opens (or creates) the nonce journal at `path`: locked first, then checked to be a
+    /// nonce journal of a version this one reads (or an empty database) before anything is
+    /// written to it.
     pub(crate) fn open(path: &Path) -> Result<Self> {
         let lock = pid_lock::PidLock::acquire(path)?;
-        let conn = Connection::open(path)?;
+        let conn = Connection::open(path).map_err(|e| unusable(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        check_schema(&conn, path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(Self { conn, _lock: lock })
     }
 
@@ -120,7 +167,8 @@ impl Journal {
     }
 
     /// Records that `nonce` was taken by a transaction the journal does not know: every later
-    /// open or submit refuses until an operator removes the `foreign_nonce` row from `meta`.
+    /// open or submit looks at it again and refuses while it stands (see
+    /// `EvmSender::check_nonces`).
     pub(crate) fn mark_foreign(&self, nonce: u64, chain_nonce: u64) -> Result<()> {
         self.conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('foreign_nonce', ?1)",
@@ -145,6 +193,26 @@ impl Journal {
         }))
     }
 
+    /// Removes the record of [`Journal::mark_foreign`].
+    pub(crate) fn clear_foreign(&self) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = 'foreign_nonce'", [])?;
+        Ok(())
+    }
+
+    /// The pending operation holding `nonce`, if any.
+    pub(crate) fn pending_at(&self, nonce: u64) -> Result<Option<OpRecord>> {
+        let op = self
+            .conn
+            .query_row(
+                &format!("{SELECT_OP} WHERE nonce = ?1 AND state = 'pending'"),
+                [to_i64(nonce)?],
+                read_op,
+            )
+            .optional()?;
+        op.map(|op| self.with_attempts(op)).transpose()
+    }
+
     /// The lowest and the next nonce the journal holds (`None` when empty).
     pub(crate) fn nonce_range(&self) -> Result<Option<(u64, u64)>> {
         let (low, high): (Option<i64>, Option<i64>) =
@@ -158,8 +226,9 @@ impl Journal {
         })
     }
 
-    /// Journals a new operation at the next nonce (`base` when the journal is empty) with the
-    /// attempt `sign` makes for that nonce, in one transaction.
+    /// Journals a new operation at the next nonce, or at `base` (the account's nonce) when
+    /// that is higher (an empty journal, or nonces used outside it), with the attempt `sign`
+    /// makes for that nonce, in one transaction.
     pub(crate) fn insert(
         &mut self,
         op_id: &str,
@@ -170,7 +239,7 @@ impl Journal {
         let tx = self.conn.transaction()?;
         let high: Option<i64> = tx.query_row("SELECT MAX(nonce) FROM ops", [], |r| r.get(0))?;
         let nonce = match high {
-            Some(high) => to_u64(high)?.saturating_add(1),
+            Some(high) => to_u64(high)?.saturating_add(1).max(base),
             None => base,
         };
         let attempt = sign(nonce)?;
@@ -266,6 +335,64 @@ impl Journal {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(op)
+    }
+}
+
+/// Refuses a database that is not a nonce journal this version reads: a newer version, or
+/// tables other than the schema's (an empty database is a new journal).
+fn check_schema(conn: &Connection, path: &Path) -> Result<()> {
+    let refuse = |reason: String| Error::JournalUnusable {
+        path: PathBuf::from(path),
+        reason,
+    };
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| unusable(path, e))?;
+    if version > SCHEMA_VERSION {
+        return Err(refuse(format!(
+            "schema version {version} is newer than this version reads ({SCHEMA_VERSION})"
+        )));
+    }
+    let tables: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| unusable(path, e))?;
+    if tables == 0 {
+        return Ok(());
+    }
+    for (table, columns) in COLUMNS {
+        let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
+        let present = stmt
+            .query_map([table], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if let Some(missing) = columns.iter().find(|c| !present.iter().any(|p| p == *c)) {
+            return Err(refuse(format!(
+                "not a nonce journal: table {table} {}",
+                if present.is_empty() {
+                    "is missing".to_string()
+                } else {
+                    format!("has no column {missing}")
+                }
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A SQLite error opening `path`: a file that is not a database, or a damaged one, is
+/// [`Error::JournalUnusable`]; anything else (a disk error) stays what it is.
+fn unusable(path: &Path, error: rusqlite::Error) -> Error {
+    match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+            Error::JournalUnusable {
+                path: PathBuf::from(path),
+                reason: format!("not a SQLite database, or a damaged one ({error})"),
+            }
+        }
+        _ => Error::Journal(error),
     }
 }
 
