@@ -31,11 +31,7 @@ impl Evm {
         let dir = tempfile::tempdir().unwrap();
         let deploy = ["deploy", "--rpc-url", &anvil.url, "--json", "--journal"];
         let journal = dir.path().join("deploy.sqlite");
-        let out = command(&deploy)
-            .arg(&journal)
-            .output()
-            .await
-            .unwrap();
+        let out = command(&deploy).arg(&journal).output().await.unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
         let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         Some(Evm {
@@ -53,9 +49,14 @@ impl Evm {
     /// `run --chain evm` of one synthetic epoch (20 recipients) with journal `journal`.
     fn run(&self, journal: &str) -> tokio::process::Command {
         let mut run = command(&["run", "--chain", "evm", "--rpc-url", &self.anvil.url]);
-        run.args(["--token-address", &self.token, "--payout-address", &self.payout])
-            .args(["--epochs", "1", "--synthetic", "20", "--journal"])
-            .arg(self.path(journal));
+        run.args([
+            "--token-address",
+            &self.token,
+            "--payout-address",
+            &self.payout,
+        ])
+        .args(["--epochs", "1", "--synthetic", "20", "--journal"])
+        .arg(self.path(journal));
         run
     }
 
@@ -97,7 +98,10 @@ fn text(bytes: &[u8]) -> String {
 fn check(out: &Output, code: i32, parts: &[&str]) {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(code), "{stderr}");
-    let error = stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+    let error = stderr
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .unwrap_or("");
     for part in parts {
         assert!(error.contains(part), "{part:?} not in: {stderr}");
     }
@@ -106,7 +110,9 @@ fn check(out: &Output, code: i32, parts: &[&str]) {
 
 #[tokio::test]
 async fn the_nonce_journal_lies_beside_the_journal_as_documented_and_is_named() {
-    let Some(evm) = Evm::start().await else { return };
+    let Some(evm) = Evm::start().await else {
+        return;
+    };
     let out = evm.run("run.db").output().await.unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let nonces = evm.path("run.nonces.sqlite");
@@ -117,7 +123,9 @@ async fn the_nonce_journal_lies_beside_the_journal_as_documented_and_is_named() 
 
 #[tokio::test]
 async fn a_nonce_journal_that_is_not_one_is_refused_untouched_naming_it_and_nothing_is_sent() {
-    let Some(evm) = Evm::start().await else { return };
+    let Some(evm) = Evm::start().await else {
+        return;
+    };
     let nonces = evm.path("j.nonces.sqlite");
     let before = evm.nonce("latest").await;
     let other = |sql: &str| {
@@ -137,7 +145,9 @@ async fn a_nonce_journal_that_is_not_one_is_refused_untouched_naming_it_and_noth
             "not a nonce journal: table meta is missing",
         ),
         (
-            &|| other("CREATE TABLE meta (key TEXT); CREATE TABLE ops (x); CREATE TABLE attempts (y);"),
+            &|| {
+                other("CREATE TABLE meta (key TEXT); CREATE TABLE ops (x); CREATE TABLE attempts (y);")
+            },
             "not a nonce journal: table meta has no column value",
         ),
         (
@@ -151,14 +161,20 @@ async fn a_nonce_journal_that_is_not_one_is_refused_untouched_naming_it_and_noth
         let out = evm.run("j.sqlite").output().await.unwrap();
         let named = format!("nonce journal {}: {reason}", nonces.display());
         check(&out, 2, &[&named]);
-        assert_eq!(std::fs::read(&nonces).unwrap(), bytes, "{reason}: file changed");
+        assert_eq!(
+            std::fs::read(&nonces).unwrap(),
+            bytes,
+            "{reason}: file changed"
+        );
     }
     assert_eq!(evm.nonce("latest").await, before, "nothing sent");
 }
 
 #[tokio::test]
 async fn the_key_used_outside_the_tool_with_nothing_of_ours_pending_does_not_block_the_journal() {
-    let Some(evm) = Evm::start().await else { return };
+    let Some(evm) = Evm::start().await else {
+        return;
+    };
     let out = evm.run("j.sqlite").output().await.unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     evm.foreign_transaction().await; // mined at once: the chain nonce is past the journal's
@@ -169,7 +185,9 @@ async fn the_key_used_outside_the_tool_with_nothing_of_ours_pending_does_not_blo
 
 #[tokio::test]
 async fn pending_transactions_a_fresh_nonce_journal_does_not_know_are_named_with_what_to_do() {
-    let Some(evm) = Evm::start().await else { return };
+    let Some(evm) = Evm::start().await else {
+        return;
+    };
     evm.automine(false).await;
     evm.foreign_transaction().await; // e.g. sent with a nonce journal since deleted
     let before = evm.nonce("pending").await;
@@ -192,7 +210,9 @@ async fn pending_transactions_a_fresh_nonce_journal_does_not_know_are_named_with
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operation_whose_nonce_was_taken_is_named_with_the_command_that_resolves_it() {
-    let Some(evm) = Evm::start().await else { return };
+    let Some(evm) = Evm::start().await else {
+        return;
+    };
     evm.automine(false).await;
     let mut run = evm.run("j.sqlite").spawn().unwrap();
     for _ in 0..3_000 {

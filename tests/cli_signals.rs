@@ -161,7 +161,9 @@ fn check_gone(pid: u32, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while stat(pid).is_some_and(|(state, _)| state != 'Z') {
         if Instant::now() > deadline {
-            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
             panic!("{what}: pid {pid} still runs");
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -173,7 +175,15 @@ fn with_two_confirmations_a_run_on_its_own_anvil_finishes() {
     let Some(bin) = anvil::bin() else { return };
     let mut run = Run::start(
         &bin,
-        &["--confirmations", "2", "--epochs", "1", "--synthetic", "5", "--json"],
+        &[
+            "--confirmations",
+            "2",
+            "--epochs",
+            "1",
+            "--synthetic",
+            "5",
+            "--json",
+        ],
     );
     assert_eq!(run.wait(), Some(0), "{:#?}", run.seen);
     let mut stdout = String::new();
