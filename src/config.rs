@@ -16,7 +16,7 @@ use serde::Deserialize;
 use tokenomics_core::{BurnRates, DistributionParams, EmissionParams, Params};
 use toml_edit::{DocumentMut, Item, Value};
 
-use crate::echo::shorten_echoes;
+use crate::echo::{hide_keys, shorten_echoes};
 use crate::error::CliError;
 use crate::evm_config::EvmSection;
 
@@ -153,7 +153,7 @@ pub(crate) fn read_file(path: &Path) -> Result<String, CliError> {
 pub(crate) fn bad_input(path: &Path, reason: &str) -> CliError {
     CliError::BadInput(format!(
         "{}: {}",
-        PathBuf::from(path).display(),
+        hide_keys(&PathBuf::from(path).display().to_string()),
         shorten_echoes(reason)
     ))
 }

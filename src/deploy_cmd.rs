@@ -15,7 +15,7 @@ use tokenomics_integration::evm::EvmPayout;
 
 use crate::error::CliError;
 use crate::evm_cli::{evm_client, evm_error, load_signer, node_chain_id};
-use crate::journal_path::node_journal;
+use crate::journal_path::{check_journal_flag, node_journal};
 
 /// Arguments of `tokenomics deploy`.
 #[derive(Debug, clap::Args)]
@@ -41,6 +41,9 @@ pub(crate) struct DeployArgs {
 
 /// Deploys, then prints the addresses.
 pub(crate) fn run(args: DeployArgs) -> Result<(), CliError> {
+    if let Some(path) = &args.journal {
+        check_journal_flag(path)?;
+    }
     let signer = load_signer(args.signer_key_file.as_ref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -60,7 +63,12 @@ pub(crate) fn run(args: DeployArgs) -> Result<(), CliError> {
         eprintln!("journal: {}", journal.display());
         let sender = EvmSender::open(SenderConfig::new(chain_id), client, signer, &journal)
             .await
-            .map_err(|e| evm_error(e.into()))?;
+            .map_err(|error| match error {
+                evm_sender::Error::ChainIdMismatch { .. } => {
+                    CliError::BadInput(format!("--chain-id: {error}"))
+                }
+                other => evm_error(other.into()),
+            })?;
         EvmPayout::deploy(&sender).await.map_err(evm_error)
     })?;
     let mut out = std::io::stdout().lock();

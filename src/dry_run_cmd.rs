@@ -2,10 +2,15 @@
 //!
 //! The journal is read if it exists (read-only, its lock not taken, so a running `run`
 //! is not disturbed) and never created; each epoch goes through
-//! `EpochExecutor::dry_run`, the run's own reads and refusals.
+//! `EpochExecutor::dry_run`, the run's own reads and refusals. Without `--rpc-url` the
+//! embedded devnet serves a snapshot of its ledger ([`ledger_snapshot`]), so a dry run
+//! takes no lock (a `run` or `devnet` may hold the ledger meanwhile) and writes nothing.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+use tempfile::TempDir;
 
 use tokenomics_integration::{
     synthetic_inputs, Chain, DryRunAhead, DryRunReport, EpochExecutor, ExecutorError, Journal,
@@ -15,6 +20,30 @@ use tokenomics_integration::{
 use crate::config::Config;
 use crate::error::CliError;
 use crate::run_cmd::{describe_failure, journal_error, Job, RunArgs};
+
+/// A consistent copy of the embedded devnet's `ledger` (`VACUUM INTO`, read through a
+/// read-only connection: no lock taken, nothing written to it) in a new temporary folder,
+/// removed when the returned `TempDir` drops; `None` when there is no ledger yet.
+pub(crate) fn ledger_snapshot(ledger: &Path) -> Result<Option<(TempDir, PathBuf)>, CliError> {
+    if !ledger.exists() {
+        return Ok(None);
+    }
+    let failed = |e: &dyn std::fmt::Display| {
+        CliError::Failed(format!("{}: cannot read the ledger: {e}", ledger.display()))
+    };
+    let dir = tempfile::Builder::new()
+        .prefix("tokenomics-dry-run-")
+        .tempdir()
+        .map_err(|e| CliError::Failed(format!("cannot create a temporary folder: {e}")))?;
+    let copy = dir.path().join("devnet.sqlite");
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(ledger, flags).map_err(|e| failed(&e))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| failed(&e))?;
+    conn.execute("VACUUM INTO ?1", [copy.to_string_lossy()])
+        .map_err(|e| failed(&e))?;
+    Ok(Some((dir, copy)))
+}
 
 /// Dry-runs `jobs` (or, when `None`, the epochs a run without inputs would pay).
 pub(crate) async fn dry_run(

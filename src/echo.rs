@@ -1,5 +1,7 @@
 //! Values echoed in error messages, cut to a short prefix: one rule for every inputs and
-//! config error, so a 50,000-digit number or a huge string cannot flood the terminal.
+//! config error, so a 50,000-digit number or a huge string cannot flood the terminal. A
+//! value that looks like a private key (64 hex digits, with or without `0x`) is never
+//! echoed, not even in part: a key pasted into the wrong flag or field stays secret.
 
 /// Values up to this many characters are echoed whole (an address has 42).
 const WHOLE: usize = 64;
@@ -8,9 +10,51 @@ const PREFIX: usize = 32;
 /// A message (after its values are cut) longer than this is cut too.
 const MESSAGE: usize = 512;
 
-/// `value` itself when short, else its first characters, `…` and its length.
+/// Shown instead of a value that looks like a private key.
+pub(crate) const HIDDEN: &str = "<not shown: it looks like a private key>";
+
+/// `value` itself when short, else its first characters, `…` and its length; [`HIDDEN`]
+/// when it looks like a private key.
 pub(crate) fn shorten(value: &str) -> String {
+    if looks_like_key(value) {
+        return HIDDEN.to_string();
+    }
     cut(value, WHOLE, PREFIX)
+}
+
+/// Whether `value` holds what may be a private key: a run of exactly 64 hex digits, or a
+/// longer run with a letter in it (a key with something glued to it; a run of decimal
+/// digits only is a number).
+pub(crate) fn looks_like_key(value: &str) -> bool {
+    value.split(|c: char| !c.is_ascii_hexdigit()).any(|run| {
+        run.len() == 64 || (run.len() > 64 && run.bytes().any(|b| b.is_ascii_alphabetic()))
+    })
+}
+
+/// `text` with every run of hex digits that looks like a private key (and its `0x`)
+/// replaced by [`HIDDEN`], nothing else changed: for paths and other values echoed whole.
+pub(crate) fn hide_keys(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_hexdigit()) {
+        let len = rest[start..]
+            .find(|c: char| !c.is_ascii_hexdigit())
+            .unwrap_or(rest.len() - start);
+        let run = &rest[start..start + len];
+        if looks_like_key(run) {
+            out.push_str(&rest[..start]);
+            // Its `0x`, whose `0` was a run of its own.
+            if out.ends_with("0x") || out.ends_with("0X") {
+                out.truncate(out.len() - 2);
+            }
+            out.push_str(HIDDEN);
+        } else {
+            out.push_str(&rest[..start + len]);
+        }
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `message` with every long value in it shortened: quoted ones (`"…"`, `` `…` ``) and runs
@@ -109,6 +153,35 @@ mod tests {
     #[test]
     fn an_escaped_quote_does_not_close_a_value_and_newlines_become_blanks() {
         check("key \"a\\\"b\"\nnext", "key \"a\\\"b\" next");
+    }
+
+    #[test]
+    fn a_value_that_looks_like_a_key_is_never_echoed() {
+        let key = format!("0x{}", "ab".repeat(32));
+        check(
+            &format!("--token-address: invalid address \"{key}\""),
+            &format!("--token-address: invalid address \"{HIDDEN}\""),
+        );
+        check(
+            &format!("found {} here", &key[2..]),
+            &format!("found {HIDDEN} here"),
+        );
+        check(&format!("x \"{key}00\""), &format!("x \"{HIDDEN}\""));
+        assert_eq!(
+            hide_keys(&format!("/tmp/{key}: no such file")),
+            format!("/tmp/{HIDDEN}: no such file")
+        );
+        assert_eq!(hide_keys("/tmp/a b"), "/tmp/a b");
+        assert_eq!(
+            hide_keys(&format!("'{key}' for")),
+            format!("'{HIDDEN}' for")
+        );
+    }
+
+    #[test]
+    fn a_long_number_is_not_taken_for_a_key() {
+        assert!(!looks_like_key(&"1".repeat(100)));
+        assert!(looks_like_key(&"1".repeat(64)));
     }
 
     #[test]

@@ -26,6 +26,17 @@ impl CliError {
         }
     }
 
+    /// The same error with `advice` (what resolves it) after its message, when there is one.
+    pub(crate) fn with_advice(mut self, advice: Option<String>) -> CliError {
+        if let (Some(advice), CliError::BadInput(message) | CliError::Failed(message)) =
+            (advice, &mut self)
+        {
+            message.push_str("; ");
+            message.push_str(&advice);
+        }
+        self
+    }
+
     /// A failed write to standard output: a closed pipe ends the program quietly,
     /// anything else (a full disk) is a failure.
     pub(crate) fn stdout(error: std::io::Error) -> CliError {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use evm_sender::{Address, Signer};
 use rpc_resilience::{ResilienceConfig, ResilientClient};
 
-use crate::echo::shorten_echoes;
+use crate::echo::{hide_keys, shorten_echoes};
 use crate::error::CliError;
 
 /// The environment variable a key may come from instead of a file.
@@ -18,7 +18,7 @@ pub(crate) const SIGNER_KEY_ENV: &str = "TOKENOMICS_SIGNER_KEY";
 pub(crate) fn load_signer(file: Option<&PathBuf>) -> Result<Signer, CliError> {
     match file {
         Some(path) => Signer::from_file(path)
-            .map_err(|e| CliError::BadInput(format!("--signer-key-file: {e}"))),
+            .map_err(|e| CliError::BadInput(hide_keys(&format!("--signer-key-file: {e}")))),
         None => {
             let key = std::env::var(SIGNER_KEY_ENV).map_err(|_| {
                 CliError::BadInput(format!(
@@ -57,7 +57,7 @@ pub(crate) fn evm_client(
     }
     builder
         .build()
-        .map_err(|e| CliError::BadInput(format!("--rpc-url: {e}")))
+        .map_err(|e| CliError::BadInput(hide_keys(&format!("--rpc-url: {e}"))))
 }
 
 /// The node's chain id (`eth_chainId`).
@@ -65,7 +65,7 @@ pub(crate) async fn node_chain_id(client: &ResilientClient) -> Result<u64, CliEr
     let id: alloy_primitives::U64 = client
         .call("eth_chainId", ())
         .await
-        .map_err(|e| CliError::Failed(format!("--rpc-url: eth_chainId: {e}")))?;
+        .map_err(|e| CliError::Failed(hide_keys(&format!("--rpc-url: eth_chainId: {e}"))))?;
     Ok(id.to::<u64>())
 }
 

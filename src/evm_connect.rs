@@ -63,6 +63,24 @@ pub(crate) fn nonce_journal(journal: &Path) -> PathBuf {
     journal.with_extension("nonces.sqlite")
 }
 
+/// The command that resolves a nonce taken from under a journaled operation
+/// ([`evm_sender::Error::ForeignNonce`]): that operation can never be mined, so a new nonce
+/// journal (which starts at the account's nonce, and waits for any transaction still in the
+/// pool) carries on; the payout contract tells what is still unpaid.
+pub(crate) fn nonce_advice(error: &ExecutorError, nonces: &Path) -> Option<String> {
+    match error {
+        ExecutorError::Evm(evm_sender::Error::ForeignNonce { nonce, .. }) => {
+            let path = nonces.display();
+            Some(format!(
+                "to carry on, move the nonce journal aside and run the same command again: \
+                 `mv {path} {path}.foreign-{nonce}` (a new nonce journal starts at the \
+                 account's nonce; the payout contract tells what is still unpaid)"
+            ))
+        }
+        _ => None,
+    }
+}
+
 /// `--rpc-url`: the contracts and the key are required; nothing is sent here.
 async fn connect_node(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliError> {
     let contracts = Contracts {
@@ -128,14 +146,18 @@ async fn connect_anvil(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliE
     dirs.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
     let bin = anvil::find(&dirs).map_err(|e| CliError::Failed(e.to_string()))?;
+    // Anvil mines a block per transaction; a receipt more than one block deep needs blocks
+    // that come on their own.
+    let block_time = (sender_config.confirmations > 1)
+        .then(|| vec!["--block-time".to_string(), "1".to_string()]);
     let anvil_config = AnvilConfig {
         chain_id,
+        args: block_time.unwrap_or_default(),
         ..AnvilConfig::default()
     };
-    let node = tokio::task::spawn_blocking(move || Anvil::spawn(&bin, &anvil_config))
-        .await
-        .map_err(|e| CliError::Failed(format!("anvil did not start: {e}")))?
-        .map_err(|e| CliError::Failed(e.to_string()))?;
+    // Started on this thread, the main one (`run` blocks on this future there): the anvil
+    // dies with the thread that started it, so not a pool thread that may end before it.
+    let node = Anvil::spawn(&bin, &anvil_config).map_err(|e| CliError::Failed(e.to_string()))?;
     eprintln!("anvil listening on {}", node.url());
     let journal_dir = tempfile::Builder::new()
         .prefix("tokenomics-evm-")
@@ -179,8 +201,8 @@ async fn connect_anvil(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliE
     })
 }
 
-/// `EvmPayout::connect` on `journal`'s nonce journal; a chain id mismatch names where the
-/// chain id came from.
+/// `EvmPayout::connect` on `journal`'s nonce journal; a chain id mismatch, a contract
+/// missing or not owned as needed name where the value came from (flag or `[evm]` key).
 async fn connect(
     args: &RunArgs,
     config: &Config,
@@ -191,21 +213,57 @@ async fn connect(
     journal: &Path,
 ) -> Result<EvmPayout, CliError> {
     let nonces = nonce_journal(journal);
+    eprintln!("nonce journal: {}", nonces.display());
     EvmPayout::connect(sender_config, client, signer, contracts, &nonces)
         .await
-        .map_err(|error| match error {
-            ExecutorError::Evm(evm_sender::Error::ChainIdMismatch { .. }) => {
-                let source = match (args.evm.chain_id, &args.config) {
-                    (Some(_), _) => "--chain-id".to_string(),
-                    (None, Some(file)) if config.evm.chain_id.is_some() => {
-                        format!("{}: [evm] chain_id", file.display())
+        .map_err(|error| {
+            let source = match &error {
+                ExecutorError::Evm(evm_sender::Error::ChainIdMismatch { .. }) => {
+                    let configured = config.evm.chain_id.is_some();
+                    match source(args, "--chain-id", args.evm.chain_id.is_some(), configured) {
+                        Some(source) => source,
+                        None => "--rpc-url".to_string(),
                     }
-                    (None, _) => "--rpc-url".to_string(),
-                };
-                CliError::BadInput(format!("{source}: {error}"))
-            }
-            other => evm_error(other),
+                }
+                ExecutorError::NoContract { what, .. } | ExecutorError::NotOwner { what, .. } => {
+                    let (flag, given, configured) = if what.starts_with("token") {
+                        let e = &args.evm;
+                        (
+                            "--token-address",
+                            e.token_address.is_some(),
+                            config.evm.token_address.is_some(),
+                        )
+                    } else {
+                        let e = &args.evm;
+                        (
+                            "--payout-address",
+                            e.payout_address.is_some(),
+                            config.evm.payout_address.is_some(),
+                        )
+                    };
+                    source(args, flag, given, configured).unwrap_or_else(|| flag.to_string())
+                }
+                ExecutorError::Evm(evm_sender::Error::JournalMismatch { .. }) => {
+                    return CliError::Failed(format!("nonce journal {}: {error}", nonces.display()))
+                }
+                _ => {
+                    let advice = nonce_advice(&error, &nonces);
+                    return evm_error(error).with_advice(advice);
+                }
+            };
+            CliError::BadInput(format!("{source}: {error}"))
         })
+}
+
+/// Where an EVM setting came from: `flag` when given, else `<config file>: [evm] <key>`
+/// when the configuration sets it; `None` when neither did.
+fn source(args: &RunArgs, flag: &str, given: bool, configured: bool) -> Option<String> {
+    let key = flag.trim_start_matches("--").replace('-', "_");
+    match (given, &args.config) {
+        (true, _) => Some(flag.to_string()),
+        (false, Some(file)) if configured => Some(format!("{}: [evm] {key}", file.display())),
+        _ => None,
+    }
 }
 
 /// The contract address of `flag`, else the `[evm]` key; required.

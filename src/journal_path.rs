@@ -4,11 +4,37 @@
 //! `tokenomics/journals/`, named after what the journal is for, the node's chain id and a
 //! hash of its URLs, so every working folder finds the same journal for the same node.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::echo::hide_keys;
 use crate::error::CliError;
+
+/// Checks a `--journal` path before anything starts or is sent: it must name a file, not a
+/// folder, in a folder that exists (bad input naming the flag and the path otherwise).
+pub(crate) fn check_journal_flag(path: &Path) -> Result<(), CliError> {
+    let refuse = |reason: String| {
+        CliError::BadInput(hide_keys(&format!(
+            "--journal {}: {reason}",
+            path.display()
+        )))
+    };
+    if path.is_dir() {
+        return Err(refuse("is a folder; give the journal's file path".into()));
+    }
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(refuse(format!(
+            "folder {} does not exist",
+            folder.display()
+        )));
+    }
+    Ok(())
+}
 
 /// `<data>/tokenomics/journals/<kind>-<chain id>-<hash of the URLs>.sqlite`, its folder
 /// created when `create` (a dry run creates nothing).

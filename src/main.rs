@@ -27,6 +27,7 @@ mod progress;
 mod run_args;
 mod run_cmd;
 mod schedule_cmd;
+mod signals;
 mod status_cmd;
 
 use std::io::IsTerminal;
@@ -72,10 +73,16 @@ enum Command {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) => {
-            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
-            let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        Err(error) if error.use_stderr() => {
+            // A usage error (exit 2) echoes the value it refuses: never one that looks
+            // like a private key (src/echo.rs).
+            eprint!("{}", echo::hide_keys(&error.render().to_string()));
+            return ExitCode::from(2);
+        }
+        Err(help) => {
+            // Help and version go to stdout (exit 0).
+            let _ = help.print();
+            return ExitCode::SUCCESS;
         }
     };
     let result = match cli.command {

@@ -1,32 +1,40 @@
 //! The epochs of one `tokenomics run`, paid in order on either backend: progress bars,
-//! Ctrl-C, the reports as a table or JSON, and the metrics linger.
+//! Ctrl-C and SIGTERM, the reports as a table or JSON, and the metrics linger.
 //!
 //! Everything here is the same for the Luxtensor protocol and an EVM chain; it sees the
-//! chain only through `PayoutChain`.
+//! chain only through `PayoutChain`. The reports go to stdout only when every epoch was
+//! paid: a run that fails prints nothing there (each finished epoch was reported on
+//! stderr as it finished), so a reader of stdout never takes part of a run for all of it.
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokenomics_core::Amount;
 use tokenomics_integration::{
-    synthetic_inputs, EpochExecutor, EpochReport, MintedSupply, PayoutChain,
+    synthetic_inputs, EpochExecutor, EpochReport, ExecutorError, MintedSupply, PayoutChain,
 };
 
 use crate::error::CliError;
 use crate::metrics_server::MetricsServer;
 use crate::progress::ProgressView;
 use crate::run_cmd::{describe_failure, Job, RunArgs};
+use crate::signals::StopSignal;
+
+/// What to tell the operator after an error, besides the error (the command that resolves
+/// it, when there is one).
+pub(crate) type Advice<'a> = &'a dyn Fn(&ExecutorError) -> Option<String>;
 
 /// Pays `jobs` (or, without inputs, `--epochs` synthetic epochs from where the journal
-/// or the chain stopped) in order; stops at the first error, after printing the reports
-/// of the epochs before it.
+/// or the chain stopped) in order; stops at the first error (with `advice` appended), or
+/// after the writes in flight once `stop` is set; prints the reports when all were paid.
 pub(crate) async fn pay_epochs<C: PayoutChain>(
     mut executor: EpochExecutor<C>,
     args: &RunArgs,
     mut jobs: Vec<Job>,
     metrics_server: Option<MetricsServer>,
+    stop: StopSignal,
+    advice: Advice<'_>,
 ) -> Result<(), CliError> {
     if args.inputs.is_none() {
         let start = executor
@@ -40,16 +48,11 @@ pub(crate) async fn pay_epochs<C: PayoutChain>(
             })
             .collect();
     }
-    let stop = executor.stop_flag();
-    let stop_on_signal = Arc::clone(&stop);
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("stopping after the writes in flight (Ctrl-C again to abort)...");
-            stop_on_signal.store(true, Ordering::SeqCst);
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(130);
-            }
-        }
+    let stop_flag = executor.stop_flag();
+    let flag = std::sync::Arc::clone(&stop_flag);
+    let watcher = tokio::spawn(async move {
+        stop.stopped().await;
+        flag.store(true, Ordering::SeqCst);
     });
 
     let view = ProgressView::new(std::io::stderr().is_terminal());
@@ -68,18 +71,21 @@ pub(crate) async fn pay_epochs<C: PayoutChain>(
             }
             Err(error) => {
                 view.abandon(epoch);
-                failure = Some(describe_failure(Some(epoch), &error));
+                failure = Some(describe_failure(Some(epoch), &error).with_advice(advice(&error)));
                 break;
             }
         }
     }
-    let supply = executor.chain().minted_supply().await.ok();
-    print_results(&reports, supply, args.json)?;
+    if failure.is_none() {
+        let supply = executor.chain().minted_supply().await.ok();
+        print_results(&reports, supply, args.json)?;
+    }
     if let Some(server) = metrics_server {
         server
-            .linger(Duration::from_secs(args.metrics_linger), &stop)
+            .linger(Duration::from_secs(args.metrics_linger), &stop_flag)
             .await;
     }
+    watcher.abort();
     failure.map_or(Ok(()), Err)
 }
 

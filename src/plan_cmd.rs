@@ -34,8 +34,9 @@ pub(crate) fn run(args: PlanArgs) -> Result<(), CliError> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = if args.json {
+        // `io::Error::from` keeps an I/O error's kind (a closed pipe stays `BrokenPipe`).
         serde_json::to_writer_pretty(&mut out, &PlanJson::from(&plan))
-            .map_err(std::io::Error::other)
+            .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))
     } else {
         write_summary(&mut out, &plan)

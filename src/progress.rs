@@ -46,7 +46,14 @@ impl ProgressView {
                 } => {
                     eprintln!("epoch {epoch}: planned, {confirmed}/{transfers} transfers already confirmed");
                 }
-                Progress::Minted { amount, .. } => eprintln!("epoch {epoch}: minted {amount} MDT"),
+                Progress::Minted {
+                    amount,
+                    earlier: false,
+                    ..
+                } => eprintln!("epoch {epoch}: minted {amount} MDT"),
+                Progress::Minted { amount, .. } => eprintln!(
+                    "epoch {epoch}: already open on chain ({amount} MDT minted by an earlier run)"
+                ),
                 Progress::Confirmed {
                     confirmed,
                     transfers,
@@ -83,9 +90,9 @@ impl ProgressView {
                 bar.set_message("planned");
                 *current = Some(bar);
             }
-            Progress::Minted { .. } => {
+            Progress::Minted { earlier, .. } => {
                 if let Some(bar) = current.as_ref() {
-                    bar.set_message("minted");
+                    bar.set_message(if earlier { "opened earlier" } else { "minted" });
                 }
             }
             Progress::Confirmed { confirmed, .. } => {

@@ -19,15 +19,17 @@ use tokenomics_integration::{
 };
 
 use crate::config::{bad_input, Config};
-use crate::dry_run_cmd::dry_run;
+use crate::dry_run_cmd::{dry_run, ledger_snapshot};
+use crate::echo::hide_keys;
 use crate::error::CliError;
-use crate::evm_connect::{connect_evm, EvmSetup};
+use crate::evm_connect::{connect_evm, nonce_advice, nonce_journal, EvmSetup};
 use crate::inputs::{describe, inputs_in_dir, inputs_name, load_inputs_file};
-use crate::journal_path::node_journal;
+use crate::journal_path::{check_journal_flag, node_journal};
 use crate::metrics_server::serve_metrics;
 use crate::pay_epochs::pay_epochs;
 use crate::run_args::ChainKind;
 pub(crate) use crate::run_args::RunArgs;
+use crate::signals;
 
 /// Where the embedded devnet's ledger and the default journal live.
 const DATA_DIR: &str = "tokenomics-data";
@@ -42,6 +44,9 @@ pub(crate) struct Job {
 /// Reads everything, then pays each epoch in order; stops at the first error.
 pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
     args.check_chain()?;
+    if let Some(path) = &args.journal {
+        check_journal_flag(path)?;
+    }
     let config = Config::load(args.config.as_deref())?;
     if let Some(addr) = args.metrics_addr.filter(|a| !a.ip().is_loopback()) {
         return Err(CliError::BadInput(format!(
@@ -107,9 +112,19 @@ async fn run_evm(
     jobs: Vec<Job>,
     files: &[PathBuf],
 ) -> Result<(), CliError> {
+    // Listening first: a SIGTERM while the anvil starts still cleans up.
+    let stop = signals::listen()?;
     let metrics_server = match args.metrics_addr {
         Some(addr) => Some(serve_metrics(addr).await?),
         None => None,
+    };
+    // A stop while connecting drops the connection under way: a local anvil is killed and
+    // its temporary folder removed (nothing was paid yet).
+    let setup = tokio::select! {
+        setup = connect_evm(&args, &config) => setup?,
+        () = stop.stopped() => {
+            return Err(CliError::Failed("stopped on request before the first epoch; nothing was paid".into()))
+        }
     };
     let EvmSetup {
         payout,
@@ -117,7 +132,7 @@ async fn run_evm(
         journal,
         journal_dir,
         ..
-    } = connect_evm(&args, &config).await?;
+    } = setup;
     // Every file before the first epoch is paid (synthetic inputs are checked per
     // epoch by the executor, through the same rule).
     let refused = payout.refused_recipients();
@@ -125,9 +140,11 @@ async fn run_evm(
         tokenomics_core::check_recipients(&job.inputs, &refused)
             .map_err(|error| bad_input(inputs_name(file), &describe(&error)))?;
     }
+    let nonces = nonce_journal(&journal);
     let opened = Journal::open(&journal).map_err(|e| journal_error(&journal, &e))?;
     let executor = EpochExecutor::new(config.params(), config.executor.clone(), payout, opened);
-    let result = pay_epochs(executor, &args, jobs, metrics_server).await;
+    let advice = |error: &ExecutorError| nonce_advice(error, &nonces);
+    let result = pay_epochs(executor, &args, jobs, metrics_server, stop, &advice).await;
     // The anvil first, then the folder of its journals.
     drop(anvil);
     drop(journal_dir);
@@ -141,11 +158,27 @@ async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), C
         None => None,
     };
     let data_dir = PathBuf::from(DATA_DIR);
+    let ledger = data_dir.join("devnet.sqlite");
+    // A dry run's devnet serves a snapshot of the ledger: no lock taken, nothing written.
+    let snapshot = if args.rpc_url.is_empty() && args.dry_run {
+        ledger_snapshot(&ledger)?
+    } else {
+        None
+    };
     let (devnet, urls, token) = if args.rpc_url.is_empty() {
-        std::fs::create_dir_all(&data_dir)
-            .map_err(|e| CliError::Failed(format!("{}: cannot create: {e}", data_dir.display())))?;
+        let ledger = if args.dry_run {
+            match &snapshot {
+                Some((_, copy)) => LedgerPath::File(copy.clone()),
+                None => LedgerPath::Memory,
+            }
+        } else {
+            std::fs::create_dir_all(&data_dir).map_err(|e| {
+                CliError::Failed(format!("{}: cannot create: {e}", data_dir.display()))
+            })?;
+            LedgerPath::File(ledger)
+        };
         eprintln!("data folder: {}", absolute(&data_dir).display());
-        let devnet = start_devnet(&data_dir, config.emission.max_supply).await?;
+        let devnet = start_devnet(ledger, config.emission.max_supply).await?;
         let url = devnet.url();
         let token = devnet.token().to_string();
         eprintln!("embedded devnet listening on {url}");
@@ -166,7 +199,7 @@ async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), C
     }
     let client = builder
         .build()
-        .map_err(|e| CliError::BadInput(format!("--rpc-url: {e}")))?;
+        .map_err(|e| CliError::BadInput(hide_keys(&format!("--rpc-url: {e}"))))?;
     let chain = Chain::new(client.clone());
     let journal_path = match (&args.journal, &devnet) {
         (Some(path), _) => path.clone(),
@@ -175,7 +208,7 @@ async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), C
             let chain_id = chain
                 .chain_id()
                 .await
-                .map_err(|e| CliError::Failed(format!("--rpc-url: {e}")))?;
+                .map_err(|e| CliError::Failed(hide_keys(&format!("--rpc-url: {e}"))))?;
             node_journal("chain", chain_id, &urls, !args.dry_run)?
         }
     };
@@ -190,16 +223,17 @@ async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), C
     }
     let journal = Journal::open(&journal_path).map_err(|e| journal_error(&journal_path, &e))?;
     let executor = EpochExecutor::new(config.params(), config.executor.clone(), chain, journal);
-    let result = pay_epochs(executor, &args, jobs, metrics_server).await;
+    let stop = signals::listen()?;
+    let result = pay_epochs(executor, &args, jobs, metrics_server, stop, &|_| None).await;
     if let Some(devnet) = devnet {
         devnet.shutdown().await;
     }
     result
 }
 
-async fn start_devnet(data_dir: &Path, max_supply: Amount) -> Result<DevnetHandle, CliError> {
+async fn start_devnet(ledger: LedgerPath, max_supply: Amount) -> Result<DevnetHandle, CliError> {
     let config = DevnetConfig {
-        ledger: LedgerPath::File(data_dir.join("devnet.sqlite")),
+        ledger,
         max_supply: max_supply.base_units(),
         ..DevnetConfig::default()
     };
@@ -218,7 +252,7 @@ pub(crate) fn journal_error(path: &Path, error: &ExecutorError) -> CliError {
     let message = match error {
         // The lock error names the journal itself.
         ExecutorError::JournalInUse { .. } => error.to_string(),
-        _ => format!("{}: {error}", path.display()),
+        _ => format!("{}: {error}", hide_keys(&path.display().to_string())),
     };
     if error.is_bad_input() {
         CliError::BadInput(message)

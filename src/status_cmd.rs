@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use tokenomics_integration::{read_status, EpochStatus, ExecutorError};
 
+use crate::echo::hide_keys;
 use crate::error::CliError;
 
 /// Arguments of `tokenomics status`.
@@ -25,11 +26,11 @@ pub(crate) struct StatusArgs {
 /// Reads the journal and prints one line (or object) per epoch.
 pub(crate) fn run(args: StatusArgs) -> Result<(), CliError> {
     let epochs = read_status(&args.journal).map_err(|error| {
-        let message = match &error {
+        let message = hide_keys(&match &error {
             // It names the file itself.
             ExecutorError::JournalMissing { .. } => error.to_string(),
             _ => format!("{}: {error}", args.journal.display()),
-        };
+        });
         if error.is_bad_input() {
             CliError::BadInput(message)
         } else {

@@ -1,6 +1,10 @@
 //! A local anvil (Foundry's EVM dev node): found on disk, started on 127.0.0.1 with port 0,
 //! its port read from what it prints, killed on drop; and its first dev account.
 //!
+//! On Linux the anvil also dies with the thread that started it (`PR_SET_PDEATHSIG`), so a
+//! process killed with SIGKILL, whose drops never run, leaves no anvil behind: start it from
+//! a thread that lives as long as the anvil is needed (a program's main thread, a test's).
+//!
 //! The binary is `ANVIL_BIN` when set, else `<dir>/contracts/node_modules/@foundry-rs/
 //! anvil-linux-amd64/bin/anvil` for the first given directory that has it (the npm package
 //! `@foundry-rs/anvil-linux-amd64`). A missing binary is [`Error::AnvilNotFound`], whose
@@ -59,7 +63,8 @@ impl Default for AnvilConfig {
     }
 }
 
-/// A running anvil on 127.0.0.1, killed (and waited for) on drop.
+/// A running anvil on 127.0.0.1, killed (and waited for) on drop, and on Linux when the
+/// thread that started it ends (see the module).
 #[derive(Debug)]
 pub struct Anvil {
     child: Child,
@@ -74,7 +79,8 @@ impl Anvil {
     }
 
     /// Starts `bin` on 127.0.0.1 with port 0 and waits until it prints the port it got.
-    /// Blocks the calling thread (an anvil is up in well under a second).
+    /// Blocks the calling thread (an anvil is up in well under a second), which the anvil
+    /// must not outlive (see the module).
     pub fn spawn(bin: &Path, config: &AnvilConfig) -> Result<Anvil> {
         let mut command = Command::new(bin);
         command.args(["--host", "127.0.0.1", "--port", "0"]);
@@ -84,6 +90,7 @@ impl Anvil {
         if let Some(id) = config.chain_id {
             command.args(["--chain-id", &id.to_string()]);
         }
+        die_with_parent(&mut command);
         let mut child = command
             .args(&config.args)
             .stdin(Stdio::null())
@@ -143,6 +150,34 @@ impl Drop for Anvil {
         let _ = self.child.wait();
     }
 }
+
+/// Makes the child get SIGKILL when the thread that spawns it ends (its process killed,
+/// even by SIGKILL, included); a child whose parent is already gone does not start.
+#[cfg(target_os = "linux")]
+fn die_with_parent(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // `getppid` of the child must be this process, else it was orphaned before `prctl`.
+    let parent = libc::pid_t::try_from(std::process::id()).unwrap_or(0);
+    // SAFETY: the closure runs in the child between fork and exec, where only
+    // async-signal-safe functions may be called: `prctl` and `getppid` are system calls,
+    // and the error values are built without allocating. It touches no lock and no memory
+    // of the parent.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if libc::getppid() != parent {
+                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Elsewhere the anvil is only killed on drop.
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_command: &mut Command) {}
 
 /// The anvil binary: `ANVIL_BIN` when set, else [`NPM_BIN`] under the first of `repo_dirs`
 /// that has it; [`Error::AnvilNotFound`] otherwise.
@@ -231,6 +266,29 @@ mod tests {
     fn a_program_that_never_prints_an_address_is_a_start_error() {
         let error = Anvil::spawn(Path::new("/bin/true"), &AnvilConfig::default()).unwrap_err();
         check(matches!(error, Error::AnvilStart { .. }), true);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_child_dies_with_the_thread_that_started_it() {
+        let child = std::thread::spawn(|| {
+            let mut command = Command::new("sleep");
+            command.arg("30");
+            die_with_parent(&mut command);
+            command.spawn().unwrap()
+        })
+        .join()
+        .unwrap();
+        let mut child = child;
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                check(status.to_string().contains("SIGKILL"), true);
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "still running");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct Confirmation {
 
 /// What the chain says about one operation.
 #[derive(Debug)]
-enum Look {
+pub(crate) enum Look {
     Final(Confirmation, bool),
     Mined,
     Unmined,
@@ -34,9 +34,9 @@ enum Look {
 
 /// The head and the account's nonce, read once per round.
 #[derive(Debug, Clone, Copy)]
-struct ChainView {
-    head: u64,
-    nonce: u64,
+pub(crate) struct ChainView {
+    pub(crate) head: u64,
+    pub(crate) nonce: u64,
 }
 
 impl EvmSender {
@@ -82,7 +82,7 @@ impl EvmSender {
         }
     }
 
-    async fn view(&self) -> Result<ChainView> {
+    pub(crate) async fn view(&self) -> Result<ChainView> {
         let head = rpc::head(&self.client).await?;
         let nonce = rpc::nonce(&self.client, self.address(), "latest").await?;
         self.reopen_gap(nonce).await?;
@@ -144,6 +144,7 @@ impl EvmSender {
             Look::NonceTaken => {
                 self.journal()?.mark_foreign(op.nonce, view.nonce)?;
                 Err(Error::ForeignNonce {
+                    op_id: op.op_id.clone(),
                     nonce: op.nonce,
                     chain_nonce: view.nonce,
                 })
@@ -151,7 +152,7 @@ impl EvmSender {
         }
     }
 
-    async fn look(&self, op: &OpRecord, view: ChainView) -> Result<Look> {
+    pub(crate) async fn look(&self, op: &OpRecord, view: ChainView) -> Result<Look> {
         for attempt in op.attempts.iter().rev() {
             let Some(receipt) = rpc::receipt(&self.client, attempt.signed.hash).await? else {
                 continue;

@@ -74,15 +74,32 @@ pub enum Error {
         /// Block 0's hash on this node.
         actual: String,
     },
-    /// A nonce was consumed by a transaction the journal does not know: someone else uses the
-    /// key. Nothing is re-issued automatically; the journal records it, so later opens and
-    /// submits refuse too until an operator deletes the `foreign_nonce` row of its `meta`.
-    #[error("nonce {nonce} was used outside this journal (chain nonce {chain_nonce}): someone else uses the key")]
+    /// The nonce of a journaled operation was taken by a transaction the journal does not know
+    /// (signed with the key elsewhere: another nonce journal, or another program), so that
+    /// operation can never be mined and was not done. Nothing is re-issued: the journal
+    /// records it, and later opens and submits refuse while the operation is pending with no
+    /// receipt of ours.
+    #[error("operation {op_id} can never be mined: its nonce {nonce} was taken by a transaction this nonce journal does not know (the account's nonce is now {chain_nonce}); the operation was not done and nothing was re-sent")]
     ForeignNonce {
-        /// The first nonce the journal cannot account for.
+        /// The operation whose nonce was taken.
+        op_id: String,
+        /// Its nonce.
         nonce: u64,
         /// The account's nonce on chain.
         chain_nonce: u64,
+    },
+    /// The node's pool holds transactions of the account past every nonce this journal knows
+    /// (sent with a deleted or another nonce journal, or by another program with the key).
+    /// Nothing was sent: a new nonce would collide with them. Once they are mined (the
+    /// account's pending nonce equals its latest), running again carries on.
+    #[error("the account {account} has {} pending transaction(s) this nonce journal does not know (nonces {from} to {}: sent with a deleted or another nonce journal, or by another program with this key); nothing was sent: wait until they are mined, then run again", to - from, to - 1)]
+    UnknownPending {
+        /// The sending account.
+        account: alloy_primitives::Address,
+        /// The first unknown nonce.
+        from: u64,
+        /// The account's pending nonce (one past the last unknown).
+        to: u64,
     },
     /// The same op id was submitted with another transaction than the journaled one.
     #[error("operation {op_id} is journaled with another transaction")]
@@ -171,6 +188,16 @@ pub enum Error {
     /// A JSON-RPC call failed (after the client's own retries).
     #[error(transparent)]
     Rpc(#[from] RpcError),
+    /// The file given as the nonce journal cannot be one: not a SQLite database (or a damaged
+    /// one), another program's database, or a journal of a newer version. Nothing was sent
+    /// and the file was not changed; running again does not help.
+    #[error("nonce journal {}: {reason}", path.display())]
+    JournalUnusable {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The SQLite journal failed.
     #[error("journal: {0}")]
     Journal(#[from] rusqlite::Error),
@@ -185,7 +212,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Rpc(error) => error.is_retryable(),
-            Self::ConfirmTimeout { .. } | Self::Malformed { .. } => true,
+            Self::ConfirmTimeout { .. } | Self::Malformed { .. } | Self::UnknownPending { .. } => {
+                true
+            }
             Self::JournalLock(error) => error.is_retryable(),
             Self::Journal(rusqlite::Error::SqliteFailure(code, _)) => matches!(
                 code.code,

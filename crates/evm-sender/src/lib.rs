@@ -18,10 +18,14 @@
 //! # The rules
 //!
 //! - **The journal assigns nonces.** At [`EvmSender::open`] and before each new operation the
-//!   account's `latest` / `pending` nonces are checked against it: a nonce the journal did not
-//!   use is [`Error::ForeignNonce`] (someone else uses the key); nothing is re-issued. A
-//!   nonce found passed with no receipt of ours is looked at again a `poll_interval` later
-//!   before it counts as foreign: a node may show the nonce a moment before the receipt.
+//!   account's `latest` / `pending` nonces are checked against it. Transactions in the pool
+//!   the journal does not know stop it ([`Error::UnknownPending`]: wait until they are
+//!   mined); nonces mined by such transactions with none left in the pool are skipped (new
+//!   operations take the chain's nonce). A journaled operation whose nonce was taken by a
+//!   transaction the journal does not know is [`Error::ForeignNonce`]: it can never be
+//!   mined; nothing is re-issued. A nonce found passed with no receipt of ours is looked at
+//!   again a `poll_interval` later before it counts as foreign: a node may show the nonce a
+//!   moment before the receipt.
 //! - **Bytes before sending.** An operation is signed at its nonce and its raw bytes and hash
 //!   are committed to the journal before they are sent. After a crash the same bytes are sent
 //!   again: one transaction per nonce (with [`FeeBump`] on, replacements of that same nonce,

@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use alloy_primitives::{Address, Bytes, B256};
 use rpc_resilience::ResilientClient;
 
+use crate::confirm::Look;
 use crate::journal::{Attempt, Journal, OpRecord, OpState};
 use crate::rpc::{self, EstimateError, SendOutcome};
 use crate::tx::{sign_legacy, TxParams};
@@ -237,8 +238,17 @@ impl EvmSender {
         }
     }
 
-    /// Checks the account's nonces against the journal; returns the nonce a first operation
-    /// takes (the chain's). A nonce past the journal's means someone else uses the key.
+    /// Checks the account's nonces against the journal; returns the nonce the next new
+    /// operation takes at least (the chain's `latest`).
+    ///
+    /// - Transactions in the node's pool past the journal's nonces (the pending nonce above
+    ///   both the latest and the journal's next) are unknown to this journal: nothing is
+    ///   sent until they are mined ([`Error::UnknownPending`]); new nonces would collide.
+    /// - Nonces past the journal's mined by transactions it does not know, with nothing
+    ///   unknown left in the pool: skipped (logged); the next operation takes the chain's
+    ///   nonce. Operations of the journal still pending are settled by confirmation.
+    /// - A recorded foreign use ([`Error::ForeignNonce`]) is looked at again: it stands
+    ///   while its operation is pending with no receipt of ours; else it is cleared.
     async fn check_nonces(&self) -> Result<u64> {
         let address = self.address();
         let latest = rpc::nonce(&self.client, address, "latest").await?;
@@ -248,26 +258,59 @@ impl EvmSender {
             let journal = self.journal()?;
             (journal.nonce_range()?, journal.foreign()?)
         };
-        if let Some((nonce, chain_nonce)) = foreign {
-            return Err(Error::ForeignNonce { nonce, chain_nonce });
+        if let Some((nonce, _)) = foreign {
+            self.recheck_foreign(nonce).await?;
         }
-        match range {
-            None if pending > latest => Err(Error::ForeignNonce {
-                nonce: latest,
-                chain_nonce: pending,
-            }),
-            None => Ok(latest),
-            Some((first, _)) if latest < first => Err(Error::JournalMismatch {
-                field: "nonce",
-                journal: first.to_string(),
-                actual: latest.to_string(),
-            }),
-            Some((_, next)) if latest.max(pending) > next => Err(Error::ForeignNonce {
-                nonce: next,
-                chain_nonce: latest.max(pending),
-            }),
-            Some(_) => Ok(latest),
+        let next = match range {
+            Some((first, _)) if latest < first => {
+                return Err(Error::JournalMismatch {
+                    field: "nonce",
+                    journal: first.to_string(),
+                    actual: latest.to_string(),
+                })
+            }
+            Some((_, next)) => next,
+            None => latest,
+        };
+        let known = next.max(latest);
+        if pending > known {
+            return Err(Error::UnknownPending {
+                account: address,
+                from: known,
+                to: pending,
+            });
         }
+        if latest > next {
+            tracing::warn!(
+                from = next,
+                to = latest,
+                "nonces used by transactions this nonce journal does not know, none pending: \
+                 carrying on from the account's nonce"
+            );
+        }
+        Ok(latest)
+    }
+
+    /// The recorded foreign use of `nonce`, looked at again: [`Error::ForeignNonce`] while
+    /// the operation holding that nonce is pending with no canonical receipt of ours (it can
+    /// never be mined); else the record is cleared (logged).
+    async fn recheck_foreign(&self, nonce: u64) -> Result<()> {
+        let op = self.journal()?.pending_at(nonce)?;
+        if let Some(op) = op {
+            let view = self.view().await?;
+            if let Look::NonceTaken = self.look(&op, view).await? {
+                return Err(Error::ForeignNonce {
+                    op_id: op.op_id,
+                    nonce,
+                    chain_nonce: view.nonce,
+                });
+            }
+        }
+        tracing::warn!(
+            nonce,
+            "the recorded foreign use of this nonce no longer stands: cleared"
+        );
+        self.journal()?.clear_foreign()
     }
 
     /// Operations the journal holds as mined at the account's `latest` nonce or above are no

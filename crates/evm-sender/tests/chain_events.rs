@@ -102,7 +102,8 @@ async fn a_nonce_used_outside_the_journal_stops_with_the_typed_error() {
             error,
             Error::ForeignNonce {
                 nonce: 0,
-                chain_nonce: 1
+                chain_nonce: 1,
+                ..
             }
         ),
         true,
@@ -142,7 +143,7 @@ async fn a_receipt_shown_a_moment_after_the_nonce_moves_is_not_a_foreign_nonce()
 }
 
 #[tokio::test]
-async fn a_nonce_used_before_opening_is_refused_at_submit() {
+async fn a_nonce_used_outside_the_journal_with_nothing_pending_is_skipped_not_refused() {
     let Some(anvil) = Anvil::start() else {
         return;
     };
@@ -156,21 +157,44 @@ async fn a_nonce_used_before_opening_is_refused_at_submit() {
             .unwrap();
         sender.wait_confirmed("a").await.unwrap();
     }
+    // The key is used elsewhere (nonce 1), and that transaction is mined.
     let foreign = json!({"from": dev_address().to_string(), "to": BOB, "value": "0x2"});
     anvil.rpc("eth_sendTransaction", json!([foreign])).await;
-    let signer = evm_sender::Signer::from_hex(common::DEV_KEY).unwrap();
-    let opened =
-        evm_sender::EvmSender::open(anvil.config(), anvil.client.clone(), signer, &journal).await;
+    let sender = anvil.sender(&journal).await;
+    let op = sender
+        .submit("b", TxRequest::transfer(bob(), U256::from(1)))
+        .await
+        .unwrap();
+    check(op.nonce, 2);
+    sender.wait_confirmed("b").await.unwrap();
+    check(anvil.nonce(dev_address()).await, 3);
+}
+
+#[tokio::test]
+async fn pending_transactions_the_journal_does_not_know_stop_it_until_they_are_mined() {
+    let Some(anvil) = Anvil::start_no_mining() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.sqlite");
+    // Sent with another (or a deleted) nonce journal: in the pool, not mined yet.
+    let other = json!({"from": dev_address().to_string(), "to": BOB, "value": "0x2"});
+    anvil.rpc("eth_sendTransaction", json!([other])).await;
+    let signer = || evm_sender::Signer::from_hex(common::DEV_KEY).unwrap();
+    let opened = EvmSender::open(anvil.config(), anvil.client.clone(), signer(), &journal).await;
     check(
-        matches!(
-            opened,
-            Err(Error::ForeignNonce {
-                nonce: 1,
-                chain_nonce: 2
-            })
-        ),
+        matches!(opened, Err(Error::UnknownPending { from: 0, to: 1, .. })),
         true,
     );
+    anvil.rpc("evm_mine", json!([])).await;
+    let sender = EvmSender::open(anvil.config(), anvil.client.clone(), signer(), &journal)
+        .await
+        .unwrap();
+    let op = sender
+        .prepare("a", TxRequest::transfer(bob(), U256::from(1)))
+        .await
+        .unwrap();
+    check(op.nonce, 1);
 }
 
 #[tokio::test]

@@ -311,6 +311,7 @@ impl ExecutorError {
                         | evm_sender::Error::KeyFile { .. }
                         | evm_sender::Error::KeyFileMode { .. }
                         | evm_sender::Error::InvalidConfig { .. }
+                        | evm_sender::Error::JournalUnusable { .. }
                 )
         )
     }

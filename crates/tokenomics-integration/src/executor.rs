@@ -202,6 +202,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
             progress(Progress::Minted {
                 epoch,
                 amount: plan.from_mint,
+                earlier: opened_before,
             });
         }
         let confirmed_now = if record.stage < Stage::Paid {

@@ -130,6 +130,9 @@ impl Journal {
                 supported: SCHEMA_VERSION,
             });
         }
+        // Before anything is written (WAL mode, tables, version): another program's
+        // database is refused untouched.
+        crate::status::check_journal_tables(&conn, true)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Speed only: 64 MiB of page cache (2 MiB by default), so confirmations do not

@@ -21,8 +21,11 @@ pub enum Progress {
     Minted {
         /// The epoch.
         epoch: u64,
-        /// How much was minted.
+        /// How much the epoch mints.
         amount: Amount,
+        /// `true` when the epoch was found open on chain (an earlier run, or one with
+        /// another journal, opened it and minted): this run minted nothing.
+        earlier: bool,
     },
     /// More transfers are confirmed.
     Confirmed {

@@ -233,19 +233,31 @@ pub(crate) fn read_only(path: &Path) -> Result<Connection> {
             supported: SCHEMA_VERSION,
         });
     }
-    let tables: i64 = conn
+    check_journal_tables(&conn, false)?;
+    Ok(conn)
+}
+
+/// Checks that the database of `conn` is a journal of this tool: it has the `epochs` and
+/// `transfers` tables; when `opening` (to write), also a database with no table at all (a
+/// new journal) or one with `epochs` only (the first version's). Anything else, another
+/// program's database, is refused untouched.
+pub(crate) fn check_journal_tables(conn: &Connection, opening: bool) -> Result<()> {
+    let (tables, epochs, transfers): (i64, i64, i64) = conn
         .query_row(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('epochs', 'transfers')",
+            "SELECT COUNT(*), COUNT(CASE WHEN name = 'epochs' THEN 1 END),
+                    COUNT(CASE WHEN name = 'transfers' THEN 1 END)
+             FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
             [],
-            |row| row.get(0),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )
         .map_err(sql)?;
-    if tables != 2 {
-        return Err(corrupt(
+    match (tables, epochs, transfers) {
+        (_, 1, 1) => Ok(()),
+        (0, _, _) | (_, 1, _) if opening => Ok(()),
+        _ => Err(corrupt(
             "not a journal of this tool (no epochs and transfers tables)".into(),
-        ));
+        )),
     }
-    Ok(conn)
 }
 
 /// A SQLite error while reading: a file that is not a database, or a damaged one, is

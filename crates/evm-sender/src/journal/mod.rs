@@ -3,8 +3,12 @@
 //!
 //! Tables: `meta` (chain id, sender, block 0's hash when the node has one), `ops` (one row per operation, nonce unique, state),
 //! `attempts` (one row per signed transaction of an operation: same nonce, rising price).
+//! The schema carries its version (`schema::SCHEMA_VERSION`, `PRAGMA user_version`): a file that
+//! is not a nonce journal (another program's database, a damaged file) or one of a newer
+//! version is refused before anything is written to it ([`Error::JournalUnusable`]).
 
 mod rows;
+mod schema;
 
 use std::path::Path;
 
@@ -12,32 +16,9 @@ use alloy_primitives::{Address, Bytes, B256};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use rows::{conversion, parse_col, parse_int, read_op, to_i64, to_u64, SELECT_OP};
+use schema::{check_schema, unusable, SCHEMA, SCHEMA_VERSION};
 
 use crate::{Confirmation, Error, Result, SignedTx, TxRequest};
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS ops (
-    op_id TEXT PRIMARY KEY,
-    nonce INTEGER NOT NULL UNIQUE,
-    to_addr TEXT,
-    data BLOB NOT NULL,
-    value TEXT NOT NULL,
-    fixed_gas_limit INTEGER,
-    state TEXT NOT NULL DEFAULT 'pending',
-    tx_hash BLOB, block_number INTEGER, block_hash BLOB, gas_used INTEGER,
-    contract_address TEXT
-);
-CREATE TABLE IF NOT EXISTS attempts (
-    op_id TEXT NOT NULL REFERENCES ops(op_id),
-    attempt INTEGER NOT NULL,
-    tx_hash BLOB NOT NULL UNIQUE,
-    raw BLOB NOT NULL,
-    gas_price TEXT NOT NULL,
-    gas_limit INTEGER NOT NULL,
-    created_ms INTEGER NOT NULL,
-    PRIMARY KEY (op_id, attempt)
-);";
 
 /// Where an operation stands in the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,13 +62,18 @@ pub(crate) struct Journal {
 }
 
 impl Journal {
+    /// Opens (or creates) the nonce journal at `path`: locked first, then checked to be a
+    /// nonce journal of a version this one reads (or an empty database) before anything is
+    /// written to it.
     pub(crate) fn open(path: &Path) -> Result<Self> {
         let lock = pid_lock::PidLock::acquire(path)?;
-        let conn = Connection::open(path)?;
+        let conn = Connection::open(path).map_err(|e| unusable(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        check_schema(&conn, path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         Ok(Self { conn, _lock: lock })
     }
 
@@ -149,7 +135,8 @@ impl Journal {
     }
 
     /// Records that `nonce` was taken by a transaction the journal does not know: every later
-    /// open or submit refuses until an operator removes the `foreign_nonce` row from `meta`.
+    /// open or submit looks at it again and refuses while it stands (see
+    /// `EvmSender::check_nonces`).
     pub(crate) fn mark_foreign(&self, nonce: u64, chain_nonce: u64) -> Result<()> {
         self.conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('foreign_nonce', ?1)",
@@ -174,6 +161,26 @@ impl Journal {
         }))
     }
 
+    /// Removes the record of [`Journal::mark_foreign`].
+    pub(crate) fn clear_foreign(&self) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = 'foreign_nonce'", [])?;
+        Ok(())
+    }
+
+    /// The pending operation holding `nonce`, if any.
+    pub(crate) fn pending_at(&self, nonce: u64) -> Result<Option<OpRecord>> {
+        let op = self
+            .conn
+            .query_row(
+                &format!("{SELECT_OP} WHERE nonce = ?1 AND state = 'pending'"),
+                [to_i64(nonce)?],
+                read_op,
+            )
+            .optional()?;
+        op.map(|op| self.with_attempts(op)).transpose()
+    }
+
     /// The lowest and the next nonce the journal holds (`None` when empty).
     pub(crate) fn nonce_range(&self) -> Result<Option<(u64, u64)>> {
         let (low, high): (Option<i64>, Option<i64>) =
@@ -187,8 +194,9 @@ impl Journal {
         })
     }
 
-    /// Journals a new operation at the next nonce (`base` when the journal is empty) with the
-    /// attempt `sign` makes for that nonce, in one transaction.
+    /// Journals a new operation at the next nonce, or at `base` (the account's nonce) when
+    /// that is higher (an empty journal, or nonces used outside it), with the attempt `sign`
+    /// makes for that nonce, in one transaction.
     pub(crate) fn insert(
         &mut self,
         op_id: &str,
@@ -199,7 +207,7 @@ impl Journal {
         let tx = self.conn.transaction()?;
         let high: Option<i64> = tx.query_row("SELECT MAX(nonce) FROM ops", [], |r| r.get(0))?;
         let nonce = match high {
-            Some(high) => to_u64(high)?.saturating_add(1),
+            Some(high) => to_u64(high)?.saturating_add(1).max(base),
             None => base,
         };
         let attempt = sign(nonce)?;

@@ -1,0 +1,243 @@
+//! The EVM sender's nonce journal through `tokenomics run --chain evm` on a real anvil: its
+//! file name and checks (a file that is not a nonce journal is refused untouched, exit 2,
+//! naming it), and what the key used outside it does: mined with nothing of ours pending,
+//! the run carries on; unknown transactions still pending are named with what to do; an
+//! operation whose nonce was taken is named with the one command that resolves it.
+
+#[path = "common/anvil.rs"]
+mod anvil;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use anvil::{Anvil, DEV_KEY};
+use serde_json::json;
+
+/// Anvil's first dev account (the signer here).
+const DEV: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+/// An anvil with the contracts deployed by the binary, and a folder for journals.
+struct Evm {
+    anvil: Anvil,
+    dir: tempfile::TempDir,
+    token: String,
+    payout: String,
+}
+
+impl Evm {
+    async fn start() -> Option<Evm> {
+        let anvil = Anvil::start()?;
+        let dir = tempfile::tempdir().unwrap();
+        let deploy = ["deploy", "--rpc-url", &anvil.url, "--json", "--journal"];
+        let journal = dir.path().join("deploy.sqlite");
+        let out = command(&deploy).arg(&journal).output().await.unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        Some(Evm {
+            token: printed["token"].as_str().unwrap().to_string(),
+            payout: printed["payout"].as_str().unwrap().to_string(),
+            anvil,
+            dir,
+        })
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `run --chain evm` of one synthetic epoch (20 recipients) with journal `journal`.
+    fn run(&self, journal: &str) -> tokio::process::Command {
+        let mut run = command(&["run", "--chain", "evm", "--rpc-url", &self.anvil.url]);
+        run.args([
+            "--token-address",
+            &self.token,
+            "--payout-address",
+            &self.payout,
+        ])
+        .args(["--epochs", "1", "--synthetic", "20", "--journal"])
+        .arg(self.path(journal));
+        run
+    }
+
+    async fn nonce(&self, tag: &str) -> u64 {
+        let hex = self
+            .anvil
+            .rpc("eth_getTransactionCount", vec![json!(DEV), json!(tag)])
+            .await;
+        u64::from_str_radix(hex.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+    }
+
+    /// A transaction signed with the key outside the tool (anvil signs for its dev account).
+    async fn foreign_transaction(&self) {
+        let foreign = json!({"from": DEV, "to": DEV, "value": "0x0"});
+        self.anvil.rpc("eth_sendTransaction", vec![foreign]).await;
+    }
+
+    async fn automine(&self, on: bool) {
+        self.anvil.rpc("evm_setAutomine", vec![json!(on)]).await;
+    }
+}
+
+fn command(args: &[&str]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"));
+    command
+        .args(args)
+        .env("TOKENOMICS_SIGNER_KEY", DEV_KEY)
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    command
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Exits with `code`, and the error line contains each of `parts`.
+#[track_caller]
+fn check(out: &Output, code: i32, parts: &[&str]) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    let error = stderr
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .unwrap_or("");
+    for part in parts {
+        assert!(error.contains(part), "{part:?} not in: {stderr}");
+    }
+    assert!(!stderr.contains("someone else"), "{stderr}");
+}
+
+#[tokio::test]
+async fn the_nonce_journal_lies_beside_the_journal_as_documented_and_is_named() {
+    let Some(evm) = Evm::start().await else {
+        return;
+    };
+    let out = evm.run("run.db").output().await.unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let nonces = evm.path("run.nonces.sqlite");
+    let line = format!("nonce journal: {}", nonces.display());
+    assert!(text(&out.stderr).contains(&line), "{}", text(&out.stderr));
+    assert!(nonces.is_file());
+}
+
+#[tokio::test]
+async fn a_nonce_journal_that_is_not_one_is_refused_untouched_naming_it_and_nothing_is_sent() {
+    let Some(evm) = Evm::start().await else {
+        return;
+    };
+    let nonces = evm.path("j.nonces.sqlite");
+    let before = evm.nonce("latest").await;
+    let other = |sql: &str| {
+        let _ = std::fs::remove_file(&nonces);
+        rusqlite::Connection::open(&nonces)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+    };
+    let cases: [(&dyn Fn(), &str); 4] = [
+        (
+            &|| std::fs::write(&nonces, vec![0x5a; 8192]).unwrap(),
+            "not a SQLite database, or a damaged one",
+        ),
+        (
+            &|| other("CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('a');"),
+            "not a nonce journal: table meta is missing",
+        ),
+        (
+            &|| {
+                other("CREATE TABLE meta (key TEXT); CREATE TABLE ops (x); CREATE TABLE attempts (y);")
+            },
+            "not a nonce journal: table meta has no column value",
+        ),
+        (
+            &|| other("PRAGMA user_version = 99; CREATE TABLE meta (key TEXT, value TEXT);"),
+            "schema version 99 is newer than this version reads (1)",
+        ),
+    ];
+    for (make, reason) in cases {
+        make();
+        let bytes = std::fs::read(&nonces).unwrap();
+        let out = evm.run("j.sqlite").output().await.unwrap();
+        let named = format!("nonce journal {}: {reason}", nonces.display());
+        check(&out, 2, &[&named]);
+        assert_eq!(
+            std::fs::read(&nonces).unwrap(),
+            bytes,
+            "{reason}: file changed"
+        );
+    }
+    assert_eq!(evm.nonce("latest").await, before, "nothing sent");
+}
+
+#[tokio::test]
+async fn the_key_used_outside_the_tool_with_nothing_of_ours_pending_does_not_block_the_journal() {
+    let Some(evm) = Evm::start().await else {
+        return;
+    };
+    let out = evm.run("j.sqlite").output().await.unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    evm.foreign_transaction().await; // mined at once: the chain nonce is past the journal's
+    let out = evm.run("j.sqlite").output().await.unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("paid"), "{}", text(&out.stdout));
+}
+
+#[tokio::test]
+async fn pending_transactions_a_fresh_nonce_journal_does_not_know_are_named_with_what_to_do() {
+    let Some(evm) = Evm::start().await else {
+        return;
+    };
+    evm.automine(false).await;
+    evm.foreign_transaction().await; // e.g. sent with a nonce journal since deleted
+    let before = evm.nonce("pending").await;
+    let out = evm.run("fresh.sqlite").output().await.unwrap();
+    check(
+        &out,
+        1,
+        &[
+            "has 1 pending transaction(s) this nonce journal does not know",
+            "sent with a deleted or another nonce journal",
+            "nothing was sent: wait until they are mined, then run again",
+        ],
+    );
+    assert_eq!(evm.nonce("pending").await, before, "nothing sent");
+    evm.automine(true).await;
+    evm.anvil.rpc("evm_mine", vec![]).await;
+    let out = evm.run("fresh.sqlite").output().await.unwrap();
+    assert!(out.status.success(), "once mined: {}", text(&out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operation_whose_nonce_was_taken_is_named_with_the_command_that_resolves_it() {
+    let Some(evm) = Evm::start().await else {
+        return;
+    };
+    evm.automine(false).await;
+    let mut run = evm.run("j.sqlite").spawn().unwrap();
+    for _ in 0..3_000 {
+        if evm.nonce("pending").await > evm.nonce("latest").await {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    run.kill().await.unwrap();
+    // The journaled opening never gets mined: its nonce goes to another transaction.
+    evm.anvil.rpc("anvil_dropAllTransactions", vec![]).await;
+    evm.automine(true).await;
+    evm.foreign_transaction().await;
+    let out = evm.run("j.sqlite").output().await.unwrap();
+    let nonces = evm.path("j.nonces.sqlite");
+    let moved = format!("{}.foreign-3", nonces.display());
+    let command = format!("`mv {} {moved}`", nonces.display());
+    check(
+        &out,
+        1,
+        &["can never be mined: its nonce 3 was taken", &command],
+    );
+    // The command it names, then the same run: it carries on and pays.
+    std::fs::rename(&nonces, Path::new(&moved)).unwrap();
+    let out = evm.run("j.sqlite").output().await.unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("paid"), "{}", text(&out.stdout));
+}
