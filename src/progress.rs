@@ -46,7 +46,14 @@ impl ProgressView {
                 } => {
                     eprintln!("epoch {epoch}: planned, {confirmed}/{transfers} transfers already confirmed");
                 }
-                Progress::Minted { amount, .. } => eprintln!("epoch {epoch}: minted {amount} MDT"),
+                Progress::Minted {
+                    amount,
+                    capped_by_chain,
+                    ..
+                } => eprintln!(
+                    "epoch {epoch}: minted {amount} MDT{}",
+                    capped_note(capped_by_chain)
+                ),
                 Progress::Confirmed {
                     confirmed,
                     transfers,
@@ -83,9 +90,15 @@ impl ProgressView {
                 bar.set_message("planned");
                 *current = Some(bar);
             }
-            Progress::Minted { .. } => {
+            Progress::Minted {
+                capped_by_chain, ..
+            } => {
                 if let Some(bar) = current.as_ref() {
-                    bar.set_message("minted");
+                    bar.set_message(if capped_by_chain {
+                        "minted (capped by the chain)"
+                    } else {
+                        "minted"
+                    });
                 }
             }
             Progress::Confirmed { confirmed, .. } => {
@@ -146,5 +159,14 @@ mod tests {
         check(4_250, "4.2 s");
         check(59_999, "59.9 s");
         check(185_000, "3 min 05 s");
+    }
+}
+
+/// What a mint lowered by the chain's own cap says after its amount.
+fn capped_note(capped_by_chain: bool) -> &'static str {
+    if capped_by_chain {
+        " (capped by the chain: all the token's emission category could still mint)"
+    } else {
+        ""
     }
 }
