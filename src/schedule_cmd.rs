@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use tokenomics_core::{schedule, Amount, EmissionParams, Era};
 
 use crate::chart::{draw, grouped, ChartData};
-use crate::config::{bad_input, Config};
-use crate::echo::shorten_echoes;
+use crate::config::{bad_input, mdt_flag, Config};
 use crate::error::CliError;
 
 /// Arguments of `tokenomics schedule`.
@@ -38,12 +37,7 @@ fn minting_cap(
     let Some(text) = mint_cap else {
         return Ok((max_supply, "max supply"));
     };
-    let cap: Amount = text.parse().map_err(|error: tokenomics_core::CoreError| {
-        CliError::BadInput(format!(
-            "--mint-cap: {}",
-            shorten_echoes(&error.to_string())
-        ))
-    })?;
+    let cap = mdt_flag("--mint-cap", text)?;
     Ok(if cap < max_supply {
         (cap, "mint cap")
     } else {
