@@ -143,6 +143,15 @@ impl ProgressView {
     }
 }
 
+/// What a mint lowered by the chain's own cap says after its amount.
+fn capped_note(capped_by_chain: bool) -> &'static str {
+    if capped_by_chain {
+        " (capped by the chain: all the token's emission category could still mint)"
+    } else {
+        ""
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::took;
@@ -159,14 +168,5 @@ mod tests {
         check(4_250, "4.2 s");
         check(59_999, "59.9 s");
         check(185_000, "3 min 05 s");
-    }
-}
-
-/// What a mint lowered by the chain's own cap says after its amount.
-fn capped_note(capped_by_chain: bool) -> &'static str {
-    if capped_by_chain {
-        " (capped by the chain: all the token's emission category could still mint)"
-    } else {
-        ""
     }
 }
