@@ -147,8 +147,7 @@ impl Journal {
         let row = self
             .conn
             .query_row(
-                "SELECT plan_hash, minted_supply, treasury, treasury_before, stage, baseline_block,
-                        from_mint
+                "SELECT plan_hash, minted_supply, treasury, treasury_before, stage, baseline_block
                  FROM epochs WHERE epoch = ?1",
                 params![key(epoch)?],
                 |row| {
@@ -159,19 +158,17 @@ impl Journal {
                         row.get::<_, Option<String>>(3)?,
                         row.get::<_, String>(4)?,
                         row.get::<_, Option<String>>(5)?,
-                        row.get::<_, String>(6)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((hash, minted, treasury, before, stage, baseline, from_mint)) = row else {
+        let Some((hash, minted, treasury, before, stage, baseline)) = row else {
             return Ok(None);
         };
         Ok(Some(EpochRecord {
             epoch,
             plan_hash: parse(&hash)?,
             minted_supply: units(&minted)?,
-            from_mint: units(&from_mint)?,
             treasury: parse(&treasury)?,
             treasury_before: before.as_deref().map(units).transpose()?,
             baseline: baseline.as_deref().map(parse).transpose()?,

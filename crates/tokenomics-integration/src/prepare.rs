@@ -60,7 +60,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
                 };
                 (opening, supply, room)
             }
-            Some(record) => (None, Amount::ZERO, Some(record.from_mint)),
+            Some(_) => (None, Amount::ZERO, self.journal.from_mint(epoch)?),
         };
         if minted == MintedSupply::FromChain {
             inputs.minted_supply = match (&journaled, &opening) {

@@ -59,9 +59,6 @@ pub struct EpochRecord {
     pub plan_hash: Hash256,
     /// The minted supply the plan was computed with.
     pub minted_supply: Amount,
-    /// What the plan mints (also the mint room it was planned within: see
-    /// [`EpochPlan::build_within`](tokenomics_core::EpochPlan::build_within)).
-    pub from_mint: Amount,
     /// The address paying out.
     pub treasury: Address,
     /// The treasury's balance before the mint, once read.
