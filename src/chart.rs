@@ -28,6 +28,8 @@ pub(crate) struct ChartData {
     max_x: f64,
     /// Max supply in whole MDT.
     cap: f64,
+    /// What the cap is called ("max supply", or "mint cap" for `--mint-cap`).
+    cap_name: &'static str,
     /// The epoch in which the cap is reached, if it is.
     capped_at: Option<u64>,
     /// Epochs at which a halving starts, within the view.
@@ -44,7 +46,12 @@ fn mdt(amount: Amount) -> f64 {
 impl ChartData {
     /// The view: up to where the supply stops changing (the cap, with a margin), else
     /// the whole horizon.
-    pub(crate) fn new(eras: &[Era], max_supply: Amount, halving_interval: u64) -> ChartData {
+    pub(crate) fn new(
+        eras: &[Era],
+        max_supply: Amount,
+        cap_name: &'static str,
+        halving_interval: u64,
+    ) -> ChartData {
         let capped_at = eras.iter().find_map(|era| era.capped_at_epoch);
         let horizon = eras.last().map_or(1, |era| era.end_epoch).max(1);
         let max_x = match capped_at {
@@ -68,6 +75,7 @@ impl ChartData {
             points,
             max_x,
             cap: mdt(max_supply),
+            cap_name,
             capped_at,
             halvings,
             next_halving,
@@ -169,7 +177,7 @@ pub(crate) fn draw(path: &Path, data: &ChartData) -> Result<(), CliError> {
             CAP.stroke_width(2),
         ))
         .map_err(|e| fail(&e))?
-        .label(format!("max supply ({} MDT)", short(data.cap)))
+        .label(format!("{} ({} MDT)", data.cap_name, short(data.cap)))
         .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], CAP.stroke_width(2)));
     chart
         .draw_series(LineSeries::new(
@@ -185,7 +193,7 @@ pub(crate) fn draw(path: &Path, data: &ChartData) -> Result<(), CliError> {
             .into_font()
             .color(&BLACK)
             .pos(Pos::new(HPos::Right, VPos::Bottom));
-        let text = format!("max supply reached at epoch {}", grouped(epoch));
+        let text = format!("{} reached at epoch {}", data.cap_name, grouped(epoch));
         chart
             .draw_series([Circle::new(at, 5, CAP.filled())])
             .map_err(|e| fail(&e))?;

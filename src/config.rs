@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use tokenomics_core::{BurnRates, DistributionParams, EmissionParams, Params};
+use tokenomics_core::{Amount, BurnRates, DistributionParams, EmissionParams, Params};
 use toml_edit::{DocumentMut, Item, Value};
 
 use crate::echo::{hide_keys, shorten_echoes};
@@ -156,4 +156,12 @@ pub(crate) fn bad_input(path: &Path, reason: &str) -> CliError {
         hide_keys(&PathBuf::from(path).display().to_string()),
         shorten_echoes(reason)
     ))
+}
+
+/// An amount of MDT given on the command line (`--mint-cap`, `--mint-room`); refused as
+/// bad input naming `flag`, the value cut short.
+pub(crate) fn mdt_flag(flag: &str, text: &str) -> Result<Amount, CliError> {
+    text.parse().map_err(|error: tokenomics_core::CoreError| {
+        CliError::BadInput(format!("{flag}: {}", shorten_echoes(&error.to_string())))
+    })
 }

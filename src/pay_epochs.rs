@@ -127,6 +127,18 @@ fn write_table(
             r.elapsed_ms as f64 / 1000.0,
         )?;
     }
+    let capped: Vec<u64> = reports
+        .iter()
+        .filter(|r| r.mint_capped_by_chain)
+        .map(|r| r.epoch)
+        .collect();
+    if let (Some(first), Some(last)) = (capped.first(), capped.last()) {
+        writeln!(
+            out,
+            "mint capped by the chain's own cap (the token's emission category) in {} epoch(s), {first} to {last}",
+            capped.len()
+        )?;
+    }
     if let Some(supply) = supply {
         writeln!(out, "total supply after: {supply} MDT")?;
     }

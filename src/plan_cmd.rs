@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use tokenomics_core::{Amount, Category, EpochPlan, Transfer};
 
-use crate::config::{bad_input, Config};
+use crate::config::{bad_input, mdt_flag, Config};
 use crate::error::CliError;
 use crate::inputs::{describe, inputs_name, load_inputs};
 
@@ -23,14 +23,26 @@ pub(crate) struct PlanArgs {
     /// Print the plan as JSON instead of a summary.
     #[arg(long)]
     json: bool,
+    /// The most the chain lets this epoch mint besides max supply (on `run --chain evm`,
+    /// what the token's emission category can still mint): the plan `run` makes there.
+    #[arg(long, value_name = "MDT")]
+    mint_room: Option<String>,
 }
 
 /// Builds the plan and prints it.
 pub(crate) fn run(args: PlanArgs) -> Result<(), CliError> {
     let config = Config::load(args.config.as_deref())?;
+    let mint_room = args
+        .mint_room
+        .as_deref()
+        .map(|text| mdt_flag("--mint-room", text))
+        .transpose()?;
     let inputs = load_inputs(&args.inputs)?;
-    let plan = EpochPlan::build(&config.params(), &inputs)
+    let params = config.params();
+    let plan = EpochPlan::build_within(&params, &inputs, mint_room)
         .map_err(|error| bad_input(inputs_name(&args.inputs), &describe(&error)))?;
+    let capped = mint_room
+        .filter(|_| plan.mint_lowered_by_room(params.emission.max_supply, inputs.minted_supply));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = if args.json {
@@ -39,7 +51,7 @@ pub(crate) fn run(args: PlanArgs) -> Result<(), CliError> {
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))
     } else {
-        write_summary(&mut out, &plan)
+        write_summary(&mut out, &plan, capped)
     };
     written.and_then(|()| out.flush()).map_err(CliError::stdout)
 }
@@ -98,7 +110,12 @@ fn number(decimal: String) -> Box<RawValue> {
 /// Transfers listed one per line in the summary before "... and N more".
 const SUMMARY_TRANSFERS: usize = 20;
 
-fn write_summary(out: &mut impl Write, plan: &EpochPlan) -> std::io::Result<()> {
+/// The summary; `capped` is the mint room when it lowered the mint.
+fn write_summary(
+    out: &mut impl Write,
+    plan: &EpochPlan,
+    capped: Option<Amount>,
+) -> std::io::Result<()> {
     writeln!(out, "Epoch {} (halvings: {})", plan.epoch, plan.halvings)?;
     writeln!(out, "  utility score         {}", plan.utility_score)?;
     writeln!(out, "  quality multiplier    {}", plan.quality_multiplier)?;
@@ -113,6 +130,13 @@ fn write_summary(out: &mut impl Write, plan: &EpochPlan) -> std::io::Result<()> 
     ];
     for (label, amount) in rows {
         writeln!(out, "  {label:<21} {amount} MDT")?;
+        if let Some(room) = capped.filter(|_| label == "from mint") {
+            writeln!(
+                out,
+                "  {:<21} capped by the chain's mint room ({room} MDT)",
+                ""
+            )?;
+        }
     }
     writeln!(out, "Categories")?;
     for (category, amount) in &plan.categories {

@@ -49,8 +49,12 @@ impl ProgressView {
                 Progress::Minted {
                     amount,
                     earlier: false,
+                    capped_by_chain,
                     ..
-                } => eprintln!("epoch {epoch}: minted {amount} MDT"),
+                } => eprintln!(
+                    "epoch {epoch}: minted {amount} MDT{}",
+                    capped_note(capped_by_chain)
+                ),
                 Progress::Minted { amount, .. } => eprintln!(
                     "epoch {epoch}: already open on chain ({amount} MDT minted by an earlier run)"
                 ),
@@ -90,9 +94,17 @@ impl ProgressView {
                 bar.set_message("planned");
                 *current = Some(bar);
             }
-            Progress::Minted { earlier, .. } => {
+            Progress::Minted {
+                earlier,
+                capped_by_chain,
+                ..
+            } => {
                 if let Some(bar) = current.as_ref() {
-                    bar.set_message(if earlier { "opened earlier" } else { "minted" });
+                    bar.set_message(match (earlier, capped_by_chain) {
+                        (true, _) => "opened earlier",
+                        (false, true) => "minted (capped by the chain)",
+                        (false, false) => "minted",
+                    });
                 }
             }
             Progress::Confirmed { confirmed, .. } => {
@@ -134,6 +146,15 @@ impl ProgressView {
         if let Some(bar) = self.current.lock().ok().and_then(|mut c| c.take()) {
             bar.abandon_with_message(format!("epoch {epoch} stopped"));
         }
+    }
+}
+
+/// What a mint lowered by the chain's own cap says after its amount.
+fn capped_note(capped_by_chain: bool) -> &'static str {
+    if capped_by_chain {
+        " (capped by the chain: all the token's emission category could still mint)"
+    } else {
+        ""
     }
 }
 

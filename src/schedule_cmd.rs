@@ -1,13 +1,14 @@
 //! `tokenomics schedule`: emission and minted supply era by era, optionally drawn as SVG
-//! (see `chart.rs`); the table says in which epoch max supply is reached.
+//! (see `chart.rs`); the table says in which epoch max supply (or `--mint-cap`, the
+//! chain's own cap on minting) is reached.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use tokenomics_core::{schedule, Amount, Era};
+use tokenomics_core::{schedule, Amount, EmissionParams, Era};
 
 use crate::chart::{draw, grouped, ChartData};
-use crate::config::{bad_input, Config};
+use crate::config::{bad_input, mdt_flag, Config};
 use crate::error::CliError;
 
 /// Arguments of `tokenomics schedule`.
@@ -22,37 +23,71 @@ pub(crate) struct ScheduleArgs {
     /// Also draw minted supply over epochs into this SVG file.
     #[arg(long)]
     svg: Option<PathBuf>,
+    /// Cap cumulative minting at this many MDT when it is below max supply: the chain's
+    /// own cap (9450000 for the MDT token's emission category on `run --chain evm`).
+    #[arg(long, value_name = "MDT")]
+    mint_cap: Option<String>,
+}
+
+/// What caps cumulative minting in the schedule, and its name.
+fn minting_cap(
+    max_supply: Amount,
+    mint_cap: Option<&str>,
+) -> Result<(Amount, &'static str), CliError> {
+    let Some(text) = mint_cap else {
+        return Ok((max_supply, "max supply"));
+    };
+    let cap = mdt_flag("--mint-cap", text)?;
+    Ok(if cap < max_supply {
+        (cap, "mint cap")
+    } else {
+        (max_supply, "max supply")
+    })
 }
 
 /// Prints the era table and writes the chart if asked.
 pub(crate) fn run(args: ScheduleArgs) -> Result<(), CliError> {
     let config = Config::load(args.config.as_deref())?;
-    let eras = schedule(&config.emission, args.epochs).map_err(|error| {
+    let (cap, cap_name) = minting_cap(config.emission.max_supply, args.mint_cap.as_deref())?;
+    let emission = EmissionParams {
+        max_supply: cap,
+        ..config.emission.clone()
+    };
+    let eras = schedule(&emission, args.epochs).map_err(|error| {
         let path = args.config.as_deref().unwrap_or(Path::new("config"));
         bad_input(path, &error.to_string())
     })?;
     // The chart first: a reader closing stdout early (`| head`) must not lose it.
     if let Some(svg) = &args.svg {
-        let data = ChartData::new(
-            &eras,
-            config.emission.max_supply,
-            config.emission.halving_interval,
-        );
+        let data = ChartData::new(&eras, cap, cap_name, config.emission.halving_interval);
         draw(svg, &data)?;
     }
     let mut out = std::io::stdout().lock();
-    write_table(&mut out, &eras, config.emission.max_supply).map_err(CliError::stdout)?;
+    let max_supply = config.emission.max_supply;
+    write_table(&mut out, &eras, max_supply, (cap, cap_name)).map_err(CliError::stdout)?;
     if let Some(svg) = &args.svg {
         writeln!(out, "chart written to {}", svg.display()).map_err(CliError::stdout)?;
     }
     Ok(())
 }
 
-fn write_table(out: &mut impl Write, eras: &[Era], max_supply: Amount) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "Emission schedule at U = 1, Q = 1 (max supply {max_supply} MDT)"
-    )?;
+fn write_table(
+    out: &mut impl Write,
+    eras: &[Era],
+    max_supply: Amount,
+    (cap, cap_name): (Amount, &str),
+) -> std::io::Result<()> {
+    if cap == max_supply {
+        writeln!(
+            out,
+            "Emission schedule at U = 1, Q = 1 (max supply {max_supply} MDT)"
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Emission schedule at U = 1, Q = 1 (max supply {max_supply} MDT, {cap_name} {cap} MDT)"
+        )?;
+    }
     writeln!(
         out,
         "{:>4}  {:>12}  {:>12}  {:>24}  {:>28}  {:>28}",
@@ -77,7 +112,7 @@ fn write_table(out: &mut impl Write, eras: &[Era], max_supply: Amount) -> std::i
         if let Some(epoch) = era.capped_at_epoch {
             writeln!(
                 out,
-                "      max supply reached in epoch {}; nothing is minted after it",
+                "      {cap_name} reached in epoch {}; nothing is minted after it",
                 grouped(epoch)
             )?;
         }

@@ -90,6 +90,32 @@ fn the_schedule_table_says_when_max_supply_is_reached() {
     );
 }
 
+#[test]
+fn schedule_with_a_mint_cap_stops_minting_at_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = schedule_output(dir.path(), &["--mint-cap", "9450000", "--svg", "cap.svg"]);
+    for said in [
+        "(max supply 21000000 MDT, mint cap 9450000 MDT)",
+        "mint cap reached in epoch 9,449; nothing is minted after it",
+    ] {
+        assert!(table.contains(said), "{said:?} not in: {table}");
+    }
+    let svg = std::fs::read_to_string(dir.path().join("cap.svg")).unwrap();
+    check_chart_shows(&svg, "mint cap reached at epoch 9,449");
+}
+
+#[test]
+fn schedule_refuses_a_mint_cap_that_is_not_an_amount_naming_the_flag() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+        .args(["schedule", "--mint-cap", "lots"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("error: --mint-cap: "), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
 /// The chart of the defaults, as `cargo xtask chart` draws it for the README.
 fn default_chart() -> String {
     let dir = tempfile::tempdir().unwrap();

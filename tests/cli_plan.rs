@@ -212,3 +212,22 @@ fn schedule_prints_eras_and_draws_the_supply_curve() {
     assert_eq!(rows[2], ["2", "10000", "12000", "250", "500000", "8000000"]);
     assert!(std::fs::read_to_string(svg).unwrap().starts_with("<svg"));
 }
+
+#[test]
+fn plan_with_a_mint_room_mints_at_most_the_room_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = write(dir.path(), "inputs.json", INPUTS);
+    let json = tokenomics(&["plan", "--inputs", &inputs, "--mint-room", "0.5", "--json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        (&plan["from_mint"], &plan["total"]),
+        (&"0.5".into(), &"0.5".into())
+    );
+    assert_ne!(plan["plan_hash"], plan_json(INPUTS, None)["plan_hash"]);
+    let summary = tokenomics(&["plan", "--inputs", &inputs, "--mint-room", "0.5"]);
+    let summary = String::from_utf8_lossy(&summary.stdout);
+    assert!(
+        summary.contains("capped by the chain's mint room (0.5 MDT)"),
+        "{summary}"
+    );
+}

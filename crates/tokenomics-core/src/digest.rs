@@ -194,12 +194,15 @@ impl CanonicalHasher {
     }
 }
 
-/// SHA-256 of the parameters and the inputs (recipients in address order).
+/// SHA-256 of the parameters and the inputs (recipients in address order), and of the
+/// chain's mint room when it lowered the mint (appended, so without it the digest is
+/// the one of plans built before rooms existed).
 pub(crate) fn inputs_digest(
     params: &Params,
     inputs: &EpochInputs,
     utility: Fraction,
     recipients: &[Vec<Recipient>; 7],
+    mint_room: Option<Amount>,
 ) -> Hash256 {
     let mut h = CanonicalHasher::new("moderntensor/epoch-inputs/v1");
     let e = &params.emission;
@@ -251,5 +254,9 @@ pub(crate) fn inputs_digest(
     }
     h.address(&inputs.community_address);
     h.address(&inputs.dao_address);
+    if let Some(room) = mint_room {
+        h.u64(1);
+        h.amount(room);
+    }
     h.finish()
 }

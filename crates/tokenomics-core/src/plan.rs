@@ -78,6 +78,22 @@ pub struct EpochPlan {
 impl EpochPlan {
     /// Computes the plan of `inputs.epoch` under `params`.
     pub fn build(params: &Params, inputs: &EpochInputs) -> Result<EpochPlan> {
+        EpochPlan::build_within(params, inputs, None)
+    }
+
+    /// [`EpochPlan::build`] on a chain that lets the epoch mint at most `mint_room`
+    /// (the chain's own cap, e.g. what an ERC-20's emission category can still mint):
+    /// `from_mint = min(rewards - from_pool, max_supply - minted_supply, mint_room)`.
+    ///
+    /// The room enters the inputs digest only when it lowered `from_mint` (the plan then
+    /// mints exactly the room); a room that changes nothing gives the plan, and the
+    /// hash, of [`EpochPlan::build`]. So the plan's own `from_mint`, given as the room,
+    /// rebuilds the same plan: that is how a resumed run plans again what it journaled.
+    pub fn build_within(
+        params: &Params,
+        inputs: &EpochInputs,
+        mint_room: Option<Amount>,
+    ) -> Result<EpochPlan> {
         params.validate()?;
         let e = &params.emission;
         let utility = match (&inputs.utility_score, &inputs.network) {
@@ -117,15 +133,17 @@ impl EpochPlan {
         let mintable = e
             .max_supply
             .checked_sub(inputs.minted_supply, "mintable supply")?;
-        let from_mint = emission
+        let uncapped = emission
             .rewards
             .checked_sub(from_pool, "from_mint")?
             .min(mintable);
+        let lowered_by_room = mint_room.filter(|room| *room < uncapped);
+        let from_mint = lowered_by_room.unwrap_or(uncapped);
         let total = from_pool.checked_add(from_mint, "total")?;
 
         // The inputs digest and the split only read the recipients: a large plan hashes
         // on a second thread while this one splits (inline where threads are missing).
-        let digest = || inputs_digest(params, inputs, utility, &recipients);
+        let digest = || inputs_digest(params, inputs, utility, &recipients, lowered_by_room);
         let large = recipients.iter().map(Vec::len).sum::<usize>() >= PARALLEL_MIN;
         let (inputs_digest, paid) = std::thread::scope(|scope| {
             let helper = large
@@ -157,6 +175,17 @@ impl EpochPlan {
         };
         plan.plan_hash = plan.compute_hash();
         Ok(plan)
+    }
+
+    /// Whether a mint room ([`EpochPlan::build_within`]) lowered this plan's mint: it
+    /// mints less than its rewards ask (`emission - unmet_burned - from_pool`) and less
+    /// than `max_supply - minted_supply` allows.
+    pub fn mint_lowered_by_room(&self, max_supply: Amount, minted_supply: Amount) -> bool {
+        let wanted = self
+            .emission
+            .saturating_sub(self.unmet_burned)
+            .saturating_sub(self.from_pool);
+        self.from_mint < wanted && self.from_mint < max_supply.saturating_sub(minted_supply)
     }
 
     /// SHA-256 of the canonical encoding of everything but `plan_hash` itself.

@@ -107,6 +107,33 @@ proptest! {
     }
 
     #[test]
+    fn a_mint_room_caps_from_mint_and_transfers_still_sum_to_total(
+        inputs in network(), room in prop_oneof![amount(), (0u128..10u128.pow(21)).prop_map(Amount::from_base_units)],
+    ) {
+        let params = Params::default();
+        let free = EpochPlan::build(&params, &inputs).unwrap();
+        let plan = EpochPlan::build_within(&params, &inputs, Some(room)).unwrap();
+        prop_assert!(plan.from_mint <= room);
+        prop_assert_eq!(plan.from_mint, free.from_mint.min(room));
+        prop_assert_eq!(plan.from_pool, free.from_pool);
+        prop_assert_eq!(plan.total, plan.from_pool.checked_add(plan.from_mint, "t").unwrap());
+        prop_assert_eq!(paid(&plan), plan.total);
+        let lowered = room < free.from_mint;
+        prop_assert_eq!(plan.mint_lowered_by_room(params.emission.max_supply, inputs.minted_supply), lowered);
+        prop_assert_eq!(plan.plan_hash == free.plan_hash, !lowered, "the hash changes only with the mint");
+    }
+
+    #[test]
+    fn a_plan_rebuilt_with_its_own_mint_as_the_room_is_the_same_plan(
+        inputs in network(), room in prop::option::of(amount()),
+    ) {
+        let params = Params::default();
+        let plan = EpochPlan::build_within(&params, &inputs, room).unwrap();
+        let again = EpochPlan::build_within(&params, &inputs, Some(plan.from_mint)).unwrap();
+        prop_assert_eq!(&again, &plan);
+    }
+
+    #[test]
     fn shuffling_the_inputs_gives_the_same_plan_and_hash(
         (inputs, shuffled) in network().prop_flat_map(|inputs| {
             let lists = (

@@ -103,6 +103,7 @@ impl EpochExecutor<Chain> {
             plan,
             memo,
             journaled,
+            ..
         } = self.prepare(&mut inputs, minted, ahead.minted).await?;
         let epoch = plan.epoch;
         let treasury = self.config.treasury;

@@ -153,6 +153,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
         let Prepared {
             plan,
             memo,
+            capped_by_chain,
             journaled,
         } = self.prepare(&mut inputs, minted, Amount::ZERO).await?;
         let payer = self.payer();
@@ -175,7 +176,9 @@ impl<C: PayoutChain> EpochExecutor<C> {
         metrics::stage(record.stage);
         if record.stage == Stage::Done {
             let metrics = self.chain.metrics();
-            return Ok(EpochReport::new(&plan, Outcome::AlreadyDone, metrics));
+            let mut report = EpochReport::new(&plan, Outcome::AlreadyDone, metrics);
+            report.mint_capped_by_chain = capped_by_chain;
+            return Ok(report);
         }
         self.journal.begin_run(epoch, unix_now())?;
         // A plan journaled just now has no confirmation yet: no need to read them.
@@ -203,6 +206,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
                 epoch,
                 amount: plan.from_mint,
                 earlier: opened_before,
+                capped_by_chain,
             });
         }
         let confirmed_now = if record.stage < Stage::Paid {
@@ -236,6 +240,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
         };
         let mut report = EpochReport::new(&plan, outcome, after.clone());
         report.confirmed_now = confirmed_now;
+        report.mint_capped_by_chain = capped_by_chain;
         report.found_on_chain = found_on_chain;
         report.verified_records = verified.records;
         report.verified_recipients = verified.balances;

@@ -79,6 +79,16 @@ pub trait PayoutChain: std::fmt::Debug {
     /// The supply minted so far.
     async fn minted_supply(&self) -> Result<Amount>;
 
+    /// The most `epoch` may mint by the chain's own cap, besides max supply: `None` (the
+    /// default) where max supply is the only cap (the Luxtensor protocol); on EVM what
+    /// the token's emission category can still mint. An epoch already open answers what
+    /// it minted, so a run without its journal plans it again exactly
+    /// ([`EpochPlan::build_within`](tokenomics_core::EpochPlan::build_within)).
+    async fn mint_room(&self, epoch: u64) -> Result<Option<Amount>> {
+        let _ = epoch;
+        Ok(None)
+    }
+
     /// How the epoch was opened on chain (its plan hash and the minted supply it was
     /// planned with), or `None` when it was not.
     async fn opening(&self, epoch: u64) -> Result<Option<EpochMemo>>;

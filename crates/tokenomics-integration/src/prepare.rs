@@ -4,6 +4,13 @@
 //! Without a journal record the chain says whether (and with what plan) the epoch
 //! opened, and a run that lost its journal plans the epoch with the minted supply its
 //! opening recorded, exactly as before.
+//!
+//! The mint room rule (a chain with a cap of its own, [`PayoutChain::mint_room`]): the
+//! plan is built within the journaled `from_mint`, else within what the epoch's opening
+//! minted on chain, else within the room read now (less what a dry run's earlier epochs
+//! would mint). A plan's own `from_mint` as its room rebuilds the same plan
+//! ([`EpochPlan::build_within`]), so every run of an epoch, with or without its
+//! journal, plans it the same.
 
 use tokenomics_core::{check_recipients, Amount, EpochInputs, EpochPlan};
 
@@ -20,14 +27,16 @@ pub(crate) struct Prepared {
     pub(crate) plan: EpochPlan,
     /// What the epoch's opening carries.
     pub(crate) memo: EpochMemo,
+    /// Whether the chain's mint room lowered the plan's mint.
+    pub(crate) capped_by_chain: bool,
     /// The journal's record of the epoch, if it has one.
     pub(crate) journaled: Option<EpochRecord>,
 }
 
 impl<C: PayoutChain> EpochExecutor<C> {
     /// Plans `inputs` and checks the plan against the journal and the chain. `ahead` is
-    /// added to a minted supply read from the chain (what a dry run's earlier epochs
-    /// would mint; 0 for a run).
+    /// added to a minted supply read from the chain and taken from a mint room read from
+    /// it (what a dry run's earlier epochs would mint; 0 for a run).
     pub(crate) async fn prepare(
         &self,
         inputs: &mut EpochInputs,
@@ -43,12 +52,18 @@ impl<C: PayoutChain> EpochExecutor<C> {
         // opened. The supply is read first: if the opening is absent at the second read,
         // it was absent at the first, so a run opening the epoch meanwhile cannot make
         // this one plan on a supply that already holds the epoch's own mint.
-        let (opening, supply_before) = match journaled {
+        let (opening, supply_before, mint_room) = match &journaled {
             None => {
                 let supply = self.chain.minted_supply().await?;
-                (self.chain.opening(epoch).await?, supply)
+                let opening = self.chain.opening(epoch).await?;
+                let room = self.chain.mint_room(epoch).await?;
+                let room = match opening {
+                    Some(_) => room,
+                    None => room.map(|room| room.saturating_sub(ahead)),
+                };
+                (opening, supply, room)
             }
-            Some(_) => (None, Amount::ZERO),
+            Some(_) => (None, Amount::ZERO, self.journal.from_mint(epoch)?),
         };
         if minted == MintedSupply::FromChain {
             inputs.minted_supply = match (&journaled, &opening) {
@@ -57,7 +72,9 @@ impl<C: PayoutChain> EpochExecutor<C> {
                 (None, None) => supply_before.checked_add(ahead, "minted supply")?,
             };
         }
-        let plan = EpochPlan::build(&self.params, inputs)?;
+        let plan = EpochPlan::build_within(&self.params, inputs, mint_room)?;
+        let capped_by_chain =
+            plan.mint_lowered_by_room(self.params.emission.max_supply, inputs.minted_supply);
         let memo = EpochMemo {
             plan_hash: plan.plan_hash,
             minted_supply: inputs.minted_supply,
@@ -94,6 +111,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
         Ok(Prepared {
             plan,
             memo,
+            capped_by_chain,
             journaled,
         })
     }

@@ -26,6 +26,8 @@ pub enum Progress {
         /// `true` when the epoch was found open on chain (an earlier run, or one with
         /// another journal, opened it and minted): this run minted nothing.
         earlier: bool,
+        /// Whether the chain's own cap lowered it (see [`EpochReport::mint_capped_by_chain`]).
+        capped_by_chain: bool,
     },
     /// More transfers are confirmed.
     Confirmed {
@@ -90,6 +92,9 @@ pub struct EpochReport {
     pub from_pool: Amount,
     /// Minted.
     pub minted: Amount,
+    /// Whether the chain's own cap (on EVM what the token's emission category can still
+    /// mint) lowered `minted` below what the epoch's rewards and max supply allow.
+    pub mint_capped_by_chain: bool,
     /// Paid out in all.
     pub paid: Amount,
     /// Recycling pool after the epoch.
@@ -130,6 +135,7 @@ impl EpochReport {
             fees_burned: Amount::ZERO,
             from_pool: Amount::ZERO,
             minted: Amount::ZERO,
+            mint_capped_by_chain: false,
             paid: Amount::ZERO,
             recycling_pool_after: Amount::ZERO,
             transfers: 0,
@@ -158,6 +164,7 @@ impl EpochReport {
             fees_burned: plan.fees_burned,
             from_pool: plan.from_pool,
             minted: plan.from_mint,
+            mint_capped_by_chain: false,
             paid: plan.total,
             recycling_pool_after: plan.recycling_pool_after,
             transfers: plan.transfers.len() as u64,

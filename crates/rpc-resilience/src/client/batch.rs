@@ -21,14 +21,14 @@ pub(crate) type ItemResult = Result<Box<JsonRawValue>, RpcError>;
 
 impl ResilientClient {
     /// Sends `items` (method, params) as JSON-RPC batches; one result per item, in order.
+    /// No items, no request: the answer is empty (JSON-RPC forbids an empty batch, and
+    /// asking for nothing has nothing to fail).
     pub(crate) async fn execute_batch(
         &self,
         items: Vec<(&str, RawParams)>,
     ) -> Result<Vec<ItemResult>, RpcError> {
         if items.is_empty() {
-            return Err(RpcError::InvalidRequest {
-                reason: "empty batch".into(),
-            });
+            return Ok(Vec::new());
         }
         let inner = &self.inner;
         let _slot = inner.limit.acquire().await;

@@ -63,10 +63,10 @@ impl ClientT for ResilientClient {
     where
         R: DeserializeOwned + fmt::Debug + 'a,
     {
-        let items = batch.build();
+        // An empty builder is no batch to send: answered empty, like `execute_batch`.
+        let items: Vec<(&str, RawParams)> =
+            batch.into_iter().map(|(m, p)| (m, RawParams(p))).collect();
         async move {
-            let items: Vec<(&str, RawParams)> =
-                items?.into_iter().map(|(m, p)| (m, RawParams(p))).collect();
             let results = self.execute_batch(items).await?;
             let (mut ok, mut failed) = (0, 0);
             let entries: Vec<Result<R, ErrorObject<'a>>> = results

@@ -22,6 +22,7 @@ sol! {
         function owner() external view returns (address);
         function totalSupply() external view returns (uint256);
         function balanceOf(address account) external view returns (uint256);
+        function remainingAllocation(uint8 category) external view returns (uint256);
         function transferOwnership(address newOwner) external;
     }
 

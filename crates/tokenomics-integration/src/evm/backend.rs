@@ -54,6 +54,16 @@ impl PayoutChain for EvmPayout {
         EvmPayout::minted_supply(self).await
     }
 
+    /// What the token's emission category can still mint (read first), or what the
+    /// epoch minted when the payout contract has it open.
+    async fn mint_room(&self, epoch: u64) -> Result<Option<Amount>> {
+        let room = self.emission_room().await?;
+        Ok(Some(match self.epoch_record(epoch).await? {
+            Some((_, from_mint)) => from_mint,
+            None => room,
+        }))
+    }
+
     async fn opening(&self, epoch: u64) -> Result<Option<EpochMemo>> {
         Ok(self.epoch_record(epoch).await?.map(|(memo, _)| memo))
     }

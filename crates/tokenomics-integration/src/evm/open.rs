@@ -11,6 +11,9 @@ use super::EvmPayout;
 use crate::chain::EpochMemo;
 use crate::error::{ExecutorError, Result};
 
+/// `MDTToken.Category.EmissionRewards`, the category `openEpoch` mints from.
+const EMISSION_REWARDS: u8 = 0;
+
 /// The operation id of an epoch's opening.
 pub(crate) fn open_op(epoch: u64) -> String {
     format!("open:{epoch}")
@@ -24,6 +27,19 @@ impl EvmPayout {
             .view("token", token, IMDTToken::totalSupplyCall {})
             .await?;
         to_amount("totalSupply", supply)
+    }
+
+    /// What the token's emission category (`Category.EmissionRewards`, the one
+    /// `openEpoch` mints from) can still mint: `remainingAllocation`.
+    pub async fn emission_room(&self) -> Result<Amount> {
+        let token = self.contracts.token;
+        let call = IMDTToken::remainingAllocationCall {
+            category: EMISSION_REWARDS,
+        };
+        to_amount(
+            "remainingAllocation",
+            self.view("token", token, call).await?,
+        )
     }
 
     /// `balanceOf(who)` on the token.

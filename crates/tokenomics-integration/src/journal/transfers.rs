@@ -1,8 +1,8 @@
 //! The journal's rows of one per transfer: written for the plan (many rows per `INSERT`),
 //! marked confirmed (one transaction per group, or by a [`ConfirmWriter`]), and the reads
-//! over them (confirmed indices, what unfinished epochs owe, progress).
+//! over them (confirmed indices, what unfinished epochs owe, what an epoch mints, progress).
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use tokenomics_core::{Amount, EpochPlan};
 
 use super::{corrupt, key, units, ConfirmWriter, Journal, Stage};
@@ -39,6 +39,21 @@ impl Journal {
             owed = owed.checked_add(units(&amount?)?, "owed by unfinished epochs")?;
         }
         Ok(owed)
+    }
+
+    /// What the journaled plan of `epoch` mints (also the mint room it was planned
+    /// within: see [`EpochPlan::build_within`](tokenomics_core::EpochPlan::build_within)),
+    /// if the epoch was ever planned.
+    pub fn from_mint(&self, epoch: u64) -> Result<Option<Amount>> {
+        let text = self
+            .conn
+            .query_row(
+                "SELECT from_mint FROM epochs WHERE epoch = ?1",
+                params![key(epoch)?],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()?;
+        text.as_deref().map(units).transpose()
     }
 
     /// Marks transfers confirmed with their transaction hashes, in one transaction.
