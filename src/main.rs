@@ -26,6 +26,7 @@ mod progress;
 mod run_args;
 mod run_cmd;
 mod schedule_cmd;
+mod status_check;
 mod status_cmd;
 
 use std::io::IsTerminal;
@@ -61,7 +62,7 @@ enum Command {
     Schedule(schedule_cmd::ScheduleArgs),
     /// Deploy the MDT token and its EpochPayout contract on an EVM node.
     Deploy(deploy_cmd::DeployArgs),
-    /// Show what a journal holds, per epoch, without touching any chain.
+    /// Show what a journal holds, per epoch (with --check-chain, beside what the chain shows).
     Status(status_cmd::StatusArgs),
 }
 
