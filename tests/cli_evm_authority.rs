@@ -210,7 +210,12 @@ async fn status_check_chain_shows_the_chunks_a_deep_reorg_took_and_exits_1() {
     assert_eq!(epoch["stage"], "done", "the journal's figures: {epoch}");
     let chain = &epoch["chain"];
     assert_eq!(
-        (&chain["opened"], &chain["paid"], &chain["missing"], &chain["agrees"]),
+        (
+            &chain["opened"],
+            &chain["paid"],
+            &chain["missing"],
+            &chain["agrees"]
+        ),
         (&json!(true), &json!(0), &json!(transfers), &json!(false)),
         "{chain}"
     );

@@ -174,13 +174,27 @@ fn a_journal_that_cannot_be_read_exits_2_naming_it_and_nothing_is_created() {
 /// `tokenomics status --check-chain --rpc-url <url> --journal <path> [extra]`.
 fn check_chain(url: &str, journal: &Path, extra: &[&str]) -> std::process::Output {
     let journal = journal.to_str().unwrap();
-    let args = ["status", "--check-chain", "--rpc-url", url, "--journal", journal];
+    let args = [
+        "status",
+        "--check-chain",
+        "--rpc-url",
+        url,
+        "--journal",
+        journal,
+    ];
     common::tokenomics(&[&args[..], extra].concat())
 }
 
 /// Pays two epochs of 50 participants on `node` with the journal `dir/journal.sqlite`.
 async fn pay_two_epochs(node: &Node, dir: &Path) {
-    let args = ["--synthetic", "50", "--epochs", "2", "--journal", "journal.sqlite"];
+    let args = [
+        "--synthetic",
+        "50",
+        "--epochs",
+        "2",
+        "--journal",
+        "journal.sqlite",
+    ];
     let paid = finish(run(node, dir, &args)).await;
     assert_eq!(paid.code, Some(0), "{}", paid.stderr);
 }
@@ -203,7 +217,10 @@ async fn check_chain_on_the_node_that_paid_agrees_with_the_journal_and_exits_0()
         assert_eq!(chain["plan_hash"], epoch["plan_hash"], "{epoch}");
         assert_eq!(chain["paid"], epoch["confirmed"], "{epoch}");
         assert_eq!(chain["paid"], epoch["transfers"], "{epoch}");
-        assert_eq!((&chain["missing"], &chain["agrees"]), (&0.into(), &true.into()));
+        assert_eq!(
+            (&chain["missing"], &chain["agrees"]),
+            (&0.into(), &true.into())
+        );
         assert!(chain["problem"].is_null(), "{epoch}");
     }
     assert_eq!(node.block_number().await, blocks, "nothing written");
@@ -245,6 +262,9 @@ fn chain_flags_without_check_chain_are_refused_naming_the_flag() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
         let flag = extra[0];
-        assert!(stderr.contains(&format!("{flag}: only with --check-chain")), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{flag}: only with --check-chain")),
+            "{stderr}"
+        );
     }
 }

@@ -51,7 +51,12 @@ impl EvmReader {
     }
 
     /// `eth_call` of `to` with `data` at `block` (`None`: the latest).
-    pub async fn call(&self, to: Address, data: impl Into<Bytes>, block: Option<u64>) -> Result<Bytes> {
+    pub async fn call(
+        &self,
+        to: Address,
+        data: impl Into<Bytes>,
+        block: Option<u64>,
+    ) -> Result<Bytes> {
         rpc::eth_call(&self.client, self.from, &TxRequest::call(to, data), block).await
     }
 

@@ -41,7 +41,10 @@ pub struct JournaledEpoch {
 impl JournaledEpoch {
     /// How many transfers the journal marks confirmed.
     pub fn confirmed(&self) -> u64 {
-        self.transfers.iter().filter(|(_, _, confirmed)| *confirmed).count() as u64
+        self.transfers
+            .iter()
+            .filter(|(_, _, confirmed)| *confirmed)
+            .count() as u64
     }
 }
 
@@ -103,7 +106,9 @@ pub async fn check_status(path: &Path, chain: &impl ShowsChain) -> Result<Vec<Ch
 /// The chain's view of `journaled`, and what it does not show of the journal's claims.
 pub fn compare(journaled: &JournaledEpoch, shows: &ChainShows) -> ChainView {
     let paid_at = |index: usize| shows.paid.get(index).copied().unwrap_or(false);
-    let paid = (0..journaled.transfers.len()).filter(|&i| paid_at(i)).count() as u64;
+    let paid = (0..journaled.transfers.len())
+        .filter(|&i| paid_at(i))
+        .count() as u64;
     let missing = journaled
         .transfers
         .iter()

@@ -14,8 +14,8 @@ use tokenomics_core::Amount;
 
 use super::abi::{to_amount, to_hash, IEpochPayout};
 use super::deploy::Contracts;
-use super::EvmPayout;
 use super::pay::{chunks_for, CHUNK_SIZE};
+use super::EvmPayout;
 use crate::chain::EpochMemo;
 use crate::error::{ExecutorError, Result};
 use crate::payout_chain::ChainShows;
