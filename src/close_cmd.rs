@@ -41,6 +41,10 @@ pub(crate) struct CloseArgs {
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// File holding the signer's key (one line, `0x` + 64 hex; mode 0600), else
+    /// `TOKENOMICS_SIGNER_KEY`.
+    #[arg(long = "signer-key-file", value_name = "FILE")]
+    signer_key_file: Option<PathBuf>,
     #[command(flatten)]
     evm: EvmFlags,
 }
@@ -71,6 +75,7 @@ pub(crate) fn run(args: CloseArgs) -> Result<(), CliError> {
         metrics_linger: 0,
         dry_run: false,
         chain: ChainKind::Evm,
+        signer_key_file: args.signer_key_file,
         evm: args.evm,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -42,14 +42,7 @@ pub(crate) struct EvmSetup {
 /// Connects to the node of `--rpc-url`, or starts a fresh anvil and deploys on it; then
 /// opens the sender's journal and checks chain id and ownership ([`EvmPayout::connect`]).
 pub(crate) async fn connect_evm(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliError> {
-    if args.evm.chain_id == Some(0) {
-        return Err(CliError::BadInput("--chain-id: must be at least 1".into()));
-    }
-    if args.evm.confirmations == Some(0) {
-        return Err(CliError::BadInput(
-            "--confirmations: must be at least 1".into(),
-        ));
-    }
+    args.evm.check(args.chain)?;
     if args.rpc_url.is_empty() {
         connect_anvil(args, config).await
     } else {
@@ -95,7 +88,7 @@ async fn connect_node(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliEr
             config.evm.payout_address,
         )?,
     };
-    let signer = load_signer(args.evm.signer_key_file.as_ref())?;
+    let signer = load_signer(args.signer_key_file.as_ref())?;
     let urls = args.rpc_url.clone();
     let client = evm_client(&urls, config.rpc.clone())?;
     let chain_id = match args.evm.chain_id.or(config.evm.chain_id) {
@@ -131,7 +124,7 @@ async fn connect_anvil(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliE
     let only_with_url = [
         ("--token-address", args.evm.token_address.is_some()),
         ("--payout-address", args.evm.payout_address.is_some()),
-        ("--signer-key-file", args.evm.signer_key_file.is_some()),
+        ("--signer-key-file", args.signer_key_file.is_some()),
         ("--journal", args.journal.is_some()),
     ];
     if let Some((flag, _)) = only_with_url.iter().find(|(_, given)| *given) {
@@ -267,7 +260,7 @@ fn source(args: &RunArgs, flag: &str, given: bool, configured: bool) -> Option<S
 }
 
 /// The contract address of `flag`, else the `[evm]` key; required.
-fn contract(
+pub(crate) fn contract(
     flag: &str,
     given: Option<&str>,
     configured: Option<tokenomics_core::Address>,

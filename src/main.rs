@@ -28,6 +28,7 @@ mod run_args;
 mod run_cmd;
 mod schedule_cmd;
 mod signals;
+mod status_check;
 mod status_cmd;
 
 use std::io::IsTerminal;
@@ -63,7 +64,7 @@ enum Command {
     Schedule(schedule_cmd::ScheduleArgs),
     /// Deploy the MDT token and its EpochPayout contract on an EVM node.
     Deploy(deploy_cmd::DeployArgs),
-    /// Show what a journal holds, per epoch, without touching any chain.
+    /// Show what a journal holds, per epoch (with --check-chain, beside what the chain shows).
     Status(status_cmd::StatusArgs),
     /// Close an EVM epoch that can never complete (a recipient the token refuses): it
     /// pays nothing more, its unpaid remainder stays in the payout contract.

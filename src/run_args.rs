@@ -62,6 +62,11 @@ pub(crate) struct RunArgs {
     pub(crate) chain: ChainKind,
     #[command(flatten)]
     pub(crate) evm: EvmFlags,
+    /// File holding the signer's key: one line, 0x + 64 hex digits, readable by its owner
+    /// only (else the key comes from TOKENOMICS_SIGNER_KEY). `--chain evm` with `--rpc-url`
+    /// only.
+    #[arg(long, value_name = "F")]
+    pub(crate) signer_key_file: Option<PathBuf>,
 }
 
 /// The payout backend `--chain` selects.
@@ -73,7 +78,8 @@ pub(crate) enum ChainKind {
     Evm,
 }
 
-/// The flags of `--chain evm` only; each overrides the `[evm]` key of the same name.
+/// The flags of `--chain evm` only that say which chain and contracts (`run` and
+/// `status --check-chain` share them); each overrides the `[evm]` key of the same name.
 #[derive(Debug, Default, clap::Args)]
 pub(crate) struct EvmFlags {
     /// The MDT token contract (`[evm] token_address`); required with `--rpc-url`.
@@ -82,10 +88,6 @@ pub(crate) struct EvmFlags {
     /// The EpochPayout contract (`[evm] payout_address`); required with `--rpc-url`.
     #[arg(long, value_name = "B")]
     pub(crate) payout_address: Option<String>,
-    /// File holding the signer's key: one line, 0x + 64 hex digits, readable by its owner
-    /// only (else the key comes from TOKENOMICS_SIGNER_KEY). With `--rpc-url` only.
-    #[arg(long, value_name = "F")]
-    pub(crate) signer_key_file: Option<PathBuf>,
     /// The chain id the node must report (`[evm] chain_id`; default: the node's own).
     #[arg(long, value_name = "N")]
     pub(crate) chain_id: Option<u64>,
@@ -96,16 +98,34 @@ pub(crate) struct EvmFlags {
 
 impl EvmFlags {
     /// The first EVM flag given, by name.
-    fn first_given(&self) -> Option<&'static str> {
+    pub(crate) fn first_given(&self) -> Option<&'static str> {
         [
             ("--token-address", self.token_address.is_some()),
             ("--payout-address", self.payout_address.is_some()),
-            ("--signer-key-file", self.signer_key_file.is_some()),
             ("--chain-id", self.chain_id.is_some()),
             ("--confirmations", self.confirmations.is_some()),
         ]
         .into_iter()
         .find_map(|(flag, given)| given.then_some(flag))
+    }
+
+    /// Refuses EVM flags with `--chain luxtensor`, and values out of range: a chain id or
+    /// a number of confirmations of 0.
+    pub(crate) fn check(&self, chain: ChainKind) -> Result<(), CliError> {
+        if chain == ChainKind::Luxtensor {
+            if let Some(flag) = self.first_given() {
+                return Err(CliError::BadInput(format!("{flag}: only with --chain evm")));
+            }
+        }
+        if self.chain_id == Some(0) {
+            return Err(CliError::BadInput("--chain-id: must be at least 1".into()));
+        }
+        if self.confirmations == Some(0) {
+            return Err(CliError::BadInput(
+                "--confirmations: must be at least 1".into(),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -113,11 +133,12 @@ impl RunArgs {
     /// Refuses flags that do not go with `--chain`: EVM flags with `--chain luxtensor`,
     /// `--dry-run` with `--chain evm`.
     pub(crate) fn check_chain(&self) -> Result<(), CliError> {
+        self.evm.check(self.chain)?;
         match self.chain {
-            ChainKind::Luxtensor => match self.evm.first_given() {
-                Some(flag) => Err(CliError::BadInput(format!("{flag}: only with --chain evm"))),
-                None => Ok(()),
-            },
+            ChainKind::Luxtensor if self.signer_key_file.is_some() => Err(CliError::BadInput(
+                "--signer-key-file: only with --chain evm".into(),
+            )),
+            ChainKind::Luxtensor => Ok(()),
             ChainKind::Evm if self.dry_run => Err(CliError::BadInput(
                 "--dry-run: only with --chain luxtensor".into(),
             )),

@@ -188,18 +188,7 @@ async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), C
     };
     // The health monitor probes each endpoint every `health_interval_ms` and feeds its
     // breaker, so a stalled node is noticed between epochs, not only on a failed call.
-    let mut builder = ResilientClient::builder()
-        .config(config.rpc.clone())
-        .idempotency(luxtensor_protocol::policy())
-        .classifier(luxtensor_protocol::classifier())
-        .bearer_token(token)
-        .health_monitor(true);
-    for url in &urls {
-        builder = builder.endpoint(url.clone());
-    }
-    let client = builder
-        .build()
-        .map_err(|e| CliError::BadInput(hide_keys(&format!("--rpc-url: {e}"))))?;
+    let client = luxtensor_client(&config, &urls, token, true)?;
     let chain = Chain::new(client.clone());
     let journal_path = match (&args.journal, &devnet) {
         (Some(path), _) => path.clone(),
@@ -229,6 +218,29 @@ async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), C
         devnet.shutdown().await;
     }
     result
+}
+
+/// A client for Luxtensor nodes: `urls` in failover order, the `[rpc]` section, Luxtensor's
+/// policy (keyed writes are replay-safe) and classifier, the bearer token, and the health
+/// monitor when `health`.
+pub(crate) fn luxtensor_client(
+    config: &Config,
+    urls: &[String],
+    token: Option<String>,
+    health: bool,
+) -> Result<ResilientClient, CliError> {
+    let mut builder = ResilientClient::builder()
+        .config(config.rpc.clone())
+        .idempotency(luxtensor_protocol::policy())
+        .classifier(luxtensor_protocol::classifier())
+        .bearer_token(token)
+        .health_monitor(health);
+    for url in urls {
+        builder = builder.endpoint(url.clone());
+    }
+    builder
+        .build()
+        .map_err(|e| CliError::BadInput(hide_keys(&format!("--rpc-url: {e}"))))
 }
 
 async fn start_devnet(ledger: LedgerPath, max_supply: Amount) -> Result<DevnetHandle, CliError> {

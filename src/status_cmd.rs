@@ -1,4 +1,5 @@
-//! `tokenomics status`: what a journal holds, per epoch, without touching any chain.
+//! `tokenomics status`: what a journal holds, per epoch, without touching any chain
+//! (with `--check-chain`, beside what the chain shows: `crate::status_check`).
 //!
 //! The journal is opened read-only and its lock is not taken, so a status can be read
 //! while a run pays (it is never blocked, and never blocks the run). A missing file is
@@ -11,32 +12,54 @@ use tokenomics_integration::{read_status, EpochStatus, ExecutorError};
 
 use crate::echo::hide_keys;
 use crate::error::CliError;
+use crate::run_args::{ChainKind, EvmFlags};
 
 /// Arguments of `tokenomics status`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct StatusArgs {
     /// The journal file to read (as given to `run --journal`, or the path `run` printed).
     #[arg(long)]
-    journal: PathBuf,
+    pub(crate) journal: PathBuf,
     /// Print a JSON list of epochs instead of a table.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
+    /// Also read the chain (reads only: nothing is sent, no key, no lock) and show, per
+    /// epoch, what it shows beside the journal; exit 1 where the journal claims more.
+    #[arg(long)]
+    pub(crate) check_chain: bool,
+    /// With --check-chain: the chain the journal pays on (default luxtensor).
+    #[arg(long, value_enum)]
+    pub(crate) chain: Option<ChainKind>,
+    /// With --check-chain: the node's URL (repeat for failover); required.
+    #[arg(long = "rpc-url")]
+    pub(crate) rpc_url: Vec<String>,
+    /// With --check-chain: bearer token for a node that asks for one.
+    #[arg(long, env = "TOKENOMICS_RPC_TOKEN", hide_env_values = true)]
+    pub(crate) rpc_token: Option<String>,
+    /// With --check-chain: configuration file (TOML; `[rpc]`, and `[evm]` for --chain evm).
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) evm: EvmFlags,
 }
 
 /// Reads the journal and prints one line (or object) per epoch.
 pub(crate) fn run(args: StatusArgs) -> Result<(), CliError> {
-    let epochs = read_status(&args.journal).map_err(|error| {
-        let message = hide_keys(&match &error {
-            // It names the file itself.
-            ExecutorError::JournalMissing { .. } => error.to_string(),
-            _ => format!("{}: {error}", args.journal.display()),
-        });
-        if error.is_bad_input() {
-            CliError::BadInput(message)
-        } else {
-            CliError::Failed(message)
-        }
-    })?;
+    if args.check_chain {
+        return crate::status_check::run(&args);
+    }
+    let only_with_check = [
+        ("--chain", args.chain.is_some()),
+        ("--rpc-url", !args.rpc_url.is_empty()),
+        ("--config", args.config.is_some()),
+    ];
+    let given = only_with_check.iter().find(|(_, given)| *given);
+    if let Some(flag) = given.map(|(flag, _)| *flag).or(args.evm.first_given()) {
+        return Err(CliError::BadInput(format!(
+            "{flag}: only with --check-chain"
+        )));
+    }
+    let epochs = read_status(&args.journal).map_err(|e| journal_error(&args.journal, e))?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let text = serde_json::to_string_pretty(&epochs)
@@ -44,6 +67,20 @@ pub(crate) fn run(args: StatusArgs) -> Result<(), CliError> {
         return writeln!(out, "{text}").map_err(CliError::stdout);
     }
     write_table(&mut out, &epochs).map_err(CliError::stdout)
+}
+
+/// An error reading the journal at `journal`, naming it.
+pub(crate) fn journal_error(journal: &std::path::Path, error: ExecutorError) -> CliError {
+    let message = hide_keys(&match &error {
+        // It names the file itself.
+        ExecutorError::JournalMissing { .. } => error.to_string(),
+        _ => format!("{}: {error}", journal.display()),
+    });
+    if error.is_bad_input() {
+        CliError::BadInput(message)
+    } else {
+        CliError::Failed(message)
+    }
 }
 
 fn write_table(out: &mut impl Write, epochs: &[EpochStatus]) -> std::io::Result<()> {

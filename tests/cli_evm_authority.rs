@@ -1,7 +1,8 @@
 //! `tokenomics run --chain evm` trusts the chain over its journals, on a real anvil: a
 //! reorg deeper than the confirmations is found and paid again by a rerun, and a node
 //! restarted empty at the same URL (contracts redeployed at the same addresses) is
-//! another chain: exit 2, nothing sent.
+//! another chain: exit 2, nothing sent. `status --check-chain` shows what such a reorg took
+//! (exit 1) while plain `status` still reads the journal.
 
 #[path = "common/anvil.rs"]
 mod anvil;
@@ -138,6 +139,92 @@ async fn a_rerun_after_a_reorg_deeper_than_the_confirmations_pays_the_chunks_it_
         DEPLOY_TXS + 1 + chunks,
         "one tx per chunk"
     );
+}
+
+/// `status --journal dir/journal.sqlite --json [extra]` on `url`'s contracts, without a
+/// key (status --check-chain needs none).
+async fn status(dir: &Path, extra: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+        .args(["status", "--json", "--journal"])
+        .arg(dir.join("journal.sqlite"))
+        .args(extra)
+        .env_remove("TOKENOMICS_SIGNER_KEY")
+        .output()
+        .await
+        .unwrap()
+}
+
+/// The `--check-chain --chain evm` flags for `url` and `contracts`.
+fn check_chain<'a>(url: &'a str, contracts: &'a (String, String)) -> Vec<&'a str> {
+    let (token, payout) = (&contracts.0, &contracts.1);
+    vec![
+        "--check-chain",
+        "--chain",
+        "evm",
+        "--rpc-url",
+        url,
+        "--token-address",
+        token,
+        "--payout-address",
+        payout,
+    ]
+}
+
+/// The one epoch of a status JSON list.
+fn only_epoch(out: &Output) -> Value {
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed.as_array().unwrap().len(), 1, "{printed}");
+    printed[0].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_check_chain_shows_the_chunks_a_deep_reorg_took_and_exits_1() {
+    let Some(anvil) = Anvil::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = deploy(&anvil.url, dir.path(), "deploy.sqlite").await;
+    let (file, plan) = inputs(dir.path(), 0, 900);
+    let (chunks, transfers) = (chunk_count(&plan) as u64, plan.transfers.len());
+    let out = run(&anvil.url, &contracts, dir.path(), &file).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let flags = check_chain(&anvil.url, &contracts);
+    let agreed = status(dir.path(), &flags).await;
+    assert_eq!(agreed.status.code(), Some(0), "{}", text(&agreed.stderr));
+    let chain = &only_epoch(&agreed)["chain"];
+    assert_eq!(chain["paid"], transfers, "{chain}");
+    assert_eq!(chain["agrees"], true, "{chain}");
+
+    anvil
+        .rpc("anvil_reorg", vec![json!(chunks), json!([])])
+        .await;
+    let plain = status(dir.path(), &[]).await;
+    assert_eq!(plain.status.code(), Some(0), "{}", text(&plain.stderr));
+    let journal = only_epoch(&plain);
+    assert_eq!(journal["stage"], "done", "{journal}");
+    assert_eq!(journal["confirmed"], transfers, "{journal}");
+    let nonce = anvil.dev_nonce().await;
+    let out = status(dir.path(), &flags).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("for epoch 0"), "{stderr}");
+    let epoch = only_epoch(&out);
+    assert_eq!(epoch["stage"], "done", "the journal's figures: {epoch}");
+    let chain = &epoch["chain"];
+    assert_eq!(
+        (
+            &chain["opened"],
+            &chain["paid"],
+            &chain["missing"],
+            &chain["agrees"]
+        ),
+        (&json!(true), &json!(0), &json!(transfers), &json!(false)),
+        "{chain}"
+    );
+    let problem = chain["problem"].as_str().unwrap();
+    assert!(
+        problem.contains(&format!("{transfers} confirmed transfers are not paid")),
+        "{problem}"
+    );
+    assert_eq!(anvil.dev_nonce().await, nonce, "nothing sent");
 }
 
 /// An anvil on a given port (as a node restarted at the same URL); killed on drop.

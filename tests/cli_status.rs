@@ -1,6 +1,8 @@
 //! `tokenomics status`, end to end: the real binary reads the journal a real `run`
 //! against a real `tokenomics devnet` wrote (finished, killed mid-epoch, resumed),
-//! read-only and while the run holds it; a journal it cannot read exits 2.
+//! read-only and while the run holds it; a journal it cannot read exits 2. With
+//! `--check-chain` it reads the node's records beside the journal: agreement exits 0, a
+//! journal claiming what the node does not show exits 1.
 
 mod common;
 #[path = "common/node.rs"]
@@ -167,4 +169,102 @@ fn a_journal_that_cannot_be_read_exits_2_naming_it_and_nothing_is_created() {
         !dir.path().join("missing.sqlite.lock").exists(),
         "no lock taken"
     );
+}
+
+/// `tokenomics status --check-chain --rpc-url <url> --journal <path> [extra]`.
+fn check_chain(url: &str, journal: &Path, extra: &[&str]) -> std::process::Output {
+    let journal = journal.to_str().unwrap();
+    let args = [
+        "status",
+        "--check-chain",
+        "--rpc-url",
+        url,
+        "--journal",
+        journal,
+    ];
+    common::tokenomics(&[&args[..], extra].concat())
+}
+
+/// Pays two epochs of 50 participants on `node` with the journal `dir/journal.sqlite`.
+async fn pay_two_epochs(node: &Node, dir: &Path) {
+    let args = [
+        "--synthetic",
+        "50",
+        "--epochs",
+        "2",
+        "--journal",
+        "journal.sqlite",
+    ];
+    let paid = finish(run(node, dir, &args)).await;
+    assert_eq!(paid.code, Some(0), "{}", paid.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_chain_on_the_node_that_paid_agrees_with_the_journal_and_exits_0() {
+    let node = Node::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    pay_two_epochs(&node, dir.path()).await;
+    let journal = dir.path().join("journal.sqlite");
+    let blocks = node.block_number().await;
+    let out = check_chain(&node.url, &journal, &["--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let epochs: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(epochs.len(), 2);
+    for epoch in &epochs {
+        let chain = &epoch["chain"];
+        assert_eq!(chain["opened"], true, "{epoch}");
+        assert_eq!(chain["plan_hash"], epoch["plan_hash"], "{epoch}");
+        assert_eq!(chain["paid"], epoch["confirmed"], "{epoch}");
+        assert_eq!(chain["paid"], epoch["transfers"], "{epoch}");
+        assert_eq!(
+            (&chain["missing"], &chain["agrees"]),
+            (&0.into(), &true.into())
+        );
+        assert!(chain["problem"].is_null(), "{epoch}");
+    }
+    assert_eq!(node.block_number().await, blocks, "nothing written");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_chain_on_a_node_that_never_saw_the_epochs_says_so_and_exits_1() {
+    let (node, other) = (Node::start().await, Node::start().await);
+    let dir = tempfile::tempdir().unwrap();
+    pay_two_epochs(&node, dir.path()).await;
+    let journal = dir.path().join("journal.sqlite");
+    let out = check_chain(&other.url, &journal, &[]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("for epoch 0, 1"), "{stderr}");
+    assert_eq!(stdout.matches("DIFFERS").count(), 2, "{stdout}");
+    assert!(
+        stdout.contains("epoch 0: the journal says done with 52 of 52 transfers confirmed; the epoch is not open on chain; the chain shows 0 paid: 52 confirmed transfers are not paid on chain"),
+        "{stdout}"
+    );
+    assert_eq!(other.block_number().await, 0, "nothing written");
+}
+
+#[test]
+fn chain_flags_without_check_chain_are_refused_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.sqlite");
+    let journal = journal.to_str().unwrap();
+    let cases: [&[&str]; 3] = [
+        &["--rpc-url", "http://127.0.0.1:1"],
+        &["--chain", "evm"],
+        &["--confirmations", "2"],
+    ];
+    for extra in cases {
+        let out = common::tokenomics(&[&["status", "--journal", journal][..], extra].concat());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
+        let flag = extra[0];
+        assert!(
+            stderr.contains(&format!("{flag}: only with --check-chain")),
+            "{stderr}"
+        );
+    }
 }

@@ -3,6 +3,9 @@
 //! is named in the spec. The binary says what it accepts in its own refusal of an
 //! unknown field ("expected one of `a`, `b`"), asked once per object and section.
 
+#[path = "common/node.rs"]
+mod node;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -325,4 +328,33 @@ fn the_status_and_dry_run_json_have_exactly_the_fields_of_the_spec() {
     let mut drift = json_drift("dry-run", &dry);
     drift.extend(json_drift("status", &status));
     check(drift);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_check_chain_json_has_exactly_the_fields_of_the_spec() {
+    let node = node::Node::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--synthetic",
+        "5",
+        "--epochs",
+        "1",
+        "--journal",
+        "journal.sqlite",
+    ];
+    let paid = node::finish(node::run(&node, dir.path(), &args)).await;
+    assert_eq!(paid.code, Some(0), "{}", paid.stderr);
+    let checked = json_of(
+        dir.path(),
+        &[
+            "status",
+            "--json",
+            "--check-chain",
+            "--rpc-url",
+            &node.url,
+            "--journal",
+            "journal.sqlite",
+        ],
+    );
+    check(json_drift("status-check", &checked));
 }

@@ -10,6 +10,7 @@
 //! | [`SenderConfig`], [`FeeBump`] | chain id, confirmations, gas price and limit rules, polling, opt-in fee bumps |
 //! | [`TxRequest`] | what an operation sends: a call, a transfer, a contract creation |
 //! | [`EvmSender`] | `open` (checks chain id and nonces), `submit` / `prepare`, `wait_confirmed`, `confirm_all`, `call` |
+//! | [`EvmReader`] | read-only: `eth_call` at a block, the chain id, the newest block `confirmations` deep; no key, no journal, sends nothing |
 //! | [`OpHandle`], [`Confirmation`] | an operation as journaled; where it was mined |
 //! | [`EvmClassifier`] | the retry classifier to build the client with: a node's JSON-RPC error answer is not retried |
 //! | [`anvil::Anvil`] | a local anvil for tests and tools: found ([`anvil::find`]), started on 127.0.0.1 port 0, killed on drop; [`anvil::DEV_KEY`] |
@@ -79,6 +80,7 @@ mod confirm;
 mod error;
 mod journal;
 mod logs;
+mod reader;
 pub mod rpc;
 mod sender;
 mod signer;
@@ -89,6 +91,7 @@ pub use config::{FeeBump, SenderConfig, GWEI, MIN_FEE_BUMP_BPS};
 pub use confirm::Confirmation;
 pub use error::{Error, Result};
 pub use logs::{Log, Receipt};
+pub use reader::EvmReader;
 pub use rpc::EvmClassifier;
 pub use sender::{EvmSender, OpHandle};
 pub use signer::Signer;

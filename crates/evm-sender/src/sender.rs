@@ -11,7 +11,7 @@ use crate::confirm::Look;
 use crate::journal::{Attempt, Journal, OpRecord, OpState};
 use crate::rpc::{self, EstimateError, SendOutcome};
 use crate::tx::{sign_legacy, TxParams};
-use crate::{Confirmation, Error, Result, SenderConfig, Signer, TxRequest};
+use crate::{Confirmation, Error, EvmReader, Result, SenderConfig, Signer, TxRequest};
 
 /// Sends transactions exactly once per operation id, by nonce. See the crate docs.
 #[derive(Debug)]
@@ -115,28 +115,29 @@ impl EvmSender {
         handle(&op, created)
     }
 
+    /// Read-only calls from the sender's address, `confirmations` deep ([`EvmReader`]).
+    pub fn reader(&self) -> EvmReader {
+        EvmReader::from_address(
+            self.client.clone(),
+            self.address(),
+            self.config.confirmations,
+        )
+    }
+
     /// `eth_call` of `to` with `data` from the sender's address, at the latest block.
     pub async fn call(&self, to: Address, data: impl Into<Bytes>) -> Result<Bytes> {
-        rpc::eth_call(
-            &self.client,
-            self.address(),
-            &TxRequest::call(to, data),
-            None,
-        )
-        .await
+        self.reader().call(to, data, None).await
     }
 
     /// `eth_call` as [`EvmSender::call`], at block `block`.
     pub async fn call_at(&self, to: Address, data: impl Into<Bytes>, block: u64) -> Result<Bytes> {
-        let request = TxRequest::call(to, data);
-        rpc::eth_call(&self.client, self.address(), &request, Some(block)).await
+        self.reader().call(to, data, Some(block)).await
     }
 
     /// The newest block `confirmations` deep (the head when `confirmations` is 1): where a
-    /// read sees only what this sender would call confirmed.
+    /// read sees only what this sender would call confirmed ([`EvmReader::confirmed_block`]).
     pub async fn confirmed_block(&self) -> Result<u64> {
-        let head = rpc::head(&self.client).await?;
-        Ok(head.saturating_sub(self.config.confirmations.saturating_sub(1)))
+        self.reader().confirmed_block().await
     }
 
     /// The receipt of `tx_hash` with its logs (`None`: not mined). Not checked against

@@ -73,6 +73,7 @@ mod prepare;
 mod report;
 mod sample;
 mod status;
+mod status_check;
 mod synthetic;
 
 pub use chain::{Chain, EpochMemo, Receipt, TransferCall, WriteRecord};
@@ -84,4 +85,7 @@ pub use journal::{Closing, EpochRecord, Journal, NextEpoch, Stage};
 pub use payout_chain::{Baseline, ChainShows, ConfirmedSink, PayoutChain, Verified};
 pub use report::{EpochReport, Outcome, Progress};
 pub use status::{read_status, EpochStage, EpochStatus};
+pub use status_check::{
+    check_status, compare, ChainView, CheckedEpoch, JournaledEpoch, ShowsChain,
+};
 pub use synthetic::synthetic_inputs;

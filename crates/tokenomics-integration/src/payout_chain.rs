@@ -15,7 +15,7 @@
 use std::sync::atomic::AtomicBool;
 
 use rpc_resilience::MetricsSnapshot;
-use tokenomics_core::{Address, Amount, EpochPlan, Refused};
+use tokenomics_core::{Address, Amount, EpochPlan, Hash256, Refused};
 
 use crate::chain::EpochMemo;
 use crate::error::Result;
@@ -50,6 +50,9 @@ pub struct Verified {
 pub struct ChainShows {
     /// The epoch is open on chain.
     pub opened: bool,
+    /// The plan hash the epoch was opened with (`None` when it is not open, or when its
+    /// opening carries no plan of this tool).
+    pub plan_hash: Option<Hash256>,
     /// Per transfer of the plan, in plan order: paid on chain.
     pub paid: Vec<bool>,
 }

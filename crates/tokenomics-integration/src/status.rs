@@ -272,7 +272,7 @@ pub(crate) fn sql(error: rusqlite::Error) -> ExecutorError {
 }
 
 /// [`sql`] for errors already turned into the crate's.
-fn damaged(error: ExecutorError) -> ExecutorError {
+pub(crate) fn damaged(error: ExecutorError) -> ExecutorError {
     match error {
         ExecutorError::Journal(error) => sql(error),
         other => other,

@@ -73,21 +73,10 @@ impl PayoutChain for EvmPayout {
     }
 
     /// The payout contract's record and paid chunks, `confirmations` deep (so a chunk
-    /// mined but not confirmed yet is not shown): two calls and one per 256 chunks.
+    /// mined but not confirmed yet is not shown): [`PayoutReader::shows`](super::PayoutReader::shows).
     async fn shows(&self, plan: &EpochPlan) -> Result<Option<ChainShows>> {
-        let block = Some(self.sender.confirmed_block().await?);
-        let epoch = plan.epoch;
-        let opened = self.epoch_state(epoch, block).await?.is_some();
-        let mut paid = vec![false; plan.transfers.len()];
-        if opened {
-            let chunks = self.paid_chunks_at(epoch, chunk_count(plan), block).await?;
-            for (k, _) in chunks.iter().enumerate().filter(|(_, paid)| **paid) {
-                let first = k * CHUNK_SIZE;
-                let end = (first + CHUNK_SIZE).min(paid.len());
-                paid[first..end].fill(true);
-            }
-        }
-        Ok(Some(ChainShows { opened, paid }))
+        let shows = self.reader.shows(plan.epoch, plan.transfers.len()).await?;
+        Ok(Some(shows))
     }
 
     /// The payout contract's balance only: verification does not use balances on EVM

@@ -13,7 +13,8 @@
 //! | [`chunk_count`], [`chunk`] | the chunk layout, a pure function of the plan ([`CHUNK_SIZE`] transfers each) |
 //! | [`EvmPayout::paid_chunks`] | which chunks the contract says are paid |
 //! | [`EvmPayout::pay_chunks`] | `payout(epoch, chunk, to[], amounts[])` per unpaid chunk (`payout:<epoch>:<chunk>`) |
-//! | [`EvmPayout::epoch_state`] | the epoch's full record and paid chunks at a block (`confirmations` deep: what the executor re-checks its journal against) |
+//! | [`EvmPayout::epoch_state`] | the epoch's full record and paid chunks at a block |
+//! | [`PayoutReader`] | the same views without a key or a journal (sends nothing); [`PayoutReader::shows`] is what the contract shows `confirmations` deep: what the executor re-checks its journal against, and what `tokenomics status --check-chain` compares a journal with |
 //! | [`EvmPayout::verify_paid`] | verification: the record, every chunk's bit, and the token `Transfer` logs of the transactions that paid a sample of chunks |
 //! | [`EvmPayout::epoch_progress`], [`EvmPayout::unpayable_chunk`], [`EvmPayout::close_epoch`] | an epoch that can never complete: where it stands, the proof (an unpaid chunk the token refuses), `closeEpoch` (`close:<epoch>`) |
 //! | [`EvmPayout::balances`], [`EvmPayout::verify_balances`] | readings of balances and their change against the plan: a tool for tests and benches, exact only when nobody else moves those accounts; never part of verification |
@@ -55,7 +56,7 @@ pub use balances::EvmBalances;
 pub use close::EpochProgress;
 pub use deploy::Contracts;
 pub use pay::{chunk, chunk_count, PaidChunk, CHUNKS_IN_FLIGHT, CHUNK_SIZE};
-pub use state::EpochState;
+pub use state::{EpochState, PayoutReader};
 
 /// Most operation ids one transaction gets when earlier ones reverted in earlier runs.
 const MAX_RETRY_IDS: u32 = 16;
@@ -74,6 +75,8 @@ fn op_id(base: &str, n: u32) -> String {
 pub struct EvmPayout {
     sender: EvmSender,
     contracts: Contracts,
+    /// The views, through the sender's client and from its address.
+    reader: PayoutReader,
     in_flight: usize,
 }
 
@@ -96,6 +99,7 @@ impl EvmPayout {
     /// contract owns the token ([`ExecutorError::NotOwner`], [`ExecutorError::NoContract`]).
     pub async fn with_sender(sender: EvmSender, contracts: Contracts) -> Result<EvmPayout> {
         let backend = EvmPayout {
+            reader: PayoutReader::new(sender.reader(), contracts),
             sender,
             contracts,
             in_flight: CHUNKS_IN_FLIGHT,
@@ -178,18 +182,12 @@ impl EvmPayout {
         call: C,
         block: Option<u64>,
     ) -> Result<C::Return> {
-        let data = Bytes::from(call.abi_encode());
-        let answer = match block {
-            Some(block) => self.sender.call_at(to, data, block).await?,
-            None => self.sender.call(to, data).await?,
-        };
-        if answer.is_empty() {
-            return Err(ExecutorError::NoContract { what, address: to });
-        }
-        C::abi_decode_returns(&answer).map_err(|e| ExecutorError::Malformed {
-            call: C::SIGNATURE,
-            reason: e.to_string(),
-        })
+        self.reader.view_at(what, to, call, block).await
+    }
+
+    /// The read-only views of the two contracts, from the sender's address.
+    pub fn reader(&self) -> &PayoutReader {
+        &self.reader
     }
 
     /// Submits `request` as `base`; when `base` was journaled by an earlier run and

@@ -28,7 +28,12 @@ pub const CHUNKS_IN_FLIGHT: usize = 4;
 
 /// How many chunks `plan` has.
 pub fn chunk_count(plan: &EpochPlan) -> usize {
-    plan.transfers.len().div_ceil(CHUNK_SIZE)
+    chunks_for(plan.transfers.len())
+}
+
+/// The chunks of an epoch of `transfers` transfers.
+pub(crate) fn chunks_for(transfers: usize) -> usize {
+    transfers.div_ceil(CHUNK_SIZE)
 }
 
 /// Chunk `k` of `plan` (empty past the last).

@@ -8,6 +8,7 @@
 mod batch;
 mod open;
 mod send;
+mod shows;
 mod verify;
 
 use std::sync::atomic::AtomicBool;
