@@ -11,9 +11,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use tokenomics_config::Config;
 use tokenomics_integration::{EpochExecutor, Journal};
 
-use crate::config::Config;
 use crate::error::CliError;
 use crate::evm_connect::{connect_evm, EvmSetup};
 use crate::run_args::{ChainKind, EvmFlags, RunArgs};

@@ -11,10 +11,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use luxtensor_devnet::auth::check_token;
-use luxtensor_devnet::codec::parse_mdt;
 use luxtensor_devnet::{
     Devnet, DevnetConfig, DevnetError, FaultConfig, LedgerPath, DEFAULT_CHAIN_ID,
 };
+
+use tokenomics_config::parse_amount;
 
 use crate::error::CliError;
 
@@ -71,8 +72,7 @@ impl DevnetArgs {
                 self.addr
             )));
         }
-        let max_supply = parse_mdt("max_supply", &self.max_supply)
-            .map_err(|error| CliError::BadInput(format!("--max-supply: {error}")))?;
+        let max_supply = parse_amount("--max-supply", &self.max_supply)?.base_units();
         let rates = [
             ("--fault-error-rate", self.fault_error_rate),
             ("--fault-late-rate", self.fault_late_rate),

@@ -12,12 +12,12 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 use tempfile::TempDir;
 
+use tokenomics_config::Config;
 use tokenomics_integration::{
     synthetic_inputs, Chain, DryRunAhead, DryRunReport, EpochExecutor, ExecutorError, Journal,
     MintedSupply,
 };
 
-use crate::config::Config;
 use crate::error::CliError;
 use crate::run_cmd::{describe_failure, journal_error, Job, RunArgs};
 

@@ -1,5 +1,7 @@
 //! The binary's error: a message for people plus the exit code it maps to.
 
+use std::path::Path;
+
 /// What went wrong, already phrased for people (file, field, reason).
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum CliError {
@@ -13,6 +15,23 @@ pub(crate) enum CliError {
     /// program ends quietly with exit code 0, as Unix tools do.
     #[error("standard output was closed")]
     StdoutClosed,
+}
+
+/// Files, flags and values refused by `tokenomics-config` are bad input: the one place
+/// its errors become an exit code (2).
+impl From<tokenomics_config::Error> for CliError {
+    fn from(error: tokenomics_config::Error) -> Self {
+        CliError::BadInput(error.to_string())
+    }
+}
+
+/// `FILE: field: reason` as bad input, worded like every file error.
+pub(crate) fn refused_field(file: &Path, field: &str, reason: String) -> CliError {
+    CliError::from(tokenomics_config::Error::Field {
+        file: file.to_path_buf(),
+        field: field.to_string(),
+        reason,
+    })
 }
 
 impl CliError {

@@ -13,10 +13,10 @@ use evm_sender::anvil::{self, Anvil, AnvilConfig};
 use evm_sender::{EvmSender, SenderConfig, Signer};
 use rpc_resilience::ResilientClient;
 use tempfile::TempDir;
+use tokenomics_config::Config;
 use tokenomics_integration::evm::{Contracts, EvmPayout};
 use tokenomics_integration::ExecutorError;
 
-use crate::config::Config;
 use crate::error::CliError;
 use crate::evm_cli::{
     evm_address, evm_client, evm_error, load_signer, node_chain_id, parse_address,
@@ -282,5 +282,5 @@ fn sender_config(args: &RunArgs, config: &Config, chain_id: u64) -> Result<Sende
     config
         .evm
         .sender_config(chain_id, args.evm.confirmations)
-        .map_err(|reason| CliError::BadInput(format!("[evm] {reason}")))
+        .map_err(CliError::from)
 }

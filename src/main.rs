@@ -7,19 +7,13 @@
 
 mod chart;
 mod close_cmd;
-mod config;
 mod deploy_cmd;
 mod devnet_cmd;
 mod dry_run_cmd;
-mod echo;
 mod error;
 mod evm_cli;
-mod evm_config;
 mod evm_connect;
-mod inputs;
 mod journal_path;
-mod json_decimal;
-mod json_error;
 mod metrics_server;
 mod pay_epochs;
 mod plan_cmd;
@@ -35,6 +29,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use tokenomics_config::echo;
 
 use crate::error::CliError;
 
@@ -76,7 +71,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) if error.use_stderr() => {
             // A usage error (exit 2) echoes the value it refuses: never one that looks
-            // like a private key (src/echo.rs).
+            // like a private key (`tokenomics_config::echo`).
             eprint!("{}", echo::hide_keys(&error.render().to_string()));
             return ExitCode::from(2);
         }

@@ -7,9 +7,9 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use tokenomics_core::{Amount, Category, EpochPlan, Transfer};
 
-use crate::config::{bad_input, mdt_flag, Config};
+use tokenomics_config::{parse_amount, read_inputs, Config, Error};
+
 use crate::error::CliError;
-use crate::inputs::{describe, inputs_name, load_inputs};
 
 /// Arguments of `tokenomics plan`.
 #[derive(Debug, clap::Args)]
@@ -35,12 +35,12 @@ pub(crate) fn run(args: PlanArgs) -> Result<(), CliError> {
     let mint_room = args
         .mint_room
         .as_deref()
-        .map(|text| mdt_flag("--mint-room", text))
+        .map(|text| parse_amount("--mint-room", text))
         .transpose()?;
-    let inputs = load_inputs(&args.inputs)?;
+    let inputs = read_inputs(&args.inputs)?.inputs;
     let params = config.params();
     let plan = EpochPlan::build_within(&params, &inputs, mint_room)
-        .map_err(|error| bad_input(inputs_name(&args.inputs), &describe(&error)))?;
+        .map_err(|error| Error::refused_inputs(&args.inputs, &error))?;
     let capped = mint_room
         .filter(|_| plan.mint_lowered_by_room(params.emission.max_supply, inputs.minted_supply));
     let stdout = std::io::stdout();

@@ -18,12 +18,12 @@ use tokenomics_integration::{
     Chain, EpochExecutor, ExecutorError, Journal, MintedSupply, PayoutChain,
 };
 
-use crate::config::{bad_input, Config};
+use tokenomics_config::{inputs_in_dir, read_inputs, Config, Error};
+
 use crate::dry_run_cmd::{dry_run, ledger_snapshot};
 use crate::echo::hide_keys;
-use crate::error::CliError;
+use crate::error::{refused_field, CliError};
 use crate::evm_connect::{connect_evm, nonce_advice, nonce_journal, EvmSetup};
-use crate::inputs::{describe, inputs_in_dir, inputs_name, load_inputs_file};
 use crate::journal_path::{check_journal_flag, node_journal};
 use crate::metrics_server::serve_metrics;
 use crate::pay_epochs::pay_epochs;
@@ -66,22 +66,18 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
     let mut jobs = Vec::with_capacity(files.len());
     let mut seen: BTreeMap<u64, &Path> = BTreeMap::new();
     for file in &files {
-        let loaded = load_inputs_file(file)?;
+        let loaded = read_inputs(file)?;
         // Plan once now so that bad inputs stop the run before anything is sent.
         tokenomics_core::EpochPlan::build(&config.params(), &loaded.inputs)
-            .map_err(|error| bad_input(inputs_name(file), &describe(&error)))?;
+            .map_err(|error| Error::refused_inputs(file, &error))?;
         let epoch = loaded.inputs.epoch;
         if i64::try_from(epoch).is_err() {
-            return Err(bad_input(
-                file,
-                "epoch: must be at most 9223372036854775807 to be journaled",
-            ));
+            let reason = "must be at most 9223372036854775807 to be journaled";
+            return Err(refused_field(file, "epoch", reason.into()));
         }
         if let Some(first) = seen.insert(epoch, file) {
-            return Err(bad_input(
-                file,
-                &format!("epoch: {epoch} is also the epoch of {}", first.display()),
-            ));
+            let reason = format!("{epoch} is also the epoch of {}", first.display());
+            return Err(refused_field(file, "epoch", reason));
         }
         let minted = if loaded.minted_given {
             MintedSupply::Given
@@ -138,7 +134,7 @@ async fn run_evm(
     let refused = payout.refused_recipients();
     for (job, file) in jobs.iter().zip(files) {
         tokenomics_core::check_recipients(&job.inputs, &refused)
-            .map_err(|error| bad_input(inputs_name(file), &describe(&error)))?;
+            .map_err(|error| Error::refused_inputs(file, &error))?;
     }
     let nonces = nonce_journal(&journal);
     let opened = Journal::open(&journal).map_err(|e| journal_error(&journal, &e))?;

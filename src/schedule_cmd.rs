@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use tokenomics_core::{schedule, Amount, EmissionParams, Era};
 
+use tokenomics_config::{parse_amount, Config, Error};
+
 use crate::chart::{draw, grouped, ChartData};
-use crate::config::{bad_input, mdt_flag, Config};
 use crate::error::CliError;
 
 /// Arguments of `tokenomics schedule`.
@@ -37,7 +38,7 @@ fn minting_cap(
     let Some(text) = mint_cap else {
         return Ok((max_supply, "max supply"));
     };
-    let cap = mdt_flag("--mint-cap", text)?;
+    let cap = parse_amount("--mint-cap", text)?;
     Ok(if cap < max_supply {
         (cap, "mint cap")
     } else {
@@ -55,7 +56,10 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<(), CliError> {
     };
     let eras = schedule(&emission, args.epochs).map_err(|error| {
         let path = args.config.as_deref().unwrap_or(Path::new("config"));
-        bad_input(path, &error.to_string())
+        Error::Invalid {
+            file: path.to_path_buf(),
+            reason: error.to_string(),
+        }
     })?;
     // The chart first: a reader closing stdout early (`| head`) must not lose it.
     if let Some(svg) = &args.svg {

@@ -12,12 +12,12 @@
 use std::io::Write;
 
 use evm_sender::EvmReader;
+use tokenomics_config::Config;
 use tokenomics_integration::evm::{Contracts, PayoutReader};
 use tokenomics_integration::{
     check_status, Chain, CheckedEpoch, ExecutorError, Journal, ShowsChain,
 };
 
-use crate::config::Config;
 use crate::error::CliError;
 use crate::evm_cli::{evm_client, node_chain_id};
 use crate::evm_connect::contract;

@@ -1,4 +1,4 @@
-//! Wire encodings: hex quantities, addresses, idempotency keys and MDT decimals.
+//! Wire encodings: hex quantities, addresses, idempotency keys; MDT decimals written.
 //!
 //! The protocol speaks Ethereum-style text ("0x3e8", "0xAbC…"); parsing lives here
 //! so every method rejects bad input the same way, naming the parameter. Errors
@@ -31,7 +31,8 @@ pub fn excerpt(value: &str) -> String {
     }
 }
 
-/// Formats base units as a decimal MDT amount ("1000", "0.5"), the inverse of [`parse_mdt`].
+/// Formats base units as a decimal MDT amount ("1000", "0.5") for messages. (Reading MDT
+/// decimals is tokenomics-core's `Amount` parser, the only one.)
 ///
 /// ```
 /// use luxtensor_devnet::codec::format_mdt;
@@ -119,34 +120,4 @@ pub fn parse_memo(text: &str) -> Result<String, DevnetError> {
         return Err(DevnetError::invalid("memo", "must be printable ASCII"));
     }
     Ok(text.to_owned())
-}
-
-/// Parses a decimal MDT amount ("21000000", "0.5", at most 18 decimals) into base units.
-pub fn parse_mdt(field: &'static str, text: &str) -> Result<u128, DevnetError> {
-    let bad = |why: &str| DevnetError::invalid(field, format!("{} {why}", excerpt(text)));
-    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty()
-        || !all_digits(whole)
-        || !all_digits(frac)
-        || (text.contains('.') && frac.is_empty())
-    {
-        return Err(bad("is not a decimal MDT amount"));
-    }
-    if frac.len() > 18 {
-        return Err(bad("has more than 18 decimals"));
-    }
-    let whole: u128 = whole.parse().map_err(|_| bad("is too large"))?;
-    let frac_units: u128 = if frac.is_empty() {
-        0
-    } else {
-        let scaled = format!("{frac:0<18}");
-        scaled
-            .parse()
-            .map_err(|_| bad("is not a decimal MDT amount"))?
-    };
-    whole
-        .checked_mul(BASE_UNITS_PER_MDT)
-        .and_then(|w| w.checked_add(frac_units))
-        .ok_or_else(|| bad("is too large"))
 }

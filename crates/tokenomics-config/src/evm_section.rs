@@ -10,37 +10,40 @@ use evm_sender::{FeeBump, SenderConfig, GWEI, MIN_FEE_BUMP_BPS};
 use serde::Deserialize;
 use tokenomics_core::{Address, Ratio};
 
+use crate::error::Error;
+
 /// Parts per 10^18 in one basis point of a [`Ratio`].
 const PARTS_PER_BPS: u128 = 100_000_000_000_000;
 /// The largest gas price multiplier accepted, in basis points (10x).
 const MAX_MULTIPLIER_BPS: u128 = 100_000;
 /// With `fee_bump = true`: a transaction still unmined after this long is replaced.
-pub(crate) const FEE_BUMP_AFTER: Duration = Duration::from_secs(60);
+pub const FEE_BUMP_AFTER: Duration = Duration::from_secs(60);
 /// With `fee_bump = true`: replacements never price gas above this (1,000 gwei).
-pub(crate) const FEE_BUMP_MAX_WEI: u128 = 1_000 * GWEI;
+pub const FEE_BUMP_MAX_WEI: u128 = 1_000 * GWEI;
 /// The smallest gas limit of a transaction.
 const MIN_GAS: u64 = 21_000;
 
-/// `[evm]`: every key optional; flags of `run` of the same name override them.
+/// `[evm]`: every key optional; flags of a command of the same name may override them.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub(crate) struct EvmSection {
+#[non_exhaustive]
+pub struct EvmSection {
     /// The chain id the node must report (default: the node's `eth_chainId`).
-    pub(crate) chain_id: Option<u64>,
+    pub chain_id: Option<u64>,
     /// The MDT token contract.
-    pub(crate) token_address: Option<Address>,
+    pub token_address: Option<Address>,
     /// The `EpochPayout` contract.
-    pub(crate) payout_address: Option<Address>,
+    pub payout_address: Option<Address>,
     /// Blocks a receipt must be deep.
-    pub(crate) confirmations: u64,
+    pub confirmations: u64,
     /// Largest gas limit of one transaction.
-    pub(crate) max_gas_per_tx: u64,
+    pub max_gas_per_tx: u64,
     /// `eth_gasPrice` times this, rounded up (exact decimal, at most 4 decimals).
-    pub(crate) gas_price_multiplier: Ratio,
+    pub gas_price_multiplier: Ratio,
     /// The gas price is at least this.
-    pub(crate) min_gas_price_wei: u64,
+    pub min_gas_price_wei: u64,
     /// Replace a transaction unmined after [`FEE_BUMP_AFTER`] at +12.5 %, same nonce.
-    pub(crate) fee_bump: bool,
+    pub fee_bump: bool,
 }
 
 impl Default for EvmSection {
@@ -63,32 +66,32 @@ impl Default for EvmSection {
 }
 
 impl EvmSection {
-    /// Checks every key's range; the error is `<key>: <reason>` (the caller adds `[evm]`).
-    pub(crate) fn validate(&self) -> Result<(), String> {
+    /// Checks every key's range; the error names the key (`[evm] confirmations`).
+    pub fn validate(&self) -> Result<(), Error> {
         if self.chain_id == Some(0) {
-            return Err("chain_id: must be at least 1".into());
+            return Err(refused("chain_id", "must be at least 1".into()));
         }
         if self.confirmations == 0 {
-            return Err("confirmations: must be at least 1".into());
+            return Err(refused("confirmations", "must be at least 1".into()));
         }
         if self.max_gas_per_tx < MIN_GAS {
-            return Err(format!("max_gas_per_tx: must be at least {MIN_GAS}"));
+            let reason = format!("must be at least {MIN_GAS}");
+            return Err(refused("max_gas_per_tx", reason));
         }
         self.multiplier_bps()?;
         if self.token_address.is_some() && self.token_address == self.payout_address {
-            return Err("payout_address: must differ from token_address".into());
+            let reason = "must differ from token_address".into();
+            return Err(refused("payout_address", reason));
         }
         Ok(())
     }
 
     /// The gas price multiplier in basis points: 1 to 10, in steps of 0.0001.
-    pub(crate) fn multiplier_bps(&self) -> Result<u32, String> {
+    pub fn multiplier_bps(&self) -> Result<u32, Error> {
         let parts = self.gas_price_multiplier.parts();
         let bad = |reason: &str| {
-            Err(format!(
-                "gas_price_multiplier: {}: {reason}",
-                self.gas_price_multiplier
-            ))
+            let reason = format!("{}: {reason}", self.gas_price_multiplier);
+            Err(refused("gas_price_multiplier", reason))
         };
         if !parts.is_multiple_of(PARTS_PER_BPS) {
             return bad("at most 4 decimals");
@@ -102,11 +105,11 @@ impl EvmSection {
     }
 
     /// The sender's configuration for `chain_id`, with `confirmations` when a flag gave it.
-    pub(crate) fn sender_config(
+    pub fn sender_config(
         &self,
         chain_id: u64,
         confirmations: Option<u64>,
-    ) -> Result<SenderConfig, String> {
+    ) -> Result<SenderConfig, Error> {
         let mut config = SenderConfig::new(chain_id);
         config.confirmations = confirmations.unwrap_or(self.confirmations);
         config.max_gas_per_tx = self.max_gas_per_tx;
@@ -118,6 +121,14 @@ impl EvmSection {
             max_gas_price_wei: FEE_BUMP_MAX_WEI,
         });
         Ok(config)
+    }
+}
+
+/// `[evm] key` refused for `reason`.
+fn refused(key: &str, reason: String) -> Error {
+    Error::Setting {
+        name: format!("[evm] {key}"),
+        reason,
     }
 }
 
@@ -145,9 +156,12 @@ mod tests {
 
     #[test]
     fn the_multiplier_becomes_exact_basis_points() {
-        check(with_multiplier("1.25").multiplier_bps(), Ok(12_500));
-        check(with_multiplier("1.0001").multiplier_bps(), Ok(10_001));
-        check(with_multiplier("10").multiplier_bps(), Ok(100_000));
+        check(with_multiplier("1.25").multiplier_bps().ok(), Some(12_500));
+        check(
+            with_multiplier("1.0001").multiplier_bps().ok(),
+            Some(10_001),
+        );
+        check(with_multiplier("10").multiplier_bps().ok(), Some(100_000));
     }
 
     #[test]

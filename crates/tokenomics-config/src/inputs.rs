@@ -2,7 +2,7 @@
 //! (see `json_decimal.rs`). Errors name the file and the field path (`miners[3].score`),
 //! and for a JSON syntax error also its line and column (see `json_error.rs`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use tokenomics_core::{
@@ -10,45 +10,45 @@ use tokenomics_core::{
     Validator, Weighted,
 };
 
-use crate::config::{bad_input, read_file};
-use crate::error::CliError;
+use crate::error::Error;
+use crate::file::read_file;
 use crate::json_decimal::{JsonAmount, JsonFraction, JsonWeight};
-use crate::json_error::describe_json_error;
-
-/// Reads and checks one epoch inputs file.
-pub(crate) fn load_inputs(path: &Path) -> Result<EpochInputs, CliError> {
-    load_inputs_file(path).map(|loaded| loaded.inputs)
-}
+use crate::json_error::json_error;
 
 /// Epoch inputs as read from a file, and whether it gave `minted_supply`.
-#[derive(Debug)]
-pub(crate) struct LoadedInputs {
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LoadedInputs {
     /// The inputs (`minted_supply` 0 when not given).
-    pub(crate) inputs: EpochInputs,
-    /// Whether the file gave `minted_supply` (else it is read from the chain).
-    pub(crate) minted_given: bool,
+    pub inputs: EpochInputs,
+    /// Whether the file gave `minted_supply` (else a payout reads it from the chain).
+    pub minted_given: bool,
 }
 
-/// The `--inputs` value that means standard input.
+/// The path that means standard input.
 const STDIN: &str = "-";
 
 /// Reads and checks one epoch inputs file (`-`: standard input, named `<stdin>` in
 /// errors), keeping whether `minted_supply` was given.
-pub(crate) fn load_inputs_file(path: &Path) -> Result<LoadedInputs, CliError> {
+pub fn read_inputs(path: &Path) -> Result<LoadedInputs, Error> {
     let name = inputs_name(path);
     let text = if path == Path::new(STDIN) {
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)
-            .map_err(|error| bad_input(name, &format!("cannot read: {error}")))?;
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text).map_err(
+            |source| Error::Unreadable {
+                file: name.to_path_buf(),
+                source,
+            },
+        )?;
         text
     } else {
         read_file(path)?
     };
-    parse_inputs(&text).map_err(|reason| bad_input(name, &reason))
+    parse_inputs(&text, name)
 }
 
 /// How errors name the inputs at `path`: `<stdin>` for `-`, else the path.
-pub(crate) fn inputs_name(path: &Path) -> &Path {
+pub fn inputs_name(path: &Path) -> &Path {
     if path == Path::new(STDIN) {
         Path::new("<stdin>")
     } else {
@@ -56,9 +56,12 @@ pub(crate) fn inputs_name(path: &Path) -> &Path {
     }
 }
 
-/// Every `*.json` file of `dir`, in name order.
-pub(crate) fn inputs_in_dir(dir: &Path) -> Result<Vec<std::path::PathBuf>, CliError> {
-    let unreadable = |e: std::io::Error| bad_input(dir, &format!("cannot read: {e}"));
+/// Every `*.json` file of `dir`, in name order; none is an error.
+pub fn inputs_in_dir(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let unreadable = |source| Error::Unreadable {
+        file: dir.to_path_buf(),
+        source,
+    };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(unreadable)? {
         let path = entry.map_err(unreadable)?.path();
@@ -68,37 +71,53 @@ pub(crate) fn inputs_in_dir(dir: &Path) -> Result<Vec<std::path::PathBuf>, CliEr
     }
     files.sort();
     if files.is_empty() {
-        return Err(bad_input(dir, "no .json epoch inputs files in this folder"));
+        return Err(Error::NoInputsFiles {
+            dir: dir.to_path_buf(),
+        });
     }
     Ok(files)
 }
 
-/// Parses inputs text; the error is `field.path: reason`.
-pub(crate) fn parse_inputs(text: &str) -> Result<LoadedInputs, String> {
+/// Reads epoch inputs from JSON `text`; errors name the file as `file`.
+pub fn parse_inputs(text: &str, file: &Path) -> Result<LoadedInputs, Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let file: InputsFile =
+    let parsed: InputsFile =
         serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
             let path = error.path().to_string();
-            describe_json_error(text, &path, error.inner())
+            json_error(file, text, &path, error.inner())
         })?;
     deserializer
         .end()
-        .map_err(|error| describe_json_error(text, ".", &error))?;
-    let minted_given = file.minted_supply.is_some();
+        .map_err(|error| json_error(file, text, ".", &error))?;
+    let minted_given = parsed.minted_supply.is_some();
     Ok(LoadedInputs {
-        inputs: file.into_inputs(),
+        inputs: parsed.into_inputs(),
         minted_given,
     })
 }
 
-/// Describes a core error about inputs as `field: reason`.
-pub(crate) fn describe(error: &CoreError) -> String {
-    match error {
-        CoreError::InvalidInput { field, reason } => format!("{field}: {reason}"),
-        CoreError::DuplicateAddress { category, address } => {
-            format!("{category}: duplicate address {address}")
+impl Error {
+    /// The error for inputs at `path` that tokenomics-core refuses (a plan's rules:
+    /// scores, duplicate addresses, recipients a chain refuses), naming the field; `-` is
+    /// named `<stdin>` as [`read_inputs`] names it.
+    pub fn refused_inputs(path: &Path, error: &CoreError) -> Error {
+        let file = inputs_name(path).to_path_buf();
+        match error {
+            CoreError::InvalidInput { field, reason } => Error::Field {
+                file,
+                field: (*field).to_string(),
+                reason: reason.clone(),
+            },
+            CoreError::DuplicateAddress { category, address } => Error::Field {
+                file,
+                field: (*category).to_string(),
+                reason: format!("duplicate address {address}"),
+            },
+            other => Error::Invalid {
+                file,
+                reason: other.to_string(),
+            },
         }
-        other => other.to_string(),
     }
 }
 

@@ -11,11 +11,11 @@ const PREFIX: usize = 32;
 const MESSAGE: usize = 512;
 
 /// Shown instead of a value that looks like a private key.
-pub(crate) const HIDDEN: &str = "<not shown: it looks like a private key>";
+pub const HIDDEN: &str = "<not shown: it looks like a private key>";
 
 /// `value` itself when short, else its first characters, `…` and its length; [`HIDDEN`]
 /// when it looks like a private key.
-pub(crate) fn shorten(value: &str) -> String {
+pub fn shorten(value: &str) -> String {
     if looks_like_key(value) {
         return HIDDEN.to_string();
     }
@@ -25,7 +25,7 @@ pub(crate) fn shorten(value: &str) -> String {
 /// Whether `value` holds what may be a private key: a run of exactly 64 hex digits, or a
 /// longer run with a letter in it (a key with something glued to it; a run of decimal
 /// digits only is a number).
-pub(crate) fn looks_like_key(value: &str) -> bool {
+pub fn looks_like_key(value: &str) -> bool {
     value.split(|c: char| !c.is_ascii_hexdigit()).any(|run| {
         run.len() == 64 || (run.len() > 64 && run.bytes().any(|b| b.is_ascii_alphabetic()))
     })
@@ -33,7 +33,7 @@ pub(crate) fn looks_like_key(value: &str) -> bool {
 
 /// `text` with every run of hex digits that looks like a private key (and its `0x`)
 /// replaced by [`HIDDEN`], nothing else changed: for paths and other values echoed whole.
-pub(crate) fn hide_keys(text: &str) -> String {
+pub fn hide_keys(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find(|c: char| c.is_ascii_hexdigit()) {
@@ -59,7 +59,7 @@ pub(crate) fn hide_keys(text: &str) -> String {
 
 /// `message` with every long value in it shortened: quoted ones (`"…"`, `` `…` ``) and runs
 /// without blanks; the result is one line of bounded length.
-pub(crate) fn shorten_echoes(message: &str) -> String {
+pub fn shorten_echoes(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(2 * MESSAGE));
     let mut rest = message;
     while let Some(c) = rest.chars().next() {

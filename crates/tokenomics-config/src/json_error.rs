@@ -1,10 +1,16 @@
 //! JSON errors described for people: the field path, and for a syntax error also its line
 //! and column and the field being read there (serde cannot tell which one it was).
 
+use std::path::Path;
+
 use serde_json::error::Category;
 
-/// `path: reason` for an error while reading `text` (the path is `.` for the root).
-pub(crate) fn describe_json_error(text: &str, path: &str, error: &serde_json::Error) -> String {
+use crate::error::{Error, Format, Position};
+
+/// The error for `error` while reading `text` from `file`, at field `path` (`.` for the
+/// root).
+pub(crate) fn json_error(file: &Path, text: &str, path: &str, error: &serde_json::Error) -> Error {
+    let file = file.to_path_buf();
     match error.classify() {
         Category::Syntax | Category::Eof => {
             let (line, column) = (error.line(), error.column());
@@ -12,15 +18,23 @@ pub(crate) fn describe_json_error(text: &str, path: &str, error: &serde_json::Er
             let message = error.to_string();
             let message = message.strip_suffix(&location).unwrap_or(&message);
             let field = field_at(text, byte_offset(text, line, column));
-            let place = format!("line {line}, column {column}");
-            if field.is_empty() {
-                format!("JSON syntax error at {place}: {message}")
-            } else {
-                format!("{field}: JSON syntax error at {place}: {message}")
+            Error::Syntax {
+                file,
+                format: Format::Json,
+                position: Some(Position { line, column }),
+                field: (!field.is_empty()).then_some(field),
+                message: message.to_string(),
             }
         }
-        Category::Io | Category::Data if path != "." => format!("{path}: {error}"),
-        Category::Io | Category::Data => error.to_string(),
+        Category::Io | Category::Data if path != "." => Error::Field {
+            file,
+            field: path.to_string(),
+            reason: error.to_string(),
+        },
+        Category::Io | Category::Data => Error::Invalid {
+            file,
+            reason: error.to_string(),
+        },
     }
 }
 

@@ -1,0 +1,233 @@
+//! The reading rules at the crate's boundary, as data: decimals read exactly, money never
+//! a JSON float, unknown fields refused, syntax errors located, configuration keys in
+//! range; each error the one line a person reads.
+
+use std::fmt::Debug;
+use std::path::Path;
+
+use tokenomics_config::{
+    inputs_in_dir, parse_amount, parse_inputs, read_inputs, Config, Error, Format,
+};
+use tokenomics_core::{Amount, CoreError, Fraction};
+
+const JSON: &str = "epoch.json";
+const TOML: &str = "tokenomics.toml";
+
+/// An inputs file of epoch 1 with `fields` (each followed by a comma) and the two
+/// required addresses.
+fn inputs(fields: &str) -> String {
+    format!(
+        r#"{{"epoch": 1, {fields} "community_address": "0x00000000000000000000000000000000000000cc", "dao_address": "0x00000000000000000000000000000000000000dd"}}"#
+    )
+}
+
+fn read_json<T>(
+    fields: &str,
+    pick: impl Fn(tokenomics_core::EpochInputs) -> T,
+) -> Result<T, Error> {
+    parse_inputs(&inputs(fields), Path::new(JSON)).map(|loaded| pick(loaded.inputs))
+}
+
+fn read_toml<T>(text: &str, pick: impl Fn(Config) -> T) -> Result<T, Error> {
+    Config::parse(text, Path::new(TOML)).map(pick)
+}
+
+/// `got` is `want`: the same value, or an error printing exactly this line.
+#[track_caller]
+fn check<T: PartialEq + Debug>(got: Result<T, Error>, want: Result<T, &str>) {
+    match (got, want) {
+        (Ok(got), Ok(want)) => assert_eq!(got, want),
+        (Err(got), Err(want)) => assert_eq!(got.to_string(), want),
+        (got, want) => panic!("got {got:?}, want {want:?}"),
+    }
+}
+
+fn fraction(text: &str) -> Fraction {
+    text.parse().unwrap()
+}
+
+fn amount(text: &str) -> Amount {
+    text.parse().unwrap()
+}
+
+#[test]
+fn decimals_are_read_exactly_never_through_f64() {
+    let score = |i: tokenomics_core::EpochInputs| i.miners[0].score;
+    let miner = |score: &str| {
+        format!(
+            r#""miners": [{{"address": "0x00000000000000000000000000000000000000aa", "score": {score}}}],"#
+        )
+    };
+    check(read_json(&miner("0.1"), score), Ok(fraction("0.1")));
+    check(read_json(&miner("\"0.1\""), score), Ok(fraction("0.1")));
+    check(read_json(&miner("1e-1"), score), Ok(fraction("0.1")));
+    check(
+        read_json(r#""fees": {"slashing": "0.1"},"#, |i| i.fees.slashing),
+        Ok(amount("0.1")),
+    );
+    check(
+        read_json(r#""recycling_pool": 12,"#, |i| i.recycling_pool),
+        Ok(amount("12")),
+    );
+    check(
+        read_toml("[burn]\nslashing = 0.1\n", |c| c.burn.slashing),
+        Ok(fraction("0.1")),
+    );
+    check(
+        read_toml("[burn]\nslashing = \"0.1\"\n", |c| c.burn.slashing),
+        Ok(fraction("0.1")),
+    );
+}
+
+#[test]
+fn a_json_float_in_a_money_field_is_refused_naming_the_field() {
+    check(
+        read_json(r#""fees": {"slashing": 0.1},"#, |_| ()),
+        Err(
+            r#"epoch.json: fees.slashing: amount 0.1 must be a decimal string ("0.1"); only whole numbers may be JSON numbers at line 1 column 38"#,
+        ),
+    );
+    let error = read_json(r#""recycling_pool": 2.5,"#, |_| ()).unwrap_err();
+    assert!(
+        matches!(&error, Error::Field { file, field, .. } if file == Path::new(JSON) && field == "recycling_pool"),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn an_unknown_field_or_key_is_refused() {
+    let unknown = read_json(r#""bogus": 1,"#, |_| ()).unwrap_err().to_string();
+    assert!(
+        unknown.starts_with("epoch.json: bogus: unknown field `bogus`"),
+        "{unknown}"
+    );
+    let nested = read_json(r#""fees": {"tips": "1"},"#, |_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        nested.starts_with("epoch.json: fees.tips: unknown field `tips`"),
+        "{nested}"
+    );
+    let key = read_toml("[burn]\ntips = 0.5\n", |_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        key.starts_with("tokenomics.toml: [burn] tips: unknown field `tips`"),
+        "{key}"
+    );
+    let section = read_toml("[tips]\nx = 1\n", |_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        section.starts_with("tokenomics.toml: [tips]: unknown field `tips`"),
+        "{section}"
+    );
+}
+
+#[test]
+fn a_syntax_error_names_its_line_and_column() {
+    check(
+        parse_inputs("{\"epoch\": 1,\n \"utility_score\": 0.5x}", Path::new(JSON)).map(|_| ()),
+        Err("epoch.json: utility_score: JSON syntax error at line 2, column 22: expected `,` or `}`"),
+    );
+    check(
+        read_toml("[burn]\nslashing = = 1\n", |_| ()),
+        Err("tokenomics.toml: TOML syntax error at line 2, column 12: extra `=`, expected nothing"),
+    );
+    let error = read_toml("[rpc\n", |_| ()).unwrap_err();
+    assert!(
+        matches!(&error, Error::Syntax { format: Format::Toml, position: Some(p), .. } if p.line == 1),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn a_config_key_out_of_range_names_its_section_and_key() {
+    let cases = [
+        (
+            "[rpc]\ntimeout_ms = 0\n",
+            "[rpc] timeout_ms: must be at least 1",
+        ),
+        (
+            "[evm]\nconfirmations = 0\n",
+            "[evm] confirmations: must be at least 1",
+        ),
+        (
+            "[evm]\ngas_price_multiplier = 1.00001\n",
+            "[evm] gas_price_multiplier: 1.00001: at most 4 decimals",
+        ),
+        (
+            "[emission]\nhalving_interval = 0\n",
+            "emission.halving_interval: must be at least 1",
+        ),
+    ];
+    for (text, reason) in cases {
+        check(read_toml(text, |_| ()), Err(&format!("{TOML}: {reason}")));
+    }
+    let error = read_toml("[rpc]\ntimeout_ms = 0\n", |_| ()).unwrap_err();
+    assert!(
+        matches!(&error, Error::Field { field, reason, .. } if field == "[rpc] timeout_ms" && reason == "must be at least 1"),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn a_long_value_is_echoed_cut_short() {
+    let long = "9".repeat(100);
+    check(
+        read_json(&format!(r#""recycling_pool": "{long}","#), |_| ()),
+        Err(&format!(
+            "epoch.json: recycling_pool: invalid decimal \"{}… (100 characters)\": too large at line 1 column 133",
+            "9".repeat(32)
+        )),
+    );
+}
+
+#[test]
+fn core_refusals_and_files_are_named_as_read() {
+    let core = CoreError::InvalidInput {
+        field: "miners[0].score",
+        reason: "must be at most 1".into(),
+    };
+    check::<()>(
+        Err(Error::refused_inputs(Path::new("-"), &core)),
+        Err("<stdin>: miners[0].score: must be at most 1"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.json");
+    assert!(matches!(
+        read_inputs(&missing),
+        Err(Error::Unreadable { .. })
+    ));
+    check(
+        inputs_in_dir(dir.path()),
+        Err(&format!(
+            "{}: no .json epoch inputs files in this folder",
+            dir.path().display()
+        )),
+    );
+    std::fs::write(dir.path().join("b.json"), inputs("")).unwrap();
+    std::fs::write(dir.path().join("a.json"), inputs("")).unwrap();
+    let files = inputs_in_dir(dir.path()).unwrap();
+    assert_eq!(
+        files,
+        [dir.path().join("a.json"), dir.path().join("b.json")]
+    );
+    let loaded = read_inputs(&files[0]).unwrap();
+    assert!(!loaded.minted_given);
+    assert!(matches!(
+        Config::load(Some(&missing)),
+        Err(Error::Unreadable { .. })
+    ));
+    let defaults = Config::load(None).unwrap();
+    assert_eq!(defaults.params(), tokenomics_core::Params::default());
+}
+
+#[test]
+fn an_amount_outside_a_file_is_refused_naming_it() {
+    check(parse_amount("--mint-cap", "9450000"), Ok(amount("9450000")));
+    check(
+        parse_amount("--mint-cap", "1.5.0"),
+        Err("--mint-cap: invalid decimal \"1.5.0\": expected digits after '.'"),
+    );
+}
