@@ -68,7 +68,10 @@ fn a_set_anvil_bin_that_is_no_file_is_an_error_naming_it_though_anvil_is_elsewhe
         .unwrap_err();
     check(error.bin_env.as_deref(), Some(missing.as_path()));
     let text = error.to_string();
-    assert!(text.contains(&format!("ANVIL_BIN is {}", missing.display())), "{text}");
+    assert!(
+        text.contains(&format!("ANVIL_BIN is {}", missing.display())),
+        "{text}"
+    );
 }
 
 #[test]
@@ -87,8 +90,7 @@ fn a_relative_anvil_bin_is_taken_from_the_working_directory() {
 }
 
 #[test]
-fn without_anvil_bin_the_repository_found_walking_up_from_the_working_directory_wins_over_path()
-{
+fn without_anvil_bin_the_repository_found_walking_up_from_the_working_directory_wins_over_path() {
     let tmp = tempfile::tempdir().unwrap();
     let (repo, bin) = repo(&tmp.path().join("repo"), true);
     let deep = repo.join("crates/some-crate/src");
@@ -150,7 +152,10 @@ fn outside_a_repository_not_found_says_no_folder_holds_contracts_package_json() 
         },
     );
     let text = error.to_string();
-    let says = format!("no folder from {} up holds contracts/package.json", tmp.path().display());
+    let says = format!(
+        "no folder from {} up holds contracts/package.json",
+        tmp.path().display()
+    );
     assert!(text.contains(&says), "{text}");
     assert!(text.contains("no anvil on PATH"), "{text}");
 }
@@ -180,7 +185,9 @@ fn find_in_child(bin_env: Option<&str>, cwd: &Path, path: &Path) -> String {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     // libtest prints `test <name> ... ` first on the same line.
-    let line = stdout.lines().find_map(|line| Some(line.split_once("find: ")?.1));
+    let line = stdout
+        .lines()
+        .find_map(|line| Some(line.split_once("find: ")?.1));
     line.unwrap_or_else(|| panic!("no answer in {stdout}"))
         .to_string()
 }
@@ -206,7 +213,10 @@ fn find_reads_anvil_bin_the_working_directory_and_path_of_the_process() {
         find_in_child(Some("tools/anvil"), &repo, path_dir),
         shown(&given),
     );
-    check(find_in_child(None, &repo.join("contracts"), path_dir), shown(&npm_bin));
+    check(
+        find_in_child(None, &repo.join("contracts"), path_dir),
+        shown(&npm_bin),
+    );
     check(find_in_child(None, &outside, path_dir), shown(&on_path));
     let error = find_in_child(None, &outside, &outside);
     assert!(error.starts_with("anvil not found: "), "{error}");

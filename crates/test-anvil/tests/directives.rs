@@ -30,9 +30,15 @@ fn has(lines: &[String], prefix: &str) -> bool {
 fn with_anvil_found_no_cfg_is_set_and_the_binary_is_watched() {
     let tmp = tempfile::tempdir().unwrap();
     let lines = directives(&repo(tmp.path(), true), false);
-    assert!(has(&lines, "cargo::rustc-check-cfg=cfg(anvil_missing)"), "{lines:?}");
+    assert!(
+        has(&lines, "cargo::rustc-check-cfg=cfg(anvil_missing)"),
+        "{lines:?}"
+    );
     assert!(!has(&lines, "cargo::rustc-cfg="), "{lines:?}");
-    let watched = format!("cargo::rerun-if-changed={}", tmp.path().join(NPM_BIN).display());
+    let watched = format!(
+        "cargo::rerun-if-changed={}",
+        tmp.path().join(NPM_BIN).display()
+    );
     assert!(lines.contains(&watched), "{lines:?}");
     assert!(!has(&lines, "cargo::warning="), "{lines:?}");
 }
@@ -41,11 +47,17 @@ fn with_anvil_found_no_cfg_is_set_and_the_binary_is_watched() {
 fn with_anvil_missing_outside_ci_the_cfg_marks_its_tests_skipped_with_a_warning() {
     let tmp = tempfile::tempdir().unwrap();
     let lines = directives(&repo(tmp.path(), false), false);
-    assert!(lines.contains(&"cargo::rustc-cfg=anvil_missing".to_string()), "{lines:?}");
+    assert!(
+        lines.contains(&"cargo::rustc-cfg=anvil_missing".to_string()),
+        "{lines:?}"
+    );
     assert!(has(&lines, "cargo::warning=anvil not found: "), "{lines:?}");
     let contracts = tmp.path().join("contracts");
     let watched = format!("cargo::rerun-if-changed={}", contracts.display());
-    assert!(lines.contains(&watched), "installing anvil is noticed: {lines:?}");
+    assert!(
+        lines.contains(&watched),
+        "installing anvil is noticed: {lines:?}"
+    );
 }
 
 #[test]
