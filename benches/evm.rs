@@ -15,7 +15,7 @@
 //! `EVM_BENCH_POLL_MS` and `EVM_BENCH_IN_FLIGHT` override the sender's polling and the
 //! transactions in flight.
 //! Run: `cargo xtask bench evm` (or `cargo bench --bench evm`); anvil from `ANVIL_BIN`, else
-//! `contracts/node_modules` (`cd contracts && npm ci`).
+//! the repository's `contracts/node_modules` (`npm ci --prefix contracts`), else `PATH`.
 
 use std::time::{Duration, Instant};
 
@@ -105,8 +105,7 @@ fn main() {
         args: ANVIL_ARGS.iter().map(|arg| arg.to_string()).collect(),
         ..evm_sender::anvil::AnvilConfig::default()
     };
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let anvil = match evm_sender::anvil::Anvil::start(&config, &[repo]) {
+    let anvil = match evm_sender::anvil::Anvil::start(&config) {
         Ok(anvil) => anvil,
         Err(error) => {
             eprintln!("evm bench: {error}");

@@ -134,11 +134,8 @@ async fn connect_anvil(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliE
     }
     let chain_id = args.evm.chain_id.or(config.evm.chain_id);
     let sender_config = sender_config(args, config, chain_id.unwrap_or(anvil::CHAIN_ID))?;
-    let mut dirs = Vec::new();
-    dirs.extend(std::env::current_dir().ok());
-    dirs.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
-    let bin = anvil::find(&dirs).map_err(|e| CliError::Failed(e.to_string()))?;
+    // `ANVIL_BIN`, the working directory's repository, `PATH` (the rule: `anvil::Lookup`).
+    let bin = anvil::find().map_err(|e| CliError::Failed(e.to_string()))?;
     // Anvil mines a block per transaction; a receipt more than one block deep needs blocks
     // that come on their own.
     let block_time = (sender_config.confirmations > 1)

@@ -34,12 +34,12 @@ struct Evm {
 }
 
 impl Evm {
-    async fn start() -> Option<Evm> {
-        Evm::deployed_on(Anvil::start()?).await
+    async fn start() -> Evm {
+        Evm::deployed_on(Anvil::start()).await
     }
 
     /// Deploys with the binary on `anvil` (mining meanwhile, for `--no-mining`).
-    async fn deployed_on(anvil: Anvil) -> Option<Evm> {
+    async fn deployed_on(anvil: Anvil) -> Evm {
         let dir = tempfile::tempdir().unwrap();
         let deploy = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
             .args(["deploy", "--rpc-url", &anvil.url, "--json", "--journal"])
@@ -53,11 +53,11 @@ impl Evm {
             token: printed["token"].as_str().unwrap().parse().unwrap(),
             payout: printed["payout"].as_str().unwrap().parse().unwrap(),
         };
-        Some(Evm {
+        Evm {
             anvil,
             dir,
             contracts,
-        })
+        }
     }
 
     /// `run --chain evm` on this anvil and these contracts, journal `journal`, paying
@@ -218,10 +218,9 @@ fn inputs(epoch: u64, participants: usize) -> (EpochInputs, EpochPlan) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn five_thousand_recipients_are_each_paid_their_plan_once_and_a_rerun_sends_nothing() {
-    let Some(evm) = Evm::start().await else {
-        return;
-    };
+    let evm = Evm::start().await;
     let (inputs, plan) = inputs(0, 5_000);
     assert!(plan.transfers.len() >= 5_000, "{}", plan.transfers.len());
     let file = evm.inputs(&inputs);
@@ -247,10 +246,9 @@ async fn five_thousand_recipients_are_each_paid_their_plan_once_and_a_rerun_send
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn sigkills_at_four_points_of_an_epoch_still_pay_everyone_once() {
-    let Some(evm) = Evm::start().await else {
-        return;
-    };
+    let evm = Evm::start().await;
     let (inputs, plan) = inputs(1, 1_400);
     assert!(chunk_count(&plan) >= 5, "chunks to kill between");
     let file = evm.inputs(&inputs);
@@ -298,10 +296,9 @@ async fn sigkills_at_four_points_of_an_epoch_still_pay_everyone_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_reorg_of_the_blocks_holding_payouts_still_pays_everyone_once() {
-    let Some(evm) = Evm::start().await else {
-        return;
-    };
+    let evm = Evm::start().await;
     let (inputs, plan) = inputs(2, 900);
     let file = evm.inputs(&inputs);
     evm.automine(false).await;
@@ -327,10 +324,9 @@ async fn a_reorg_of_the_blocks_holding_payouts_still_pays_everyone_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_nonce_used_by_a_transaction_the_journal_does_not_know_stops_the_run() {
-    let Some(evm) = Evm::start().await else {
-        return;
-    };
+    let evm = Evm::start().await;
     let (inputs, _) = inputs(3, 300);
     let file = evm.inputs(&inputs);
     evm.automine(false).await;
@@ -350,10 +346,9 @@ async fn a_nonce_used_by_a_transaction_the_journal_does_not_know_stops_the_run()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_payout_contract_short_of_the_recycled_pool_is_refused_with_exit_2_sending_nothing() {
-    let Some(evm) = Evm::start().await else {
-        return;
-    };
+    let evm = Evm::start().await;
     let (mut inputs, _) = inputs(4, 50);
     inputs.recycling_pool = tokenomics_core::Amount::from_mdt(100).unwrap();
     let file = evm.inputs(&inputs);
@@ -365,13 +360,10 @@ async fn a_payout_contract_short_of_the_recycled_pool_is_refused_with_exit_2_sen
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn on_an_anvil_with_no_mining_an_epoch_is_paid_once_as_evm_mine_makes_blocks() {
-    let Some(anvil) = Anvil::start_no_mining() else {
-        return;
-    };
-    let Some(evm) = Evm::deployed_on(anvil).await else {
-        return;
-    };
+    let anvil = Anvil::start_no_mining();
+    let evm = Evm::deployed_on(anvil).await;
     let (inputs, plan) = inputs(5, 1_000);
     let file = evm.inputs(&inputs);
     let run = evm.finish(&file, "journal.sqlite", &["--confirmations", "3"]);
@@ -387,10 +379,9 @@ async fn on_an_anvil_with_no_mining_an_epoch_is_paid_once_as_evm_mine_makes_bloc
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_fresh_journal_on_a_half_paid_epoch_pays_only_the_unpaid_chunks() {
-    let Some(evm) = Evm::start().await else {
-        return;
-    };
+    let evm = Evm::start().await;
     let (inputs, plan) = inputs(6, 1_400);
     let file = evm.inputs(&inputs);
     evm.automine(false).await;

@@ -171,8 +171,9 @@ fn check_gone(pid: u32, what: &str) {
 }
 
 #[test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 fn with_two_confirmations_a_run_on_its_own_anvil_finishes() {
-    let Some(bin) = anvil::bin() else { return };
+    let bin = anvil::bin();
     let mut run = Run::start(
         &bin,
         &[
@@ -193,8 +194,9 @@ fn with_two_confirmations_a_run_on_its_own_anvil_finishes() {
 }
 
 #[test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 fn sigterm_stops_the_run_kills_its_anvil_and_removes_its_temporary_folder() {
-    let Some(bin) = anvil::bin() else { return };
+    let bin = anvil::bin();
     let mut run = Run::start(&bin, &["--epochs", "50", "--synthetic", "3000"]);
     let anvil = run.anvil_pid();
     let folder = run.temp_folder();
@@ -212,8 +214,9 @@ fn sigterm_stops_the_run_kills_its_anvil_and_removes_its_temporary_folder() {
 }
 
 #[test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 fn sigkill_of_the_run_takes_its_anvil_with_it() {
-    let Some(bin) = anvil::bin() else { return };
+    let bin = anvil::bin();
     let mut run = Run::start(&bin, &["--epochs", "50", "--synthetic", "3000"]);
     let anvil = run.anvil_pid();
     run.signal("KILL");

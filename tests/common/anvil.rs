@@ -1,12 +1,14 @@
 //! A real anvil for the binary's EVM tests: 127.0.0.1, port 0, killed on drop.
 //!
-//! Found at `ANVIL_BIN`, else under `contracts/node_modules` (`npm ci` in `contracts/`).
-//! Missing, a test is skipped with a note, except under `CI=true` where it fails.
+//! Found by `evm_sender::anvil::find`; a missing anvil panics with the message naming where
+//! it looked. Tests that need anvil carry `#[cfg_attr(anvil_missing, ignore = "...")]`, so
+//! they are reported as skipped when the build found none (see the `test-anvil` crate),
+//! and fail under `CI=true`.
 
 // Each test file uses its own part of this module.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use evm_sender::anvil::{self, AnvilConfig};
 
@@ -22,23 +24,23 @@ pub(crate) struct Anvil {
 }
 
 impl Anvil {
-    /// Starts anvil, or `None` when it is missing outside CI.
-    pub(crate) fn start() -> Option<Anvil> {
+    /// Starts anvil (panics when it is missing).
+    pub(crate) fn start() -> Anvil {
         Anvil::start_with(&AnvilConfig::default())
     }
 
-    /// Starts anvil with `--no-mining` (blocks only from `evm_mine`), or `None` as above.
-    pub(crate) fn start_no_mining() -> Option<Anvil> {
+    /// Starts anvil with `--no-mining` (blocks only from `evm_mine`).
+    pub(crate) fn start_no_mining() -> Anvil {
         Anvil::start_with(&AnvilConfig {
             no_mining: true,
             ..AnvilConfig::default()
         })
     }
 
-    fn start_with(config: &AnvilConfig) -> Option<Anvil> {
-        let node = anvil::Anvil::spawn(&bin()?, config).unwrap_or_else(|error| panic!("{error}"));
+    fn start_with(config: &AnvilConfig) -> Anvil {
+        let node = anvil::Anvil::start(config).unwrap_or_else(|error| panic!("{error}"));
         let url = node.url().to_string();
-        Some(Anvil { _node: node, url })
+        Anvil { _node: node, url }
     }
 
     /// Calls `method` with positional `params` and returns its result.
@@ -71,15 +73,8 @@ impl Anvil {
     }
 }
 
-/// The anvil binary (`ANVIL_BIN`, else under this repository's `contracts/node_modules`),
-/// or `None` after a note when it is missing, except under `CI=true` where that fails.
-pub(crate) fn bin() -> Option<PathBuf> {
-    match anvil::find(&[Path::new(env!("CARGO_MANIFEST_DIR"))]) {
-        Ok(bin) => Some(bin),
-        Err(error) => {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{error}");
-            eprintln!("skipped: {error}");
-            None
-        }
-    }
+/// The anvil binary (`evm_sender::anvil::find`); panics naming where it looked when it is
+/// missing.
+pub(crate) fn bin() -> PathBuf {
+    anvil::find().unwrap_or_else(|error| panic!("{error}"))
 }

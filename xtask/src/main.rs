@@ -191,23 +191,14 @@ fn bench(name: Option<&str>) -> Result<(), String> {
     }
 }
 
-/// The `evm` benchmark's anvil is there (`ANVIL_BIN`, else the pinned one under
-/// `contracts/node_modules`); else one line saying how to install it.
+/// The `evm` benchmark's anvil can be found (the evm-sender rule, through `test-anvil`:
+/// `ANVIL_BIN`, the working directory's repository, `PATH`); else one line naming where it
+/// looked and how to install it.
 fn anvil_present() -> Result<(), String> {
-    let bin = match std::env::var_os("ANVIL_BIN").filter(|bin| !bin.is_empty()) {
-        Some(bin) => PathBuf::from(bin),
-        None => {
-            workspace_root().join("contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
-        }
-    };
-    if bin.is_file() {
-        Ok(())
-    } else {
-        Err(format!(
-            "the evm benchmark needs anvil, not found at {}: run `cd contracts && npm ci` (or set ANVIL_BIN)",
-            bin.display()
-        ))
-    }
+    test_anvil::Lookup::from_env()
+        .find()
+        .map(drop)
+        .map_err(|missing| format!("the evm benchmark needs anvil: {missing}"))
 }
 
 fn workspace_root() -> PathBuf {

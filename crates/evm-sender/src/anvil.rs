@@ -5,12 +5,15 @@
 //! process killed with SIGKILL, whose drops never run, leaves no anvil behind: start it from
 //! a thread that lives as long as the anvil is needed (a program's main thread, a test's).
 //!
-//! The binary is `ANVIL_BIN` when set, else `<dir>/contracts/node_modules/@foundry-rs/
-//! anvil-linux-amd64/bin/anvil` for the first given directory that has it (the npm package
-//! `@foundry-rs/anvil-linux-amd64`). A missing binary is [`Error::AnvilNotFound`], whose
-//! message is one line saying how to install it.
+//! The binary is found by [`find`]: `ANVIL_BIN`, else `contracts/node_modules` of the working
+//! directory's repository, else `PATH` (the rule: [`Lookup`]). A missing binary is
+//! [`Error::AnvilNotFound`], whose message is one line naming the places looked at and how
+//! to install anvil.
 
-use std::ffi::OsString;
+mod lookup;
+
+pub use lookup::{Lookup, NotFound, BIN_ENV, INSTALL, NPM_BIN, REPO_MARKER};
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -32,12 +35,6 @@ pub const DEV_ADDRESS: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92
 
 /// Anvil's chain id unless `--chain-id` says otherwise.
 pub const CHAIN_ID: u64 = 31_337;
-
-/// The environment variable naming the anvil binary.
-pub const BIN_ENV: &str = "ANVIL_BIN";
-
-/// Where `npm ci --prefix contracts` puts anvil, relative to a repository directory.
-pub const NPM_BIN: &str = "contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
 
 /// How anvil is started; [`AnvilConfig::default`] is automine on anvil's own chain id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,8 +71,8 @@ pub struct Anvil {
 
 impl Anvil {
     /// Finds the binary ([`find`]) and starts it with `config`.
-    pub fn start(config: &AnvilConfig, repo_dirs: &[&Path]) -> Result<Anvil> {
-        Anvil::spawn(&find(repo_dirs)?, config)
+    pub fn start(config: &AnvilConfig) -> Result<Anvil> {
+        Anvil::spawn(&find()?, config)
     }
 
     /// Starts `bin` on 127.0.0.1 with port 0 and waits until it prints the port it got.
@@ -179,21 +176,10 @@ fn die_with_parent(command: &mut Command) {
 #[cfg(not(target_os = "linux"))]
 fn die_with_parent(_command: &mut Command) {}
 
-/// The anvil binary: `ANVIL_BIN` when set, else [`NPM_BIN`] under the first of `repo_dirs`
-/// that has it; [`Error::AnvilNotFound`] otherwise.
-pub fn find(repo_dirs: &[&Path]) -> Result<PathBuf> {
-    find_with(std::env::var_os(BIN_ENV), repo_dirs)
-}
-
-fn find_with(env: Option<OsString>, repo_dirs: &[&Path]) -> Result<PathBuf> {
-    let looked: Vec<PathBuf> = match env.filter(|value| !value.is_empty()) {
-        Some(bin) => vec![PathBuf::from(bin)],
-        None => repo_dirs.iter().map(|dir| dir.join(NPM_BIN)).collect(),
-    };
-    match looked.iter().find(|path| path.is_file()) {
-        Some(path) => Ok(path.clone()),
-        None => Err(Error::AnvilNotFound { looked }),
-    }
+/// The anvil binary of this process's `ANVIL_BIN`, working directory and `PATH`
+/// ([`Lookup::from_env`]); [`Error::AnvilNotFound`] naming every place looked at otherwise.
+pub fn find() -> Result<PathBuf> {
+    Ok(Lookup::from_env().find()?)
 }
 
 /// The port of anvil's `Listening on 127.0.0.1:PORT` line.
@@ -233,33 +219,6 @@ mod tests {
             crate::Signer::from_hex(DEV_KEY).unwrap().address(),
             DEV_ADDRESS,
         );
-    }
-
-    #[test]
-    fn a_missing_binary_is_one_line_saying_how_to_install_it() {
-        let error = find_with(Some("/nonexistent/anvil".into()), &[]).unwrap_err();
-        check(
-            error.to_string(),
-            "anvil not found at /nonexistent/anvil: install it with \
-             `npm ci --prefix contracts` in the repository, or set ANVIL_BIN to its path"
-                .to_string(),
-        );
-    }
-
-    #[test]
-    fn without_anvil_bin_each_repo_dir_is_looked_at() {
-        let error = find_with(None, &[Path::new("/a"), Path::new("/b")]).unwrap_err();
-        let text = error.to_string();
-        check(text.contains(&format!("/a/{NPM_BIN}, /b/{NPM_BIN}")), true);
-    }
-
-    #[test]
-    fn the_first_repo_dir_holding_anvil_wins() {
-        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let bin = b.path().join(NPM_BIN);
-        std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
-        std::fs::write(&bin, "").unwrap();
-        check(find_with(None, &[a.path(), b.path()]).unwrap(), bin);
     }
 
     #[test]

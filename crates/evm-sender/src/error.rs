@@ -173,12 +173,10 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
-    /// No anvil binary where [`crate::anvil::find`] looked.
-    #[error("anvil not found at {}: install it with `npm ci --prefix contracts` in the repository, or set ANVIL_BIN to its path", looked.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
-    AnvilNotFound {
-        /// The paths looked at, in order.
-        looked: Vec<PathBuf>,
-    },
+    /// No anvil binary in any place [`crate::anvil::find`] looked at (the message names
+    /// them and how to install anvil).
+    #[error(transparent)]
+    AnvilNotFound(#[from] crate::anvil::NotFound),
     /// Anvil did not start, or did not print its address in time.
     #[error("anvil did not start: {reason}")]
     AnvilStart {

@@ -12,10 +12,9 @@ use evm_sender::{Error, EvmSender, FeeBump, Signer, TxRequest, GWEI, U256};
 use serde_json::json;
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn without_automine_the_operation_is_confirmed_once_a_block_is_mined() {
-    let Some(anvil) = Anvil::start_no_mining() else {
-        return;
-    };
+    let anvil = Anvil::start_no_mining();
     let dir = tempfile::tempdir().unwrap();
     let sender = anvil.sender(&dir.path().join("j.sqlite")).await;
     let op = sender
@@ -32,10 +31,9 @@ async fn without_automine_the_operation_is_confirmed_once_a_block_is_mined() {
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_dropped_transaction_is_sent_again_with_the_same_bytes() {
-    let Some(anvil) = Anvil::start_no_mining() else {
-        return;
-    };
+    let anvil = Anvil::start_no_mining();
     let dir = tempfile::tempdir().unwrap();
     let sender = anvil.sender(&dir.path().join("j.sqlite")).await;
     let before = anvil.balance(BOB).await;
@@ -57,10 +55,9 @@ async fn a_dropped_transaction_is_sent_again_with_the_same_bytes() {
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_reorg_after_confirmation_ends_confirmed_exactly_once() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().unwrap();
     let sender = anvil.sender(&dir.path().join("j.sqlite")).await;
     let before = anvil.balance(BOB).await;
@@ -83,10 +80,9 @@ async fn a_reorg_after_confirmation_ends_confirmed_exactly_once() {
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_nonce_used_outside_the_journal_stops_with_the_typed_error() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().unwrap();
     let sender = anvil.sender(&dir.path().join("j.sqlite")).await;
     sender
@@ -116,10 +112,9 @@ async fn a_nonce_used_outside_the_journal_stops_with_the_typed_error() {
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_receipt_shown_a_moment_after_the_nonce_moves_is_not_a_foreign_nonce() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     // Shorter than the sender's poll interval (20 ms), longer than two looks in a row.
     let node = LaggingReceipts::start(&anvil.url, Duration::from_millis(10)).await;
     let dir = tempfile::tempdir().unwrap();
@@ -143,10 +138,9 @@ async fn a_receipt_shown_a_moment_after_the_nonce_moves_is_not_a_foreign_nonce()
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_nonce_used_outside_the_journal_with_nothing_pending_is_skipped_not_refused() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.sqlite");
     {
@@ -171,10 +165,9 @@ async fn a_nonce_used_outside_the_journal_with_nothing_pending_is_skipped_not_re
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn pending_transactions_the_journal_does_not_know_stop_it_until_they_are_mined() {
-    let Some(anvil) = Anvil::start_no_mining() else {
-        return;
-    };
+    let anvil = Anvil::start_no_mining();
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.sqlite");
     // Sent with another (or a deleted) nonce journal: in the pool, not mined yet.
@@ -198,10 +191,9 @@ async fn pending_transactions_the_journal_does_not_know_stop_it_until_they_are_m
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_fee_bump_replaces_with_the_same_nonce_and_a_journaled_higher_price() {
-    let Some(anvil) = Anvil::start_no_mining() else {
-        return;
-    };
+    let anvil = Anvil::start_no_mining();
     let dir = tempfile::tempdir().unwrap();
     let mut config = anvil.config();
     config.fee_bump = Some(FeeBump {

@@ -7,10 +7,9 @@ use common::{bob, check, dev_address, Anvil, CHAIN_ID, REVERTER_INIT};
 use evm_sender::{Bytes, Error, Signer, TxRequest, U256};
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_value_transfer_is_confirmed_in_a_canonical_block() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().unwrap();
     let sender = anvil.sender(&dir.path().join("j.sqlite")).await;
     let before = anvil.balance(common::BOB).await;
@@ -24,10 +23,9 @@ async fn a_value_transfer_is_confirmed_in_a_canonical_block() {
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn the_same_op_id_twice_sends_one_transaction() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().unwrap();
     let sender = anvil.sender(&dir.path().join("j.sqlite")).await;
     let start = anvil.nonce(dev_address()).await;
@@ -41,10 +39,9 @@ async fn the_same_op_id_twice_sends_one_transaction() {
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_crash_after_journaling_sends_the_same_bytes_on_resume() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.sqlite");
     let request = TxRequest::transfer(bob(), U256::from(77));
@@ -64,10 +61,9 @@ async fn a_crash_after_journaling_sends_the_same_bytes_on_resume() {
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_status_0_receipt_is_the_typed_reverted_error() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().unwrap();
     let sender = anvil.sender(&dir.path().join("j.sqlite")).await;
     let init: Bytes = REVERTER_INIT.parse().unwrap();
@@ -93,10 +89,9 @@ async fn a_status_0_receipt_is_the_typed_reverted_error() {
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_call_that_would_revert_is_refused_before_journaling() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().unwrap();
     let sender = anvil.sender(&dir.path().join("j.sqlite")).await;
     sender
@@ -121,10 +116,9 @@ async fn a_call_that_would_revert_is_refused_before_journaling() {
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_wrong_chain_id_is_refused_before_anything_is_sent() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().unwrap();
     let mut config = anvil.config();
     config.chain_id = CHAIN_ID + 1;
@@ -174,10 +168,9 @@ fn the_sender_s_futures_can_be_spawned() {
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_second_sender_on_a_journal_in_use_is_refused_naming_the_holder() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("j.sqlite");
     let _first = anvil.sender(&journal).await;
@@ -201,10 +194,9 @@ async fn a_second_sender_on_a_journal_in_use_is_refused_naming_the_holder() {
 }
 
 #[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn operations_within_the_gas_price_ttl_are_priced_from_one_reading() {
-    let Some(anvil) = Anvil::start() else {
-        return;
-    };
+    let anvil = Anvil::start();
     let dir = tempfile::tempdir().unwrap();
     let sender = anvil.sender(&dir.path().join("j.sqlite")).await;
     let mut prices = Vec::new();

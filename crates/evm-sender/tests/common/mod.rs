@@ -4,7 +4,6 @@
 
 pub mod lagging;
 
-use std::path::Path;
 use std::time::Duration;
 
 use evm_sender::anvil::{self, AnvilConfig};
@@ -35,38 +34,30 @@ pub struct Anvil {
 
 impl Anvil {
     /// Starts an automining anvil; see [`Anvil::start_with`].
-    pub fn start() -> Option<Anvil> {
+    pub fn start() -> Anvil {
         Anvil::start_with(AnvilConfig::default())
     }
 
     /// Starts an anvil without automine (blocks come from `evm_mine`).
-    pub fn start_no_mining() -> Option<Anvil> {
+    pub fn start_no_mining() -> Anvil {
         Anvil::start_with(AnvilConfig {
             no_mining: true,
             ..AnvilConfig::default()
         })
     }
 
-    /// Starts anvil with `config`; `None` (after a note) when the binary is missing,
-    /// unless `CI=true`, where a missing anvil fails the test.
-    pub fn start_with(config: AnvilConfig) -> Option<Anvil> {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let node = match anvil::Anvil::start(&config, &[&repo]) {
-            Ok(node) => node,
-            Err(error @ evm_sender::Error::AnvilNotFound { .. }) => {
-                assert!(std::env::var("CI").as_deref() != Ok("true"), "{error}");
-                eprintln!("skipped: {error}");
-                return None;
-            }
-            Err(error) => panic!("{error}"),
-        };
+    /// Starts anvil with `config`; panics naming where it looked when it is missing (a test
+    /// that needs anvil carries `#[cfg_attr(anvil_missing, ignore = ...)]`: see the
+    /// `test-anvil` crate).
+    pub fn start_with(config: AnvilConfig) -> Anvil {
+        let node = anvil::Anvil::start(&config).unwrap_or_else(|e| panic!("{e}"));
         let url = node.url().to_string();
         let client = client(&url);
-        Some(Anvil {
+        Anvil {
             _node: node,
             url,
             client,
-        })
+        }
     }
 
     /// Calls `method` and returns the raw result.

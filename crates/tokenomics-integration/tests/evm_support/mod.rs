@@ -29,19 +29,10 @@ pub struct Anvil {
 }
 
 impl Anvil {
-    /// Starts anvil; `None` (after a note) when the binary is missing, unless `CI=true`,
-    /// where a missing anvil fails the test.
-    pub fn start() -> Option<Anvil> {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let node = match anvil::Anvil::start(&AnvilConfig::default(), &[&repo]) {
-            Ok(node) => node,
-            Err(error @ evm_sender::Error::AnvilNotFound { .. }) => {
-                assert!(std::env::var("CI").as_deref() != Ok("true"), "{error}");
-                eprintln!("skipped: {error}");
-                return None;
-            }
-            Err(error) => panic!("{error}"),
-        };
+    /// Starts anvil; panics naming where it looked when it is missing (a test that needs
+    /// anvil carries `#[cfg_attr(anvil_missing, ignore = ...)]`: see the `test-anvil` crate).
+    pub fn start() -> Anvil {
+        let node = anvil::Anvil::start(&AnvilConfig::default()).unwrap_or_else(|e| panic!("{e}"));
         let config = ResilienceConfig {
             initial_backoff_ms: 10,
             max_backoff_ms: 50,
@@ -53,10 +44,10 @@ impl Anvil {
             .classifier(evm_sender::EvmClassifier)
             .build()
             .unwrap();
-        Some(Anvil {
+        Anvil {
             _node: node,
             client,
-        })
+        }
     }
 
     /// Calls `method` and returns the raw result.
