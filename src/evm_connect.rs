@@ -18,9 +18,7 @@ use tokenomics_integration::evm::{to_evm, Contracts, EvmPayout};
 use tokenomics_integration::ExecutorError;
 
 use crate::error::CliError;
-use crate::evm_cli::{
-    evm_client, evm_error, load_signer, node_chain_id, parse_address,
-};
+use crate::evm_cli::{evm_client, evm_error, load_signer, node_chain_id, parse_address};
 use crate::journal_path::node_journal;
 use crate::run_args::RunArgs;
 
