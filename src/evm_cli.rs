@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use evm_sender::{Address, Signer};
 use rpc_resilience::{ResilienceConfig, ResilientClient};
+use tokenomics_integration::evm::to_evm;
 
 use crate::echo::{hide_keys, shorten_echoes};
 use crate::error::CliError;
@@ -34,13 +35,8 @@ pub(crate) fn load_signer(file: Option<&PathBuf>) -> Result<Signer, CliError> {
 /// `text` as an address (`0x` + 40 hex digits, any case); bad input naming `flag`.
 pub(crate) fn parse_address(flag: &str, text: &str) -> Result<Address, CliError> {
     text.parse::<tokenomics_core::Address>()
-        .map(|address| evm_address(&address))
+        .map(to_evm)
         .map_err(|e| CliError::BadInput(shorten_echoes(&format!("{flag}: {e}"))))
-}
-
-/// The same 20 bytes as the EVM crates' address type.
-pub(crate) fn evm_address(address: &tokenomics_core::Address) -> Address {
-    Address::from(*address.as_bytes())
 }
 
 /// A client for EVM nodes: `urls` in failover order, `config` (the `[rpc]` section), and

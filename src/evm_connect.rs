@@ -14,13 +14,11 @@ use evm_sender::{EvmSender, SenderConfig, Signer};
 use rpc_resilience::ResilientClient;
 use tempfile::TempDir;
 use tokenomics_config::Config;
-use tokenomics_integration::evm::{Contracts, EvmPayout};
+use tokenomics_integration::evm::{to_evm, Contracts, EvmPayout};
 use tokenomics_integration::ExecutorError;
 
 use crate::error::CliError;
-use crate::evm_cli::{
-    evm_address, evm_client, evm_error, load_signer, node_chain_id, parse_address,
-};
+use crate::evm_cli::{evm_client, evm_error, load_signer, node_chain_id, parse_address};
 use crate::journal_path::node_journal;
 use crate::run_args::RunArgs;
 
@@ -264,7 +262,7 @@ pub(crate) fn contract(
 ) -> Result<evm_sender::Address, CliError> {
     match (given, configured) {
         (Some(text), _) => parse_address(flag, text),
-        (None, Some(address)) => Ok(evm_address(&address)),
+        (None, Some(address)) => Ok(to_evm(address)),
         (None, None) => {
             let key = flag.trim_start_matches("--").replace('-', "_");
             Err(CliError::BadInput(format!(

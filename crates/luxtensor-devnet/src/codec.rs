@@ -13,22 +13,17 @@ pub const BASE_UNITS_PER_MDT: u128 = 1_000_000_000_000_000_000;
 /// Longest idempotency key accepted, in bytes.
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 256;
 
-/// Characters of a client value that an error message shows, at most.
-pub const EXCERPT_CHARS: usize = 32;
-
-/// A client value as error messages show it: quoted and escaped, cut after
-/// [`EXCERPT_CHARS`] characters with "…" and the value's full length in bytes.
+/// A client value as error messages show it: cut by the workspace's one rule
+/// (`value_echo::shorten`: whole up to 64 characters, else the first 32, "…" and the length
+/// in characters), then quoted and escaped.
 ///
 /// ```
 /// use luxtensor_devnet::codec::excerpt;
 /// assert_eq!(excerpt("0x12"), "\"0x12\"");
-/// assert_eq!(excerpt(&"a".repeat(40)), format!("\"{}\"… (40 bytes)", "a".repeat(32)));
+/// assert_eq!(excerpt(&"a".repeat(70)), format!("\"{}… (70 characters)\"", "a".repeat(32)));
 /// ```
 pub fn excerpt(value: &str) -> String {
-    match value.char_indices().nth(EXCERPT_CHARS) {
-        None => format!("{value:?}"),
-        Some((cut, _)) => format!("{:?}… ({} bytes)", &value[..cut], value.len()),
-    }
+    format!("{:?}", value_echo::shorten(value))
 }
 
 /// Formats base units as a decimal MDT amount ("1000", "0.5") for messages. (Reading MDT

@@ -26,7 +26,7 @@
 //! Errors: -32602 bad params (names the field), -32001 insufficient balance,
 //! -32002 max supply exceeded, -32003 idempotency conflict, -32004 unauthorized,
 //! -32005 rate limited. An error shows a client's value (address, quantity, key)
-//! only as its first 32 characters, "…" and its length ([`codec::excerpt`]).
+//! past 64 characters only as its first 32, "…" and its length ([`codec::excerpt`]).
 //!
 //! A JSON-RPC batch runs in one SQLite transaction that commits once, but it is
 //! not all-or-nothing: each call is answered on its own, a refused call (bad

@@ -30,15 +30,15 @@ fn addresses_are_lowercased_and_need_40_hex_digits() {
 fn excerpts_keep_short_values_and_cut_long_ones_naming_their_length() {
     let cases = [
         ("0x12".to_owned(), "\"0x12\"".to_owned()),
-        ("a".repeat(32), format!("\"{}\"", "a".repeat(32))),
+        ("a".repeat(64), format!("\"{}\"", "a".repeat(64))),
         (
-            "a".repeat(33),
-            format!("\"{}\"… (33 bytes)", "a".repeat(32)),
+            "a".repeat(65),
+            format!("\"{}… (65 characters)\"", "a".repeat(32)),
         ),
-        // Cut on a character boundary, length in bytes.
+        // Cut on a character boundary, length in characters.
         (
-            "é".repeat(40),
-            format!("\"{}\"… (80 bytes)", "é".repeat(32)),
+            "é".repeat(70),
+            format!("\"{}… (70 characters)\"", "é".repeat(32)),
         ),
         ("\u{7}".to_owned(), "\"\\u{7}\"".to_owned()),
     ];

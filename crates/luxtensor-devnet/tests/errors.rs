@@ -17,7 +17,10 @@ fn check(error: &Value, field: &str, length: usize) {
     let shown = &message[..message.len().min(SHORT)];
     assert!(message.len() <= SHORT, "{} bytes: {shown:?}", message.len());
     assert!(message.contains(&format!("invalid {field}")), "{shown:?}");
-    assert!(message.contains(&format!("({length} bytes)")), "{shown:?}");
+    assert!(
+        message.contains(&format!("({length} characters)")),
+        "{shown:?}"
+    );
 }
 
 #[tokio::test]

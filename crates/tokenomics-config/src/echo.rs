@@ -1,12 +1,8 @@
-//! Values echoed in error messages, cut to a short prefix: one rule for every inputs and
-//! config error, so a 50,000-digit number or a huge string cannot flood the terminal. A
-//! value that looks like a private key (64 hex digits, with or without `0x`) is never
-//! echoed, not even in part: a key pasted into the wrong flag or field stays secret.
+//! Values echoed in error messages, cut to a short prefix by the workspace's one rule
+//! (`value_echo::shorten`), so a 50,000-digit number or a huge string cannot flood the
+//! terminal. A value that looks like a private key (64 hex digits, with or without `0x`) is
+//! never echoed, not even in part: a key pasted into the wrong flag or field stays secret.
 
-/// Values up to this many characters are echoed whole (an address has 42).
-const WHOLE: usize = 64;
-/// A longer value keeps this many characters, then `… (N characters)`.
-const PREFIX: usize = 32;
 /// A message (after its values are cut) longer than this is cut too.
 const MESSAGE: usize = 512;
 
@@ -19,7 +15,7 @@ pub fn shorten(value: &str) -> String {
     if looks_like_key(value) {
         return HIDDEN.to_string();
     }
-    cut(value, WHOLE, PREFIX)
+    value_echo::shorten(value)
 }
 
 /// Whether `value` holds what may be a private key: a run of exactly 64 hex digits, or a
@@ -87,7 +83,7 @@ pub fn shorten_echoes(message: &str) -> String {
             rest = &rest[end..];
         }
     }
-    cut(&out, MESSAGE, MESSAGE)
+    value_echo::bounded(&out, MESSAGE)
 }
 
 /// Byte index of the delimiter closing the quote that starts `text` (`\` escapes one byte).
@@ -102,15 +98,6 @@ fn closing(text: &str, delimiter: char) -> Option<usize> {
         }
     }
     None
-}
-
-fn cut(text: &str, whole: usize, prefix: usize) -> String {
-    let count = text.chars().count();
-    if count <= whole {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(prefix).collect();
-    format!("{kept}… ({count} characters)")
 }
 
 #[cfg(test)]

@@ -20,6 +20,9 @@ use crate::hex::transfer_params;
 
 pub(crate) use luxtensor_protocol::code::IDEMPOTENCY_CONFLICT;
 pub(crate) use luxtensor_protocol::{mint_key, transfer_key};
+use luxtensor_protocol::{
+    BLOCK_NUMBER, CHAIN_ID, GET_BALANCE, GET_TRANSFER, MINT, TOTAL_SUPPLY, TRANSFER,
+};
 
 /// An amount as an Ethereum-style hex quantity (`0x3e8`; zero is `0x0`).
 pub(crate) fn to_hex(amount: Amount) -> String {
@@ -36,12 +39,9 @@ pub(crate) fn from_hex(call: &'static str, text: &str) -> Result<Amount> {
         })
 }
 
-/// At most 40 characters of a value the node sent, for error messages.
+/// A value the node sent, cut for error messages by the workspace's one rule.
 fn short(text: &str) -> String {
-    match text.char_indices().nth(40) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
+    value_echo::shorten(text)
 }
 
 /// What the epoch's mint records on chain besides its amount: the plan it opens.
@@ -115,7 +115,7 @@ struct RawRecord {
 
 impl RawRecord {
     fn typed(self) -> Result<WriteRecord> {
-        const CALL: &str = "luxtensor_getTransfer";
+        const CALL: &str = GET_TRANSFER.name;
         let address = |text: &str| {
             text.parse::<Address>()
                 .map_err(|_| ExecutorError::Malformed {
@@ -179,7 +179,7 @@ impl Chain {
 
     /// `eth_chainId`.
     pub async fn chain_id(&self) -> Result<u64> {
-        const CALL: &str = "eth_chainId";
+        const CALL: &str = CHAIN_ID.name;
         let id = self.quantity(CALL, ()).await?.base_units();
         u64::try_from(id).map_err(|_| ExecutorError::Malformed {
             call: CALL,
@@ -189,23 +189,23 @@ impl Chain {
 
     /// `eth_blockNumber` (on the Luxtensor protocol, every applied write is a block).
     pub async fn block_number(&self) -> Result<u128> {
-        Ok(self.quantity("eth_blockNumber", ()).await?.base_units())
+        Ok(self.quantity(BLOCK_NUMBER.name, ()).await?.base_units())
     }
 
     /// `luxtensor_totalSupply`.
     pub async fn total_supply(&self) -> Result<Amount> {
-        self.quantity("luxtensor_totalSupply", ()).await
+        self.quantity(TOTAL_SUPPLY.name, ()).await
     }
 
     /// `eth_getBalance` at the latest block.
     pub async fn balance(&self, address: Address) -> Result<Amount> {
-        self.quantity("eth_getBalance", (address.to_string(), "latest"))
+        self.quantity(GET_BALANCE.name, (address.to_string(), "latest"))
             .await
     }
 
     /// Balances of many addresses, in JSON-RPC batches (none asked for, nothing sent).
     pub async fn balances(&self, addresses: &[Address]) -> Result<Vec<Amount>> {
-        const CALL: &str = "eth_getBalance";
+        const CALL: &str = GET_BALANCE.name;
         if addresses.is_empty() {
             return Ok(Vec::new());
         }
@@ -223,7 +223,7 @@ impl Chain {
 
     /// The writes applied under `keys` (`None` where nothing was), in JSON-RPC batches.
     pub async fn records(&self, keys: &[String]) -> Result<Vec<Option<WriteRecord>>> {
-        const CALL: &str = "luxtensor_getTransfer";
+        const CALL: &str = GET_TRANSFER.name;
         let items: Vec<(&str, (&str,))> = keys.iter().map(|k| (CALL, (k.as_str(),))).collect();
         let answers: Vec<std::result::Result<Option<RawRecord>, RpcError>> =
             self.client.batch(&items).await.map_err(Chain::rpc(CALL))?;
@@ -240,7 +240,7 @@ impl Chain {
 
     /// The write applied under `key`, if any.
     pub async fn record(&self, key: &str) -> Result<Option<WriteRecord>> {
-        const CALL: &str = "luxtensor_getTransfer";
+        const CALL: &str = GET_TRANSFER.name;
         let raw: Option<RawRecord> = self
             .client
             .call(CALL, (key,))
@@ -257,7 +257,7 @@ impl Chain {
         key: &str,
         memo: &EpochMemo,
     ) -> Result<Receipt> {
-        const CALL: &str = "luxtensor_mint";
+        const CALL: &str = MINT.name;
         self.client
             .call(
                 CALL,
@@ -274,7 +274,7 @@ impl Chain {
         from: Address,
         calls: impl ExactSizeIterator<Item = &'a TransferCall>,
     ) -> Result<Vec<std::result::Result<Receipt, RpcError>>> {
-        const CALL: &str = "luxtensor_transfer";
+        const CALL: &str = TRANSFER.name;
         let from = from.to_string();
         let params = calls
             .map(|c| transfer_params(&from, &c.to, c.amount, &c.key))
@@ -292,5 +292,20 @@ impl Chain {
             }
         }
         self.client.batch(&items).await.map_err(Chain::rpc(CALL))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_malformed_answer_is_echoed_by_the_workspace_rule() {
+        let error = from_hex(CHAIN_ID.name, &"z".repeat(100)).map(|_| ());
+        let expected = format!(
+            "eth_chainId: malformed answer: \"{}… (100 characters)\" is not a hex quantity",
+            "z".repeat(32)
+        );
+        assert_eq!(error.map_err(|e| e.to_string()), Err(expected));
     }
 }

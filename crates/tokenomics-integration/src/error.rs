@@ -274,6 +274,27 @@ pub enum ExecutorError {
 }
 
 impl ExecutorError {
+    /// The epoch the error is about, when its message names it (`epoch 7 …`): a caller
+    /// adds the epoch to the other errors' messages without reading their text.
+    pub fn epoch(&self) -> Option<u64> {
+        match self {
+            ExecutorError::CloseRefused { epoch, .. }
+            | ExecutorError::Conflict { epoch, .. }
+            | ExecutorError::ChainConflict { epoch, .. }
+            | ExecutorError::TreasuryChanged { epoch, .. }
+            | ExecutorError::TreasuryShort { epoch, .. }
+            | ExecutorError::EpochTooLarge { epoch }
+            | ExecutorError::Incomplete { epoch, .. }
+            | ExecutorError::Mismatch { epoch, .. }
+            | ExecutorError::Unverified { epoch, .. }
+            | ExecutorError::Interrupted { epoch, .. }
+            | ExecutorError::PayoutShort { epoch, .. }
+            | ExecutorError::ChunkGas { epoch, .. }
+            | ExecutorError::EvmReverted { epoch, .. } => Some(*epoch),
+            _ => None,
+        }
+    }
+
     /// Whether running again (unchanged) can succeed: transient node trouble, an
     /// interruption or unconfirmed transfers; not bad inputs, conflicts or mismatches.
     pub fn is_retryable(&self) -> bool {

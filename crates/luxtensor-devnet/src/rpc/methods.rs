@@ -5,6 +5,9 @@
 
 use jsonrpsee::types::{ErrorObjectOwned, Params};
 use jsonrpsee::{Extensions, RpcModule};
+use luxtensor_protocol::{
+    Method, BLOCK_NUMBER, CHAIN_ID, GET_BALANCE, GET_TRANSFER, MINT, TOTAL_SUPPLY, TRANSFER,
+};
 use serde_json::Value;
 
 use super::params::Args;
@@ -15,30 +18,34 @@ use crate::ledger::{Ledger, WriteKind, WriteRequest};
 
 type MethodResult = Result<Value, ErrorObjectOwned>;
 
+/// What serves one method: its params, the ledger, the call's extensions (authorization).
+type Handler = fn(&Params<'_>, &Ledger, &Extensions) -> Result<Value, DevnetError>;
+
+/// Each method of the protocol's table (`luxtensor_protocol::METHODS`) and what serves it.
+const SERVED: [(Method, Handler); 7] = [
+    (CHAIN_ID, chain_id),
+    (BLOCK_NUMBER, block_number),
+    (GET_BALANCE, get_balance),
+    (TOTAL_SUPPLY, total_supply),
+    (MINT, mint),
+    (TRANSFER, transfer),
+    (GET_TRANSFER, get_transfer),
+];
+
 /// Builds the RPC module serving every method over `ledger`.
 pub fn rpc_module(ledger: Ledger) -> Result<RpcModule<Ledger>, DevnetError> {
     let mut module = RpcModule::new(ledger);
-    let register = |module: &mut RpcModule<Ledger>,
-                    name: &'static str,
-                    method: fn(&Params<'_>, &Ledger, &Extensions) -> Result<Value, DevnetError>|
-     -> Result<(), DevnetError> {
+    for (method, handler) in SERVED {
+        let name = method.name;
         module
             .register_method(name, move |params, ledger, ext| -> MethodResult {
-                method(&params, ledger, ext).map_err(|error| {
+                handler(&params, ledger, ext).map_err(|error| {
                     tracing::debug!(method = name, %error, "call failed");
                     error.to_rpc_error()
                 })
             })
-            .map(|_| ())
-            .map_err(|error| DevnetError::InvalidConfig(error.to_string()))
-    };
-    register(&mut module, "eth_chainId", chain_id)?;
-    register(&mut module, "eth_blockNumber", block_number)?;
-    register(&mut module, "eth_getBalance", get_balance)?;
-    register(&mut module, "luxtensor_totalSupply", total_supply)?;
-    register(&mut module, "luxtensor_mint", mint)?;
-    register(&mut module, "luxtensor_transfer", transfer)?;
-    register(&mut module, "luxtensor_getTransfer", get_transfer)?;
+            .map_err(|error| DevnetError::InvalidConfig(error.to_string()))?;
+    }
     Ok(module)
 }
 
@@ -47,7 +54,7 @@ fn quantity(value: u128) -> Value {
 }
 
 fn chain_id(params: &Params<'_>, ledger: &Ledger, _: &Extensions) -> Result<Value, DevnetError> {
-    Args::parse(params, &[])?;
+    Args::parse(params, CHAIN_ID.params)?;
     Ok(quantity(u128::from(ledger.chain_id())))
 }
 
@@ -56,12 +63,12 @@ fn block_number(
     ledger: &Ledger,
     _: &Extensions,
 ) -> Result<Value, DevnetError> {
-    Args::parse(params, &[])?;
+    Args::parse(params, BLOCK_NUMBER.params)?;
     Ok(quantity(u128::from(ledger.block_number())))
 }
 
 fn get_balance(params: &Params<'_>, ledger: &Ledger, _: &Extensions) -> Result<Value, DevnetError> {
-    let args = Args::parse(params, &["address", "blockTag"])?;
+    let args = Args::parse(params, GET_BALANCE.params)?;
     let address = args.address(0, "address")?;
     // Every tag ("latest", "pending", a number) reads the latest state.
     args.optional_text(1, "blockTag")?;
@@ -73,7 +80,7 @@ fn total_supply(
     ledger: &Ledger,
     _: &Extensions,
 ) -> Result<Value, DevnetError> {
-    Args::parse(params, &[])?;
+    Args::parse(params, TOTAL_SUPPLY.params)?;
     Ok(quantity(ledger.total_supply()))
 }
 
@@ -86,7 +93,7 @@ fn require_token(ext: &Extensions) -> Result<(), DevnetError> {
 
 fn mint(params: &Params<'_>, ledger: &Ledger, ext: &Extensions) -> Result<Value, DevnetError> {
     require_token(ext)?;
-    let args = Args::parse(params, &["to", "amount", "idempotencyKey", "memo"])?;
+    let args = Args::parse(params, MINT.params)?;
     let request = WriteRequest {
         kind: WriteKind::Mint,
         from: None,
@@ -100,7 +107,7 @@ fn mint(params: &Params<'_>, ledger: &Ledger, ext: &Extensions) -> Result<Value,
 
 fn transfer(params: &Params<'_>, ledger: &Ledger, ext: &Extensions) -> Result<Value, DevnetError> {
     require_token(ext)?;
-    let args = Args::parse(params, &["from", "to", "amount", "idempotencyKey"])?;
+    let args = Args::parse(params, TRANSFER.params)?;
     let request = WriteRequest {
         kind: WriteKind::Transfer,
         from: Some(args.address(0, "from")?),
@@ -117,7 +124,7 @@ fn get_transfer(
     ledger: &Ledger,
     _: &Extensions,
 ) -> Result<Value, DevnetError> {
-    let args = Args::parse(params, &["idempotencyKey"])?;
+    let args = Args::parse(params, GET_TRANSFER.params)?;
     let key = args.required_key(0)?;
     Ok(ledger
         .get_write(&key)?

@@ -103,13 +103,14 @@ pub(crate) fn to_amount(call: &'static str, value: U256) -> Result<Amount> {
         })
 }
 
-/// A plan address as an EVM address.
-pub(crate) fn to_evm(address: tokenomics_core::Address) -> Address {
+/// A plan address as an EVM address (the same 20 bytes): the one conversion, for this
+/// backend and for callers that take addresses from flags.
+pub fn to_evm(address: tokenomics_core::Address) -> Address {
     Address::from(*address.as_bytes())
 }
 
-/// An EVM address as a plan address.
-pub(crate) fn to_core(address: Address) -> tokenomics_core::Address {
+/// An EVM address as a plan address (the same 20 bytes).
+pub fn to_core(address: Address) -> tokenomics_core::Address {
     tokenomics_core::Address::from_bytes(address.into_array())
 }
 

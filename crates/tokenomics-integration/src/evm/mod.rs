@@ -51,6 +51,7 @@ use rpc_resilience::{ResilientClient, RpcError};
 use crate::error::{ExecutorError, Result};
 use abi::{IEpochPayout, IMDTToken};
 
+pub use abi::{to_core, to_evm};
 pub use backend::UNKNOWN_TX;
 pub use balances::EvmBalances;
 pub use close::EpochProgress;
