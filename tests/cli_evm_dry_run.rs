@@ -61,7 +61,14 @@ async fn a_dry_run_on_evm_prints_the_next_epoch_and_sends_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let deploy = tokenomics(
         dir.path(),
-        &["deploy", "--rpc-url", &anvil.url, "--json", "--journal", "deploy.sqlite"],
+        &[
+            "deploy",
+            "--rpc-url",
+            &anvil.url,
+            "--json",
+            "--journal",
+            "deploy.sqlite",
+        ],
         true,
     );
     assert!(deploy.status.success(), "{}", text(&deploy.stderr));

@@ -175,7 +175,11 @@ fn an_evm_flag_with_chain_luxtensor_exits_2_and_starts_nothing() {
 fn dry_run_with_chain_evm_without_rpc_url_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let out = tokenomics(dir.path(), &["run", "--chain", "evm", "--dry-run"], &[]);
-    check(&out, 2, "--dry-run: with --chain evm, --rpc-url is required");
+    check(
+        &out,
+        2,
+        "--dry-run: with --chain evm, --rpc-url is required",
+    );
 }
 
 #[test]

@@ -132,7 +132,6 @@ impl<C: PayoutPreview> EpochExecutor<C> {
         }
         Ok(low)
     }
-
 }
 
 impl<C: PayoutChain> EpochExecutor<C> {

@@ -131,7 +131,12 @@ pub trait PayoutPreview: std::fmt::Debug {
     /// minted into `payer`); an opening with another plan or figures is a
     /// [`ExecutorError::ChainConflict`](crate::ExecutorError::ChainConflict). The default
     /// compares [`PayoutPreview::opening`] with `memo`.
-    async fn opened_with(&self, plan: &EpochPlan, memo: &EpochMemo, payer: Address) -> Result<bool> {
+    async fn opened_with(
+        &self,
+        plan: &EpochPlan,
+        memo: &EpochMemo,
+        payer: Address,
+    ) -> Result<bool> {
         let _ = payer;
         match self.opening(plan.epoch).await? {
             None => Ok(false),

@@ -17,7 +17,9 @@ use crate::chain::EpochMemo;
 use crate::error::Result;
 use crate::executor::ExecutorConfig;
 use crate::journal::EpochRecord;
-use crate::payout_chain::{Baseline, ChainShows, ConfirmedSink, PayoutChain, PayoutPreview, Verified};
+use crate::payout_chain::{
+    Baseline, ChainShows, ConfirmedSink, PayoutChain, PayoutPreview, Verified,
+};
 
 /// The transaction hash journaled for a chunk paid by a transaction this sender's
 /// journal does not hold (a run with another journal paid it).
@@ -62,7 +64,12 @@ impl PayoutPreview for EvmPayout {
         self.reader.baseline(plan, payer, sample).await
     }
 
-    async fn opened_with(&self, plan: &EpochPlan, memo: &EpochMemo, payer: Address) -> Result<bool> {
+    async fn opened_with(
+        &self,
+        plan: &EpochPlan,
+        memo: &EpochMemo,
+        payer: Address,
+    ) -> Result<bool> {
         self.reader.opened_with(plan, memo, payer).await
     }
 

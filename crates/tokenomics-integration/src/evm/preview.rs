@@ -152,7 +152,12 @@ impl PayoutPreview for PayoutReader {
     }
 
     /// The epoch's record must carry this plan's memo and mint exactly its `from_mint`.
-    async fn opened_with(&self, plan: &EpochPlan, memo: &EpochMemo, _payer: Address) -> Result<bool> {
+    async fn opened_with(
+        &self,
+        plan: &EpochPlan,
+        memo: &EpochMemo,
+        _payer: Address,
+    ) -> Result<bool> {
         let Some((on_chain, from_mint)) = self.epoch_record(plan.epoch).await? else {
             return Ok(false);
         };
@@ -174,7 +179,12 @@ impl PayoutPreview for PayoutReader {
     }
 
     /// [`PayoutReader::check_funds`].
-    async fn funds_needed(&self, plan: &EpochPlan, _payer: Address, owed: Amount) -> Result<Amount> {
+    async fn funds_needed(
+        &self,
+        plan: &EpochPlan,
+        _payer: Address,
+        owed: Amount,
+    ) -> Result<Amount> {
         self.check_funds(plan, owed).await
     }
 

@@ -48,7 +48,12 @@ impl PayoutPreview for Chain {
     }
 
     /// The mint's record under `mint:<epoch>`: its memo, recipient and amount.
-    async fn opened_with(&self, plan: &EpochPlan, memo: &EpochMemo, payer: Address) -> Result<bool> {
+    async fn opened_with(
+        &self,
+        plan: &EpochPlan,
+        memo: &EpochMemo,
+        payer: Address,
+    ) -> Result<bool> {
         match self.record(&mint_key(plan.epoch)).await? {
             Some(found) => open::check_opening(plan, payer, memo, &found).map(|()| true),
             None => Ok(false),
