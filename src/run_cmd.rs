@@ -109,15 +109,17 @@ async fn run_evm(
     jobs: Vec<Job>,
     files: &[PathBuf],
 ) -> Result<(), CliError> {
-    if args.dry_run {
-        return dry_run_evm(&args, &config, jobs, files).await;
-    }
     // Listening first: a SIGTERM while the anvil starts still cleans up.
     let stop = signals::listen()?;
     let metrics_server = match args.metrics_addr {
         Some(addr) => Some(serve_metrics(addr).await?),
         None => None,
     };
+    if args.dry_run {
+        let result = dry_run_evm(&args, &config, jobs, files).await;
+        drop(metrics_server);
+        return result;
+    }
     // A stop while connecting drops the connection under way: a local anvil is killed and
     // its temporary folder removed (nothing was paid yet).
     let setup = tokio::select! {

@@ -256,7 +256,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
     }
 
     /// Re-checks a journaled epoch against what the chain shows, when it can tell cheaply
-    /// ([`PayoutChain::shows`]): the journal's stage and confirmations are caches, and
+    /// ([`PayoutPreview::shows`]): the journal's stage and confirmations are caches, and
     /// where they claim more than the chain shows (a reorg deeper than the confirmations,
     /// on EVM) they are taken back, so this run opens and pays again what is missing.
     async fn recheck(&mut self, plan: &EpochPlan, record: EpochRecord) -> Result<EpochRecord> {

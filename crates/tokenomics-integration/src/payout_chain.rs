@@ -128,28 +128,13 @@ pub trait PayoutPreview: std::fmt::Debug {
     async fn baseline(&self, plan: &EpochPlan, payer: Address, sample: usize) -> Result<Baseline>;
 
     /// Whether the epoch is open on chain with exactly this plan (`memo`, and what it
-    /// minted into `payer`); an opening with another plan or figures is a
-    /// [`ExecutorError::ChainConflict`](crate::ExecutorError::ChainConflict). The default
-    /// compares [`PayoutPreview::opening`] with `memo`.
-    async fn opened_with(
-        &self,
-        plan: &EpochPlan,
-        memo: &EpochMemo,
-        payer: Address,
-    ) -> Result<bool> {
-        let _ = payer;
-        match self.opening(plan.epoch).await? {
-            None => Ok(false),
-            Some(found) if found == *memo => Ok(true),
-            Some(found) => Err(crate::ExecutorError::ChainConflict {
-                epoch: plan.epoch,
-                detail: format!(
-                    "on chain plan {}, these inputs plan {}",
-                    found.plan_hash, memo.plan_hash
-                ),
-            }),
-        }
-    }
+    /// minted into `payer`), as [`PayoutChain::open`] decides it before opening; an
+    /// opening with another plan or figures is a
+    /// [`ExecutorError::ChainConflict`](crate::ExecutorError::ChainConflict). No default:
+    /// what "the same opening" means is the backend's (Luxtensor: the mint's memo,
+    /// recipient and amount; EVM: the epoch record's memo and `fromMint`).
+    async fn opened_with(&self, plan: &EpochPlan, memo: &EpochMemo, payer: Address)
+        -> Result<bool>;
 
     /// The pool check [`PayoutChain::open`] makes before a fresh opening, read only: what
     /// `payer` must hold before the mint (the epoch's total less its mint, plus `owed`,
