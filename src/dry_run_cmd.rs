@@ -2,9 +2,11 @@
 //!
 //! The journal is read if it exists (read-only, its lock not taken, so a running `run`
 //! is not disturbed) and never created; each epoch goes through
-//! `EpochExecutor::dry_run`, the run's own reads and refusals. Without `--rpc-url` the
-//! embedded devnet serves a snapshot of its ledger ([`ledger_snapshot`]), so a dry run
-//! takes no lock (a `run` or `devnet` may hold the ledger meanwhile) and writes nothing.
+//! `EpochExecutor::dry_run`, the run's own reads and refusals, on either backend. Without
+//! `--rpc-url` the embedded devnet serves a snapshot of its ledger ([`ledger_snapshot`]),
+//! so a dry run takes no lock (a `run` or `devnet` may hold the ledger meanwhile) and
+//! writes nothing. With `--chain evm` ([`dry_run_evm`]) it reads through the payout
+//! contract's read-only views: no key is read and the nonce journal is not opened.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,14 +14,16 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 use tempfile::TempDir;
 
-use tokenomics_config::Config;
+use tokenomics_config::{Config, Error};
 use tokenomics_integration::{
-    synthetic_inputs, Chain, DryRunAhead, DryRunReport, EpochExecutor, ExecutorError, Journal,
-    MintedSupply,
+    synthetic_inputs, DryRunAhead, DryRunReport, EpochExecutor, ExecutorError, Journal,
+    MintedSupply, PayoutPreview,
 };
 
 use crate::error::CliError;
+use crate::journal_path::node_journal;
 use crate::run_cmd::{describe_failure, journal_error, Job, RunArgs};
+use crate::status_check::payout_reader;
 
 /// A consistent copy of the embedded devnet's `ledger` (`VACUUM INTO`, read through a
 /// read-only connection: no lock taken, nothing written to it) in a new temporary folder,
@@ -45,11 +49,37 @@ pub(crate) fn ledger_snapshot(ledger: &Path) -> Result<Option<(TempDir, PathBuf)
     Ok(Some((dir, copy)))
 }
 
-/// Dry-runs `jobs` (or, when `None`, the epochs a run without inputs would pay).
-pub(crate) async fn dry_run(
+/// `run --dry-run --chain evm` (with `--rpc-url`): the payout contract's read-only views
+/// (contracts and chain id checked as `status --check-chain` checks them), inputs paying
+/// the token or the payout contract refused naming the file (`files[i]` holds `jobs[i]`),
+/// the run's journal read if it exists (the default path named as `run` names it, not
+/// created); then [`dry_run`].
+pub(crate) async fn dry_run_evm(
     args: &RunArgs,
     config: &Config,
-    chain: Chain,
+    jobs: Vec<Job>,
+    files: &[PathBuf],
+) -> Result<(), CliError> {
+    let (reader, chain_id) = payout_reader(&args.evm, &args.rpc_url, config).await?;
+    let refused = reader.refused_recipients();
+    for (job, file) in jobs.iter().zip(files) {
+        tokenomics_core::check_recipients(&job.inputs, &refused)
+            .map_err(|error| Error::refused_inputs(file, &error))?;
+    }
+    let journal = match &args.journal {
+        Some(path) => path.clone(),
+        None => node_journal("evm", chain_id, &args.rpc_url, false)?,
+    };
+    eprintln!("journal: {}", journal.display());
+    let jobs = args.inputs.is_some().then_some(jobs);
+    dry_run(args, config, reader, &journal, jobs).await
+}
+
+/// Dry-runs `jobs` (or, when `None`, the epochs a run without inputs would pay).
+pub(crate) async fn dry_run<C: PayoutPreview>(
+    args: &RunArgs,
+    config: &Config,
+    chain: C,
     journal_path: &Path,
     jobs: Option<Vec<Job>>,
 ) -> Result<(), CliError> {

@@ -3,7 +3,8 @@
 //! `--chain luxtensor` (the default) pays over the Luxtensor protocol; `--chain evm` pays
 //! MDT on an EVM chain and takes the EVM flags ([`EvmFlags`]), which override the `[evm]`
 //! keys of the configuration. An EVM flag with `--chain luxtensor`, or `--dry-run` with
-//! `--chain evm`, is bad input naming the flag.
+//! `--chain evm` but no `--rpc-url` (a fresh anvil would have nothing to preview), is bad
+//! input naming the flag.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -54,7 +55,8 @@ pub(crate) struct RunArgs {
     )]
     pub(crate) metrics_linger: u64,
     /// Plan and read the chain, print what would be minted and sent; send nothing,
-    /// write no journal (`--chain luxtensor` only).
+    /// write no journal (with `--chain evm`: `--rpc-url` required, no key read, the
+    /// nonce journal not opened).
     #[arg(long)]
     pub(crate) dry_run: bool,
     /// The payout backend: the Luxtensor protocol, or MDT on an EVM chain.
@@ -131,7 +133,7 @@ impl EvmFlags {
 
 impl RunArgs {
     /// Refuses flags that do not go with `--chain`: EVM flags with `--chain luxtensor`,
-    /// `--dry-run` with `--chain evm`.
+    /// `--dry-run` with `--chain evm` but no `--rpc-url`.
     pub(crate) fn check_chain(&self) -> Result<(), CliError> {
         self.evm.check(self.chain)?;
         match self.chain {
@@ -139,8 +141,10 @@ impl RunArgs {
                 "--signer-key-file: only with --chain evm".into(),
             )),
             ChainKind::Luxtensor => Ok(()),
-            ChainKind::Evm if self.dry_run => Err(CliError::BadInput(
-                "--dry-run: only with --chain luxtensor".into(),
+            ChainKind::Evm if self.dry_run && self.rpc_url.is_empty() => Err(CliError::BadInput(
+                "--dry-run: with --chain evm, --rpc-url is required (the node and contracts to \
+                 preview; without it a run would start a fresh anvil and deploy)"
+                    .into(),
             )),
             ChainKind::Evm => Ok(()),
         }

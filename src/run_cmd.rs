@@ -15,12 +15,12 @@ use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, DevnetHandle, LedgerPa
 use rpc_resilience::ResilientClient;
 use tokenomics_core::{Amount, EpochInputs};
 use tokenomics_integration::{
-    Chain, EpochExecutor, ExecutorError, Journal, MintedSupply, PayoutChain,
+    Chain, EpochExecutor, ExecutorError, Journal, MintedSupply, PayoutPreview,
 };
 
 use tokenomics_config::{inputs_in_dir, read_inputs, Config, Error};
 
-use crate::dry_run_cmd::{dry_run, ledger_snapshot};
+use crate::dry_run_cmd::{dry_run, dry_run_evm, ledger_snapshot};
 use crate::echo::hide_keys;
 use crate::error::{refused_field, CliError};
 use crate::evm_connect::{connect_evm, nonce_advice, nonce_journal, EvmSetup};
@@ -101,7 +101,8 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
 
 /// `--chain evm`: connects (starting anvil and deploying when there is no `--rpc-url`),
 /// refuses inputs paying its token or payout contract (`files[i]` holds `jobs[i]`), then
-/// pays as on the Luxtensor protocol, through the EVM backend.
+/// pays as on the Luxtensor protocol, through the EVM backend. `--dry-run` reads through
+/// the payout contract's views instead ([`dry_run_evm`]): no key, no nonce journal.
 async fn run_evm(
     args: RunArgs,
     config: Config,
@@ -114,6 +115,11 @@ async fn run_evm(
         Some(addr) => Some(serve_metrics(addr).await?),
         None => None,
     };
+    if args.dry_run {
+        let result = dry_run_evm(&args, &config, jobs, files).await;
+        drop(metrics_server);
+        return result;
+    }
     // A stop while connecting drops the connection under way: a local anvil is killed and
     // its temporary folder removed (nothing was paid yet).
     let setup = tokio::select! {

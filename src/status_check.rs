@@ -21,7 +21,7 @@ use tokenomics_integration::{
 use crate::error::CliError;
 use crate::evm_cli::{evm_client, node_chain_id};
 use crate::evm_connect::contract;
-use crate::run_args::ChainKind;
+use crate::run_args::{ChainKind, EvmFlags};
 use crate::run_cmd::luxtensor_client;
 use crate::status_cmd::{journal_error, StatusArgs};
 
@@ -92,11 +92,21 @@ async fn check(args: &StatusArgs, chain: &impl ShowsChain) -> Result<Vec<Checked
         })
 }
 
-/// The payout contract's read-only views: contracts from the flags over `[evm]`, the
-/// node's chain id checked against `--chain-id` (or `[evm] chain_id`) when given, and
-/// `confirmations` from `--confirmations` over `[evm]`.
+/// The payout contract's read-only views for `status --check-chain` ([`payout_reader`]).
 async fn evm_reader(args: &StatusArgs, config: &Config) -> Result<PayoutReader, CliError> {
-    let flags = &args.evm;
+    Ok(payout_reader(&args.evm, &args.rpc_url, config).await?.0)
+}
+
+/// The payout contract's read-only views (no key, no nonce journal) and the node's chain
+/// id: contracts from the flags over `[evm]`, the node's chain id checked against
+/// `--chain-id` (or `[evm] chain_id`) when given, and `confirmations` from
+/// `--confirmations` over `[evm]`. `status --check-chain` and `run --dry-run --chain evm`
+/// read through it.
+pub(crate) async fn payout_reader(
+    flags: &EvmFlags,
+    rpc_url: &[String],
+    config: &Config,
+) -> Result<(PayoutReader, u64), CliError> {
     let contracts = Contracts {
         token: contract(
             "--token-address",
@@ -109,7 +119,7 @@ async fn evm_reader(args: &StatusArgs, config: &Config) -> Result<PayoutReader, 
             config.evm.payout_address,
         )?,
     };
-    let client = evm_client(&args.rpc_url, config.rpc.clone())?;
+    let client = evm_client(rpc_url, config.rpc.clone())?;
     let actual = node_chain_id(&client).await?;
     let sender = config
         .evm
@@ -122,9 +132,9 @@ async fn evm_reader(args: &StatusArgs, config: &Config) -> Result<PayoutReader, 
         (None, Some(expected)) if expected != actual => Err(CliError::BadInput(format!(
             "[evm] chain_id: {expected}, but the node's chain id is {actual}"
         ))),
-        _ => Ok(PayoutReader::new(
-            EvmReader::new(client, sender.confirmations),
-            contracts,
+        _ => Ok((
+            PayoutReader::new(EvmReader::new(client, sender.confirmations), contracts),
+            actual,
         )),
     }
 }

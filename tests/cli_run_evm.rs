@@ -172,10 +172,28 @@ fn an_evm_flag_with_chain_luxtensor_exits_2_and_starts_nothing() {
 }
 
 #[test]
-fn dry_run_with_chain_evm_exits_2() {
+fn dry_run_with_chain_evm_without_rpc_url_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let out = tokenomics(dir.path(), &["run", "--chain", "evm", "--dry-run"], &[]);
-    check(&out, 2, "--dry-run: only with --chain luxtensor");
+    check(
+        &out,
+        2,
+        "--dry-run: with --chain evm, --rpc-url is required",
+    );
+}
+
+#[test]
+fn a_dry_run_on_evm_without_the_payout_contract_exits_2_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens there: the flags are refused before the node is asked anything.
+    let url = "http://127.0.0.1:9";
+    let args = ["run", "--chain", "evm", "--dry-run", "--rpc-url", url];
+    let token = [
+        "--token-address",
+        "0x00000000000000000000000000000000000000a1",
+    ];
+    let out = tokenomics(dir.path(), &[&args[..], &token[..]].concat(), &[]);
+    check(&out, 2, "--payout-address: required with --rpc-url");
 }
 
 #[test]

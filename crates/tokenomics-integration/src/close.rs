@@ -16,7 +16,7 @@ use crate::error::{ExecutorError, Result};
 use crate::evm::{EvmPayout, CHUNK_SIZE};
 use crate::executor::EpochExecutor;
 use crate::journal::Stage;
-use crate::payout_chain::PayoutChain;
+use crate::payout_chain::PayoutPreview;
 
 /// What closing an epoch did (`tokenomics close-epoch`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

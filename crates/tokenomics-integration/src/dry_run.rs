@@ -1,15 +1,20 @@
 //! `EpochExecutor::dry_run`: what a run would mint and send, found with the run's own
-//! reads of the journal and the chain ([`EpochExecutor::prepare`], the pool check,
-//! the scan of transfer records), with nothing written anywhere.
+//! reads of the journal and the chain ([`EpochExecutor::prepare`], the opening, the pool
+//! check, what is already paid), with nothing written anywhere.
+//!
+//! It is generic over [`PayoutPreview`], the seam's read-only half, so it works on every
+//! backend (an executor over the EVM [`PayoutReader`](crate::evm::PayoutReader) has no key
+//! and no nonce journal) and the compiler keeps it from writing. On EVM the report's
+//! treasury is the payout contract, its balance the contract's token balance, and there
+//! are no sampled balances (a run reads none there).
 
 use serde::Serialize;
 use tokenomics_core::{Address, Amount, EpochInputs, Hash256};
 
-use crate::chain::{mint_key, Chain};
 use crate::error::Result;
 use crate::executor::{EpochExecutor, MintedSupply};
 use crate::journal::Stage;
-use crate::luxtensor::check_opening;
+use crate::payout_chain::PayoutPreview;
 use crate::prepare::Prepared;
 
 /// Where an epoch stands on chain, as a dry run finds it.
@@ -88,7 +93,7 @@ pub struct DryRunAhead {
     from_pool: Amount,
 }
 
-impl EpochExecutor<Chain> {
+impl<C: PayoutPreview> EpochExecutor<C> {
     /// What [`EpochExecutor::run_epoch`] would mint and send for `inputs`: the same
     /// plan, the same refusals (a conflict with the journal or the chain, a treasury
     /// short of the recycled pool), the same reads; no write to the chain or the journal.
@@ -106,22 +111,15 @@ impl EpochExecutor<Chain> {
             ..
         } = self.prepare(&mut inputs, minted, ahead.minted).await?;
         let epoch = plan.epoch;
-        let treasury = self.config.treasury;
+        let treasury = self.payer();
         let stage = journaled.as_ref().map(|record| record.stage);
         let open = if stage.is_some_and(|stage| stage >= Stage::Minted) {
             true
         } else {
-            let found = self.chain.record(&mint_key(epoch)).await?;
-            if let Some(found) = &found {
-                check_opening(&plan, treasury, &memo, found)?;
-            }
-            found.is_some()
+            self.chain.opened_with(&plan, &memo, treasury).await?
         };
         let sample = self.config.verify_sample.get();
-        let (treasury_balance, samples) = self
-            .chain
-            .starting_balances(&plan, treasury, sample)
-            .await?;
+        let baseline = self.chain.baseline(&plan, treasury, sample).await?;
         let treasury_needed = if open {
             None
         } else {
@@ -129,7 +127,7 @@ impl EpochExecutor<Chain> {
                 .journal
                 .owed_by_unfinished(epoch)?
                 .checked_add(ahead.from_pool, "owed")?;
-            Some(self.chain.check_pool(&plan, treasury, owed).await?.needed)
+            Some(self.chain.funds_needed(&plan, treasury, owed).await?)
         };
         let from_pool = plan.total.checked_sub(plan.from_mint, "recycled pool")?;
         let confirmed = match stage {
@@ -140,12 +138,9 @@ impl EpochExecutor<Chain> {
             .filter(|index| confirmed.binary_search(index).is_err())
             .collect();
         let to_send = if open {
-            let in_flight = self.config.batches_in_flight.get();
-            let applied = self
-                .chain
-                .applied_on_chain(&plan, treasury, &pending, in_flight)
-                .await?;
-            pending.len() - applied.len()
+            self.chain
+                .unpaid(&plan, treasury, &pending, &self.config)
+                .await?
         } else {
             pending.len()
         };
@@ -170,9 +165,10 @@ impl EpochExecutor<Chain> {
             },
             journal_stage: stage,
             treasury,
-            treasury_balance,
+            treasury_balance: baseline.payer,
             treasury_needed,
-            samples: samples
+            samples: baseline
+                .samples
                 .into_iter()
                 .map(|(address, balance)| SampleBalance { address, balance })
                 .collect(),

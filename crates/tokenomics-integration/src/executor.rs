@@ -20,7 +20,7 @@ pub use crate::executor_config::{ExecutorConfig, DEFAULT_TREASURY};
 use crate::journal::{EpochRecord, Journal, NextEpoch, Stage};
 use crate::metrics;
 use crate::pay::Confirmed;
-use crate::payout_chain::PayoutChain;
+use crate::payout_chain::{PayoutChain, PayoutPreview};
 use crate::prepare::Prepared;
 use crate::report::{EpochReport, Outcome, Progress};
 
@@ -37,9 +37,11 @@ pub enum MintedSupply {
 /// Runs epochs against one chain and one journal.
 ///
 /// `C` is the chain the epochs are paid on ([`PayoutChain`]): [`Chain`] (the Luxtensor
-/// protocol, the default) or [`EvmPayout`](crate::evm::EvmPayout).
+/// protocol, the default) or [`EvmPayout`](crate::evm::EvmPayout). An executor over a
+/// read-only [`PayoutPreview`] (the EVM [`PayoutReader`](crate::evm::PayoutReader)) can
+/// only dry-run.
 #[derive(Debug)]
-pub struct EpochExecutor<C: PayoutChain = Chain> {
+pub struct EpochExecutor<C: PayoutPreview = Chain> {
     pub(crate) params: Params,
     pub(crate) config: ExecutorConfig,
     pub(crate) chain: C,
@@ -47,7 +49,7 @@ pub struct EpochExecutor<C: PayoutChain = Chain> {
     pub(crate) stop: Arc<AtomicBool>,
 }
 
-impl<C: PayoutChain> EpochExecutor<C> {
+impl<C: PayoutPreview> EpochExecutor<C> {
     /// An executor with the journal at `journal` (refused while another run holds it).
     pub fn open(params: Params, config: ExecutorConfig, chain: C, journal: &Path) -> Result<Self> {
         Ok(EpochExecutor::new(
@@ -130,7 +132,9 @@ impl<C: PayoutChain> EpochExecutor<C> {
         }
         Ok(low)
     }
+}
 
+impl<C: PayoutChain> EpochExecutor<C> {
     /// Pays `inputs.epoch` exactly once, resuming whatever the chain and journal say is left.
     pub async fn run_epoch(
         &mut self,
@@ -252,7 +256,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
     }
 
     /// Re-checks a journaled epoch against what the chain shows, when it can tell cheaply
-    /// ([`PayoutChain::shows`]): the journal's stage and confirmations are caches, and
+    /// ([`PayoutPreview::shows`]): the journal's stage and confirmations are caches, and
     /// where they claim more than the chain shows (a reorg deeper than the confirmations,
     /// on EVM) they are taken back, so this run opens and pays again what is missing.
     async fn recheck(&mut self, plan: &EpochPlan, record: EpochRecord) -> Result<EpochRecord> {

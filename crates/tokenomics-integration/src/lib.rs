@@ -82,7 +82,7 @@ pub use dry_run::{DryRunAhead, DryRunReport, OnChain, SampleBalance};
 pub use error::{ExecutorError, Result};
 pub use executor::{EpochExecutor, ExecutorConfig, MintedSupply, DEFAULT_TREASURY};
 pub use journal::{Closing, EpochRecord, Journal, NextEpoch, Stage};
-pub use payout_chain::{Baseline, ChainShows, ConfirmedSink, PayoutChain, Verified};
+pub use payout_chain::{Baseline, ChainShows, ConfirmedSink, PayoutChain, PayoutPreview, Verified};
 pub use report::{EpochReport, Outcome, Progress};
 pub use status::{read_status, EpochStage, EpochStatus};
 pub use status_check::{

@@ -1,10 +1,16 @@
-//! `PayoutChain`: the seam between the executor and the chain an epoch is paid on.
+//! `PayoutChain`: the seam between the executor and the chain an epoch is paid on, and
+//! `PayoutPreview`, its read-only half.
 //!
 //! The executor owns the plan, the journal, progress, the report and the order of the
-//! steps; a backend owns how one step is done on its chain. Two backends implement it:
+//! steps; a backend owns how one step is done on its chain. [`PayoutPreview`] holds every
+//! read (what a dry run needs: `EpochExecutor::dry_run` is generic over it, so the
+//! compiler keeps it from writing); [`PayoutChain`] adds the writes. Two backends
+//! implement both:
 //! [`Chain`](crate::Chain) (the Luxtensor protocol: `luxtensor_mint` and keyed
 //! `luxtensor_transfer` batches) and [`EvmPayout`](crate::evm::EvmPayout) (an ERC-20
-//! paid through the `EpochPayout` contract with signed legacy transactions).
+//! paid through the `EpochPayout` contract with signed legacy transactions); the EVM
+//! read-only [`PayoutReader`](crate::evm::PayoutReader) (no key, no nonce journal)
+//! implements [`PayoutPreview`] only.
 //!
 //! **Invariant:** every backend makes the chain, not the journal, decide what was paid:
 //! an epoch opens once with one plan hash, and each transfer is paid under a record
@@ -61,11 +67,12 @@ pub struct ChainShows {
 /// executor to journal as they come; an error stops the payment.
 pub type ConfirmedSink<'a> = dyn FnMut(&[(u32, String)]) -> Result<()> + 'a;
 
-/// One chain an epoch can be paid on. See the module docs.
+/// The reads of one chain an epoch can be paid on: everything a dry run asks. See the
+/// module docs.
 // The executor awaits these futures in place and is not `Send` itself (its progress
 // callback is not), so the futures carry no `Send` bound.
 #[allow(async_fn_in_trait)]
-pub trait PayoutChain: std::fmt::Debug {
+pub trait PayoutPreview: std::fmt::Debug {
     /// The account minted into and paying out, given the `[executor] treasury`.
     fn payer(&self, configured: Address) -> Address;
 
@@ -120,6 +127,37 @@ pub trait PayoutChain: std::fmt::Debug {
     /// The payer's and `sample` recipients' balances, read before the epoch opens.
     async fn baseline(&self, plan: &EpochPlan, payer: Address, sample: usize) -> Result<Baseline>;
 
+    /// Whether the epoch is open on chain with exactly this plan (`memo`, and what it
+    /// minted into `payer`), as [`PayoutChain::open`] decides it before opening; an
+    /// opening with another plan or figures is a
+    /// [`ExecutorError::ChainConflict`](crate::ExecutorError::ChainConflict). No default:
+    /// what "the same opening" means is the backend's (Luxtensor: the mint's memo,
+    /// recipient and amount; EVM: the epoch record's memo and `fromMint`).
+    async fn opened_with(&self, plan: &EpochPlan, memo: &EpochMemo, payer: Address)
+        -> Result<bool>;
+
+    /// The pool check [`PayoutChain::open`] makes before a fresh opening, read only: what
+    /// `payer` must hold before the mint (the epoch's total less its mint, plus `owed`,
+    /// what unfinished epochs still pay from it), refused as `open` refuses it when it
+    /// holds less.
+    async fn funds_needed(&self, plan: &EpochPlan, payer: Address, owed: Amount) -> Result<Amount>;
+
+    /// How many of the `pending` transfers a run would still send: those the chain has
+    /// not applied (each applied one checked against the plan, as
+    /// [`PayoutChain::applied`] does); reads only.
+    async fn unpaid(
+        &self,
+        plan: &EpochPlan,
+        payer: Address,
+        pending: &[u32],
+        config: &ExecutorConfig,
+    ) -> Result<usize>;
+}
+
+/// One chain an epoch can be paid on: [`PayoutPreview`]'s reads and the writes. See the
+/// module docs.
+#[allow(async_fn_in_trait)]
+pub trait PayoutChain: PayoutPreview {
     /// Opens the epoch (mints `from_mint` to the payer) unless it is open with this
     /// plan; returns whether it was open before. Refuses another plan, and a payer that
     /// would not hold the epoch's total plus `owed` (what unfinished epochs still pay).

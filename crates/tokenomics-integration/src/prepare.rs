@@ -5,7 +5,7 @@
 //! opened, and a run that lost its journal plans the epoch with the minted supply its
 //! opening recorded, exactly as before.
 //!
-//! The mint room rule (a chain with a cap of its own, [`PayoutChain::mint_room`]): the
+//! The mint room rule (a chain with a cap of its own, [`PayoutPreview::mint_room`]): the
 //! plan is built within the journaled `from_mint`, else within what the epoch's opening
 //! minted on chain, else within the room read now (less what a dry run's earlier epochs
 //! would mint). A plan's own `from_mint` as its room rebuilds the same plan
@@ -18,7 +18,7 @@ use crate::chain::EpochMemo;
 use crate::error::{ExecutorError, Result};
 use crate::executor::{EpochExecutor, MintedSupply};
 use crate::journal::EpochRecord;
-use crate::payout_chain::PayoutChain;
+use crate::payout_chain::PayoutPreview;
 
 /// An epoch planned and checked against the journal and the chain, nothing written.
 #[derive(Debug)]
@@ -33,7 +33,7 @@ pub(crate) struct Prepared {
     pub(crate) journaled: Option<EpochRecord>,
 }
 
-impl<C: PayoutChain> EpochExecutor<C> {
+impl<C: PayoutPreview> EpochExecutor<C> {
     /// Plans `inputs` and checks the plan against the journal and the chain. `ahead` is
     /// added to a minted supply read from the chain and taken from a mint room read from
     /// it (what a dry run's earlier epochs would mint; 0 for a run).

@@ -13,7 +13,7 @@ use tokenomics_core::{Address, Amount, EpochPlan, Params};
 use tokenomics_integration::evm::{Contracts, EvmPayout};
 use tokenomics_integration::{
     synthetic_inputs, EpochExecutor, EpochMemo, EpochRecord, ExecutorConfig, ExecutorError,
-    Journal, MintedSupply, Outcome, PayoutChain, Progress, Stage,
+    Journal, MintedSupply, Outcome, PayoutChain, PayoutPreview, Progress, Stage,
 };
 
 /// Anvil's second dev account: a stranger to the payouts that holds MDT (epoch 0 pays it).

@@ -11,39 +11,29 @@ use std::sync::atomic::AtomicBool;
 use rpc_resilience::MetricsSnapshot;
 use tokenomics_core::{Address, Amount, EpochPlan, Refused};
 
-use super::abi::{to_core, to_evm};
 use super::pay::{chunk, chunk_count, payout_op, PaidChunk, CHUNK_SIZE};
-use super::{Contracts, EvmPayout};
+use super::EvmPayout;
 use crate::chain::EpochMemo;
 use crate::error::Result;
 use crate::executor::ExecutorConfig;
 use crate::journal::EpochRecord;
-use crate::payout_chain::{Baseline, ChainShows, ConfirmedSink, PayoutChain, Verified};
+use crate::payout_chain::{
+    Baseline, ChainShows, ConfirmedSink, PayoutChain, PayoutPreview, Verified,
+};
 
 /// The transaction hash journaled for a chunk paid by a transaction this sender's
 /// journal does not hold (a run with another journal paid it).
 pub const UNKNOWN_TX: &str = "paid by another run";
 
-impl PayoutChain for EvmPayout {
-    /// The payout contract: it is minted into and pays out; `[executor] treasury` is
-    /// not used on an EVM chain.
-    fn payer(&self, _configured: Address) -> Address {
-        to_core(self.contracts.payout)
+/// Every read through the backend's [`PayoutReader`](super::PayoutReader), the one a
+/// dry run uses without a key.
+impl PayoutPreview for EvmPayout {
+    fn payer(&self, configured: Address) -> Address {
+        self.reader.payer(configured)
     }
 
-    /// The token (it would keep what it is sent for good) and the payout contract.
     fn refused_recipients(&self) -> Vec<Refused> {
-        let Contracts { token, payout } = self.contracts;
-        vec![
-            Refused {
-                address: to_core(token),
-                what: "the token contract",
-            },
-            Refused {
-                address: to_core(payout),
-                what: "the payout contract",
-            },
-        ]
+        self.reader.refused_recipients()
     }
 
     fn metrics(&self) -> MetricsSnapshot {
@@ -51,49 +41,54 @@ impl PayoutChain for EvmPayout {
     }
 
     async fn minted_supply(&self) -> Result<Amount> {
-        EvmPayout::minted_supply(self).await
+        PayoutPreview::minted_supply(&self.reader).await
     }
 
-    /// What the token's emission category can still mint (read first), or what the
-    /// epoch minted when the payout contract has it open.
     async fn mint_room(&self, epoch: u64) -> Result<Option<Amount>> {
-        let room = self.emission_room().await?;
-        Ok(Some(match self.epoch_record(epoch).await? {
-            Some((_, from_mint)) => from_mint,
-            None => room,
-        }))
+        self.reader.mint_room(epoch).await
     }
 
     async fn opening(&self, epoch: u64) -> Result<Option<EpochMemo>> {
-        Ok(self.epoch_record(epoch).await?.map(|(memo, _)| memo))
+        self.reader.opening(epoch).await
     }
 
     async fn closed(&self, epoch: u64) -> Result<bool> {
-        self.epoch_closed(epoch).await
+        self.reader.closed(epoch).await
     }
 
-    /// The payout contract's record and paid chunks, `confirmations` deep (so a chunk
-    /// mined but not confirmed yet is not shown): [`PayoutReader::shows`](super::PayoutReader::shows).
     async fn shows(&self, plan: &EpochPlan) -> Result<Option<ChainShows>> {
-        let shows = self.reader.shows(plan.epoch, plan.transfers.len()).await?;
-        Ok(Some(shows))
+        PayoutPreview::shows(&self.reader, plan).await
     }
 
-    /// The payout contract's balance only: verification does not use balances on EVM
-    /// (anyone can move them), so no sample is read and there is no mark.
-    async fn baseline(
+    async fn baseline(&self, plan: &EpochPlan, payer: Address, sample: usize) -> Result<Baseline> {
+        self.reader.baseline(plan, payer, sample).await
+    }
+
+    async fn opened_with(
         &self,
-        _plan: &EpochPlan,
+        plan: &EpochPlan,
+        memo: &EpochMemo,
         payer: Address,
-        _sample: usize,
-    ) -> Result<Baseline> {
-        Ok(Baseline {
-            payer: self.balance_of(to_evm(payer)).await?,
-            samples: Vec::new(),
-            mark: None,
-        })
+    ) -> Result<bool> {
+        self.reader.opened_with(plan, memo, payer).await
     }
 
+    async fn funds_needed(&self, plan: &EpochPlan, payer: Address, owed: Amount) -> Result<Amount> {
+        self.reader.funds_needed(plan, payer, owed).await
+    }
+
+    async fn unpaid(
+        &self,
+        plan: &EpochPlan,
+        payer: Address,
+        pending: &[u32],
+        config: &ExecutorConfig,
+    ) -> Result<usize> {
+        self.reader.unpaid(plan, payer, pending, config).await
+    }
+}
+
+impl PayoutChain for EvmPayout {
     async fn open(
         &self,
         plan: &EpochPlan,

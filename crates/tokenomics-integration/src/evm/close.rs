@@ -57,9 +57,7 @@ impl EvmPayout {
 
     /// Whether the contract has `epoch` closed (`epochClosed`).
     pub async fn epoch_closed(&self, epoch: u64) -> Result<bool> {
-        let payout = self.contracts.payout;
-        self.view("payout", payout, IEpochPayout::epochClosedCall { epoch })
-            .await
+        self.reader.epoch_closed(epoch).await
     }
 
     /// The first unpaid chunk of `transfers` (the epoch's plan, in plan order) whose

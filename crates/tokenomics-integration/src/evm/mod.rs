@@ -14,7 +14,7 @@
 //! | [`EvmPayout::paid_chunks`] | which chunks the contract says are paid |
 //! | [`EvmPayout::pay_chunks`] | `payout(epoch, chunk, to[], amounts[])` per unpaid chunk (`payout:<epoch>:<chunk>`) |
 //! | [`EvmPayout::epoch_state`] | the epoch's full record and paid chunks at a block |
-//! | [`PayoutReader`] | the same views without a key or a journal (sends nothing); [`PayoutReader::shows`] is what the contract shows `confirmations` deep: what the executor re-checks its journal against, and what `tokenomics status --check-chain` compares a journal with |
+//! | [`PayoutReader`] | the same views without a key or a journal (sends nothing), and a [`PayoutPreview`](crate::PayoutPreview) (`preview.rs`: what `run --dry-run --chain evm` reads); [`PayoutReader::shows`] is what the contract shows `confirmations` deep: what the executor re-checks its journal against, and what `tokenomics status --check-chain` compares a journal with |
 //! | [`EvmPayout::verify_paid`] | verification: the record, every chunk's bit, and the token `Transfer` logs of the transactions that paid a sample of chunks |
 //! | [`EvmPayout::epoch_progress`], [`EvmPayout::unpayable_chunk`], [`EvmPayout::close_epoch`] | an epoch that can never complete: where it stands, the proof (an unpaid chunk the token refuses), `closeEpoch` (`close:<epoch>`) |
 //! | [`EvmPayout::balances`], [`EvmPayout::verify_balances`] | readings of balances and their change against the plan: a tool for tests and benches, exact only when nobody else moves those accounts; never part of verification |
@@ -38,6 +38,7 @@ mod close;
 mod deploy;
 mod open;
 mod pay;
+mod preview;
 mod state;
 mod verify;
 

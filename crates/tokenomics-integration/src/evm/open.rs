@@ -6,13 +6,11 @@ use alloy_sol_types::SolCall;
 use evm_sender::TxRequest;
 use tokenomics_core::{Amount, EpochPlan};
 
-use super::abi::{to_amount, to_b256, to_u256, IEpochPayout, IMDTToken};
+use super::abi::{to_b256, to_core, to_u256, IEpochPayout};
 use super::EvmPayout;
 use crate::chain::EpochMemo;
 use crate::error::{ExecutorError, Result};
-
-/// `MDTToken.Category.EmissionRewards`, the category `openEpoch` mints from.
-const EMISSION_REWARDS: u8 = 0;
+use crate::payout_chain::PayoutPreview;
 
 /// The operation id of an epoch's opening.
 pub(crate) fn open_op(epoch: u64) -> String {
@@ -20,40 +18,26 @@ pub(crate) fn open_op(epoch: u64) -> String {
 }
 
 impl EvmPayout {
-    /// The token's `totalSupply()`.
+    /// The token's `totalSupply()` ([`PayoutReader::minted_supply`](super::PayoutReader::minted_supply)).
     pub async fn minted_supply(&self) -> Result<Amount> {
-        let token = self.contracts.token;
-        let supply = self
-            .view("token", token, IMDTToken::totalSupplyCall {})
-            .await?;
-        to_amount("totalSupply", supply)
+        self.reader.minted_supply().await
     }
 
-    /// What the token's emission category (`Category.EmissionRewards`, the one
-    /// `openEpoch` mints from) can still mint: `remainingAllocation`.
+    /// What the token's emission category can still mint
+    /// ([`PayoutReader::emission_room`](super::PayoutReader::emission_room)).
     pub async fn emission_room(&self) -> Result<Amount> {
-        let token = self.contracts.token;
-        let call = IMDTToken::remainingAllocationCall {
-            category: EMISSION_REWARDS,
-        };
-        to_amount(
-            "remainingAllocation",
-            self.view("token", token, call).await?,
-        )
+        self.reader.emission_room().await
     }
 
     /// `balanceOf(who)` on the token.
     pub async fn balance_of(&self, who: alloy_primitives::Address) -> Result<Amount> {
-        let token = self.contracts.token;
-        let call = IMDTToken::balanceOfCall { account: who };
-        to_amount("balanceOf", self.view("token", token, call).await?)
+        self.reader.balance_of(who).await
     }
 
     /// The epoch's record: its memo (plan hash, minted supply before) and what it minted
     /// (`fromMint`), or `None` when the epoch was never opened.
     pub async fn epoch_record(&self, epoch: u64) -> Result<Option<(EpochMemo, Amount)>> {
-        let state = self.epoch_state(epoch, None).await?;
-        Ok(state.map(|state| (state.memo, state.from_mint)))
+        self.reader.epoch_record(epoch).await
     }
 
     /// Opens `plan`'s epoch with `memo` (`open:<epoch>`) and waits until it is confirmed;
@@ -62,7 +46,7 @@ impl EvmPayout {
     /// Refused before sending: an epoch open with another plan or figures
     /// ([`ExecutorError::ChainConflict`]); a payout contract that would not hold the
     /// epoch's total plus `owed`, what unfinished epochs still pay from it
-    /// (`balance + from_mint < total + owed`, [`ExecutorError::PayoutShort`]).
+    /// ([`PayoutReader::check_funds`](super::PayoutReader::check_funds)).
     pub async fn open_epoch(
         &self,
         plan: &EpochPlan,
@@ -75,19 +59,7 @@ impl EvmPayout {
             return Ok(true);
         }
         let payout = self.contracts.payout;
-        let balance = self.balance_of(payout).await?;
-        if balance.checked_add(plan.from_mint, "payout balance")?
-            < plan.total.checked_add(owed, "owed")?
-        {
-            return Err(ExecutorError::PayoutShort {
-                epoch,
-                payout,
-                balance,
-                from_mint: plan.from_mint,
-                total: plan.total,
-                owed,
-            });
-        }
+        self.reader.check_funds(plan, owed).await?;
         let data = Bytes::from(
             IEpochPayout::openEpochCall {
                 epoch,
@@ -139,26 +111,10 @@ impl EvmPayout {
     }
 
     /// Whether the epoch is open on chain with exactly this plan and figures; another
-    /// record is a [`ExecutorError::ChainConflict`].
+    /// record is a [`ExecutorError::ChainConflict`] ([`PayoutPreview::opened_with`]).
     async fn is_open(&self, plan: &EpochPlan, memo: &EpochMemo) -> Result<bool> {
-        let Some((on_chain, from_mint)) = self.epoch_record(plan.epoch).await? else {
-            return Ok(false);
-        };
-        if on_chain == *memo && from_mint == plan.from_mint {
-            return Ok(true);
-        }
-        Err(ExecutorError::ChainConflict {
-            epoch: plan.epoch,
-            detail: format!(
-                "on chain plan {} (minted supply {} MDT, minted {} MDT), these inputs plan {} (minted supply {} MDT, mint {} MDT)",
-                on_chain.plan_hash,
-                on_chain.minted_supply,
-                from_mint,
-                memo.plan_hash,
-                memo.minted_supply,
-                plan.from_mint
-            ),
-        })
+        let payer = to_core(self.contracts.payout);
+        self.reader.opened_with(plan, memo, payer).await
     }
 
     /// Waits for `op_id` if the sender's journal knows it (a run that sent it and stopped

@@ -20,11 +20,9 @@ use crate::chain::{mint_key, Chain, EpochMemo};
 use crate::error::Result;
 use crate::executor::ExecutorConfig;
 use crate::journal::EpochRecord;
-use crate::payout_chain::{Baseline, ConfirmedSink, PayoutChain, Verified};
+use crate::payout_chain::{Baseline, ConfirmedSink, PayoutChain, PayoutPreview, Verified};
 
-pub(crate) use open::check_opening;
-
-impl PayoutChain for Chain {
+impl PayoutPreview for Chain {
     fn payer(&self, configured: Address) -> Address {
         configured
     }
@@ -49,6 +47,37 @@ impl PayoutChain for Chain {
         self.baseline_before_mint(plan, payer, sample).await
     }
 
+    /// The mint's record under `mint:<epoch>`: its memo, recipient and amount.
+    async fn opened_with(
+        &self,
+        plan: &EpochPlan,
+        memo: &EpochMemo,
+        payer: Address,
+    ) -> Result<bool> {
+        match self.record(&mint_key(plan.epoch)).await? {
+            Some(found) => open::check_opening(plan, payer, memo, &found).map(|()| true),
+            None => Ok(false),
+        }
+    }
+
+    async fn funds_needed(&self, plan: &EpochPlan, payer: Address, owed: Amount) -> Result<Amount> {
+        Ok(self.check_pool(plan, payer, owed).await?.needed)
+    }
+
+    /// The records of the `pending` transfers' keys ([`PayoutChain::applied`]).
+    async fn unpaid(
+        &self,
+        plan: &EpochPlan,
+        payer: Address,
+        pending: &[u32],
+        config: &ExecutorConfig,
+    ) -> Result<usize> {
+        let applied = self.applied(plan, payer, pending, config).await?;
+        Ok(pending.len() - applied.len())
+    }
+}
+
+impl PayoutChain for Chain {
     async fn open(
         &self,
         plan: &EpochPlan,
