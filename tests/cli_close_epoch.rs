@@ -49,6 +49,12 @@ impl Evm {
             .unwrap()
     }
 
+    /// `tokenomics status --json` of the journal.
+    fn status(&self) -> Output {
+        let journal = self.journal();
+        common::tokenomics(&["status", "--json", "--journal", journal.to_str().unwrap()])
+    }
+
     /// Writes `inputs` (without `minted_supply` when `from_chain`) to `name`.
     fn inputs(&self, name: &str, inputs: &EpochInputs, from_chain: bool) -> String {
         let mut value = serde_json::to_value(inputs).unwrap();
@@ -193,11 +199,7 @@ async fn run_on_evm_refuses_the_zero_address_the_token_and_the_payout_contract_s
         evm.backend(NONCES).await.minted_supply().await.unwrap(),
         Amount::ZERO
     );
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-        .args(["status", "--json", "--journal"])
-        .arg(evm.journal())
-        .output()
-        .unwrap();
+    let status = evm.status();
     let journaled: Value = serde_json::from_slice(&status.stdout).unwrap_or(json!([]));
     assert_eq!(journaled, json!([]), "nothing journaled");
 }
@@ -240,11 +242,7 @@ async fn a_stranded_epoch_is_closed_once_then_run_moves_on_and_its_remainder_pay
     let again = evm.tokenomics("close-epoch", &["--epoch", "10", "--json"]);
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert_eq!(evm.anvil.dev_nonce().await, nonce + 1, "not sent again");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-        .args(["status", "--json", "--journal"])
-        .arg(evm.journal())
-        .output()
-        .unwrap();
+    let status = evm.status();
     let epochs: Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(epochs[0]["stage"], "closed");
     assert!(epochs[0]["closed_reason"]
