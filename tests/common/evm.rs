@@ -6,6 +6,8 @@
 // Each test file uses its own part of this module.
 #![allow(dead_code)]
 
+use std::path::Path;
+use std::process::Output;
 use std::time::Duration;
 
 use evm_sender::{SenderConfig, Signer};
@@ -35,18 +37,8 @@ impl Evm {
     /// Deploys with the binary on `anvil` (mining meanwhile, for `--no-mining`).
     pub(crate) async fn deployed_on(anvil: Anvil) -> Evm {
         let dir = tempfile::tempdir().unwrap();
-        let deploy = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-            .args(["deploy", "--rpc-url", &anvil.url, "--json", "--journal"])
-            .arg(dir.path().join("deploy.sqlite"))
-            .env("TOKENOMICS_SIGNER_KEY", DEV_KEY)
-            .output();
-        let out = while_mining(&anvil, deploy).await.unwrap();
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let contracts = Contracts {
-            token: printed["token"].as_str().unwrap().parse().unwrap(),
-            payout: printed["payout"].as_str().unwrap().parse().unwrap(),
-        };
+        let deploy = deploy(&anvil.url, &dir.path().join("deploy.sqlite")).output();
+        let contracts = deployed(&while_mining(&anvil, deploy).await.unwrap());
         Evm {
             anvil,
             dir,
@@ -71,6 +63,28 @@ impl Evm {
         )
         .await
         .unwrap()
+    }
+}
+
+/// `tokenomics deploy --json` on `url` with the nonce journal `journal`, the dev key in
+/// the environment.
+pub(crate) fn deploy(url: &str, journal: &Path) -> tokio::process::Command {
+    let mut deploy = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"));
+    deploy
+        .args(["deploy", "--rpc-url", url, "--json", "--journal"])
+        .arg(journal)
+        .env("TOKENOMICS_SIGNER_KEY", DEV_KEY);
+    deploy
+}
+
+/// The contracts a successful `deploy --json` printed.
+#[track_caller]
+pub(crate) fn deployed(out: &Output) -> Contracts {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    Contracts {
+        token: printed["token"].as_str().unwrap().parse().unwrap(),
+        payout: printed["payout"].as_str().unwrap().parse().unwrap(),
     }
 }
 
