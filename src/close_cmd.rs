@@ -17,7 +17,7 @@ use tokenomics_integration::{EpochExecutor, Journal};
 use crate::error::CliError;
 use crate::evm_connect::{connect_evm, EvmSetup};
 use crate::run_args::{ChainKind, EvmFlags, RunArgs};
-use crate::run_cmd::{describe_failure, journal_error};
+use crate::run_errors::{describe_failure, journal_error};
 
 /// Arguments of `tokenomics close-epoch`.
 #[derive(Debug, clap::Args)]

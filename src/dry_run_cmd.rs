@@ -22,7 +22,8 @@ use tokenomics_integration::{
 
 use crate::error::CliError;
 use crate::journal_path::node_journal;
-use crate::run_cmd::{describe_failure, journal_error, Job, RunArgs};
+use crate::run_cmd::{Job, RunArgs};
+use crate::run_errors::{describe_failure, journal_error};
 use crate::status_check::payout_reader;
 
 /// A consistent copy of the embedded devnet's `ledger` (`VACUUM INTO`, read through a

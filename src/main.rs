@@ -20,6 +20,7 @@ mod plan_cmd;
 mod progress;
 mod run_args;
 mod run_cmd;
+mod run_errors;
 mod schedule_cmd;
 mod signals;
 mod status_check;

@@ -18,7 +18,8 @@ use tokenomics_integration::{
 use crate::error::CliError;
 use crate::metrics_server::MetricsServer;
 use crate::progress::ProgressView;
-use crate::run_cmd::{describe_failure, Job, RunArgs};
+use crate::run_cmd::{Job, RunArgs};
+use crate::run_errors::describe_failure;
 use crate::signals::StopSignal;
 
 /// What to tell the operator after an error, besides the error (the command that resolves

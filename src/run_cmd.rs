@@ -29,6 +29,7 @@ use crate::metrics_server::serve_metrics;
 use crate::pay_epochs::pay_epochs;
 use crate::run_args::ChainKind;
 pub(crate) use crate::run_args::RunArgs;
+use crate::run_errors::journal_error;
 use crate::signals;
 
 /// Where the embedded devnet's ledger and the default journal live.
@@ -262,71 +263,8 @@ async fn start_devnet(ledger: LedgerPath, max_supply: Amount) -> Result<DevnetHa
     })
 }
 
-pub(crate) fn journal_error(path: &Path, error: &ExecutorError) -> CliError {
-    let message = match error {
-        // The lock error names the journal itself.
-        ExecutorError::JournalInUse { .. } => error.to_string(),
-        _ => format!("{}: {error}", hide_keys(&path.display().to_string())),
-    };
-    if error.is_bad_input() {
-        CliError::BadInput(message)
-    } else {
-        CliError::Failed(message)
-    }
-}
-
 fn absolute(path: &Path) -> PathBuf {
     std::env::current_dir()
         .map(|dir| dir.join(path))
         .unwrap_or_else(|_| path.to_path_buf())
-}
-
-pub(crate) fn describe_failure(epoch: Option<u64>, error: &ExecutorError) -> CliError {
-    // Errors about one epoch name it themselves; others get it as a prefix.
-    let names_epoch = epoch.is_none_or(|epoch| error.epoch() == Some(epoch));
-    let message = match epoch {
-        Some(epoch) if !names_epoch => format!("epoch {epoch}: {error}"),
-        _ => error.to_string(),
-    };
-    if error.is_bad_input() {
-        CliError::BadInput(message)
-    } else {
-        CliError::Failed(message)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[track_caller]
-    fn check(epoch: Option<u64>, error: ExecutorError, expected: &str) {
-        match describe_failure(epoch, &error) {
-            CliError::Failed(message) => assert_eq!(message, expected),
-            other => panic!("not a failure: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn an_error_about_the_epoch_is_not_prefixed_with_it_again() {
-        let incomplete = ExecutorError::Incomplete {
-            epoch: 5,
-            pending: 3,
-            rounds: 2,
-        };
-        let expected = incomplete.to_string();
-        check(Some(5), incomplete, &expected);
-    }
-
-    #[test]
-    fn an_error_that_only_quotes_the_epoch_in_a_value_is_prefixed_with_it() {
-        // The typed epoch decides, not the text: a node's answer mentioning "epoch 5" is not
-        // an error about epoch 5.
-        let malformed = ExecutorError::Malformed {
-            call: "luxtensor_getTransfer",
-            reason: "memo \"epoch 5\" is not a plan".to_string(),
-        };
-        let expected = format!("epoch 5: {malformed}");
-        check(Some(5), malformed, &expected);
-    }
 }

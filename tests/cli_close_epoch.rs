@@ -8,54 +8,29 @@
 #[path = "common/anvil.rs"]
 mod anvil;
 mod common;
+#[path = "common/evm.rs"]
+mod evm;
 
 use std::path::PathBuf;
 use std::process::Output;
 use std::sync::atomic::AtomicBool;
 
-use anvil::{Anvil, CHAIN_ID, DEV_KEY};
-use evm_sender::{SenderConfig, Signer};
-use rpc_resilience::ResilientClient;
+use anvil::{CHAIN_ID, DEV_KEY};
+use common::{check_error as check, text};
+use evm::{Evm, DEPLOY_TXS};
 use serde_json::{json, Value};
 use tokenomics_core::{Amount, EpochInputs, EpochPlan, Params, ZERO_ADDRESS};
-use tokenomics_integration::evm::{Contracts, EvmPayout, CHUNK_SIZE};
+use tokenomics_integration::evm::CHUNK_SIZE;
 use tokenomics_integration::{synthetic_inputs, EpochMemo, Journal, Stage};
 
 /// The zero address as inputs files write it.
 const ZERO: &str = "0x0000000000000000000000000000000000000000";
-/// Transactions of `tokenomics deploy`: token, payout, ownership.
-const DEPLOY_TXS: u64 = 3;
 
-/// Anvil with both contracts deployed by the binary, and a folder for journals.
-struct Evm {
-    anvil: Anvil,
-    dir: tempfile::TempDir,
-    contracts: Contracts,
-}
+/// The run's nonce journal: backends here use it, so that the binary later finds every
+/// nonce of this account journaled.
+const NONCES: &str = "journal.nonces.sqlite";
 
 impl Evm {
-    fn start() -> Evm {
-        let anvil = Anvil::start();
-        let dir = tempfile::tempdir().unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-            .args(["deploy", "--rpc-url", &anvil.url, "--json", "--journal"])
-            .arg(dir.path().join("deploy.sqlite"))
-            .env("TOKENOMICS_SIGNER_KEY", DEV_KEY)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let contracts = Contracts {
-            token: printed["token"].as_str().unwrap().parse().unwrap(),
-            payout: printed["payout"].as_str().unwrap().parse().unwrap(),
-        };
-        Evm {
-            anvil,
-            dir,
-            contracts,
-        }
-    }
-
     fn journal(&self) -> PathBuf {
         self.dir.path().join("journal.sqlite")
     }
@@ -74,6 +49,12 @@ impl Evm {
             .unwrap()
     }
 
+    /// `tokenomics status --json` of the journal.
+    fn status(&self) -> Output {
+        let journal = self.journal();
+        common::tokenomics(&["status", "--json", "--journal", journal.to_str().unwrap()])
+    }
+
     /// Writes `inputs` (without `minted_supply` when `from_chain`) to `name`.
     fn inputs(&self, name: &str, inputs: &EpochInputs, from_chain: bool) -> String {
         let mut value = serde_json::to_value(inputs).unwrap();
@@ -83,29 +64,10 @@ impl Evm {
         common::write(self.dir.path(), name, &value.to_string())
     }
 
-    /// A backend on the run's nonce journal (`journal.nonces.sqlite`), so that the binary
-    /// later finds every nonce of this account journaled.
-    async fn backend(&self) -> EvmPayout {
-        let client = ResilientClient::builder()
-            .endpoint(&self.anvil.url)
-            .classifier(evm_sender::EvmClassifier)
-            .build()
-            .unwrap();
-        EvmPayout::connect(
-            SenderConfig::new(CHAIN_ID),
-            client,
-            Signer::from_hex(DEV_KEY).unwrap(),
-            self.contracts,
-            &self.dir.path().join("journal.nonces.sqlite"),
-        )
-        .await
-        .unwrap()
-    }
-
     /// Journals `plan`, opens it on chain and pays its `chunks` as a run would, returning
     /// what the last chunk gave; the journal and the backend are closed again.
     async fn half_pay(&self, plan: &EpochPlan, chunks: &[u32]) -> bool {
-        let backend = self.backend().await;
+        let backend = self.backend(NONCES).await;
         let mut journal = Journal::open(&self.journal()).unwrap();
         let payout = tokenomics_core::Address::from_bytes(self.contracts.payout.into_array());
         journal.record_plan(plan, Amount::ZERO, payout).unwrap();
@@ -137,20 +99,8 @@ impl Evm {
     }
 
     async fn balance(&self, who: evm_sender::Address) -> Amount {
-        self.backend().await.balance_of(who).await.unwrap()
+        self.backend(NONCES).await.balance_of(who).await.unwrap()
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Exit code `code`, `message` on stderr.
-#[track_caller]
-fn check(out: &Output, code: i32, message: &str) {
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(code), "{stderr}");
-    assert!(stderr.contains(message), "{message:?} not in: {stderr}");
 }
 
 /// Epoch `epoch`'s synthetic plan of 400 transfers (two chunks), minted supply 0, with
@@ -203,7 +153,7 @@ fn run_and_dry_run_on_the_luxtensor_protocol_refuse_a_zero_address_before_starti
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn run_on_evm_refuses_the_zero_address_the_token_and_the_payout_contract_sending_nothing() {
-    let evm = Evm::start();
+    let evm = Evm::start().await;
     let base = synthetic_inputs(1, 50);
     let cases = [
         (ZERO_ADDRESS, "dao_address", "the zero address"),
@@ -246,14 +196,10 @@ async fn run_on_evm_refuses_the_zero_address_the_token_and_the_payout_contract_s
     check(&out, 2, "the payout contract");
     assert_eq!(evm.anvil.dev_nonce().await, DEPLOY_TXS, "nothing sent");
     assert_eq!(
-        evm.backend().await.minted_supply().await.unwrap(),
+        evm.backend(NONCES).await.minted_supply().await.unwrap(),
         Amount::ZERO
     );
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-        .args(["status", "--json", "--journal"])
-        .arg(evm.journal())
-        .output()
-        .unwrap();
+    let status = evm.status();
     let journaled: Value = serde_json::from_slice(&status.stdout).unwrap_or(json!([]));
     assert_eq!(journaled, json!([]), "nothing journaled");
 }
@@ -261,7 +207,7 @@ async fn run_on_evm_refuses_the_zero_address_the_token_and_the_payout_contract_s
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_stranded_epoch_is_closed_once_then_run_moves_on_and_its_remainder_pays_a_later_epoch() {
-    let evm = Evm::start();
+    let evm = Evm::start().await;
     let stranded = plan(10, true);
     assert!(
         !evm.half_pay(&stranded, &[0, 1]).await,
@@ -296,11 +242,7 @@ async fn a_stranded_epoch_is_closed_once_then_run_moves_on_and_its_remainder_pay
     let again = evm.tokenomics("close-epoch", &["--epoch", "10", "--json"]);
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert_eq!(evm.anvil.dev_nonce().await, nonce + 1, "not sent again");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-        .args(["status", "--json", "--journal"])
-        .arg(evm.journal())
-        .output()
-        .unwrap();
+    let status = evm.status();
     let epochs: Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(epochs[0]["stage"], "closed");
     assert!(epochs[0]["closed_reason"]
@@ -341,7 +283,7 @@ async fn a_stranded_epoch_is_closed_once_then_run_moves_on_and_its_remainder_pay
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn close_epoch_refuses_a_payable_epoch_sending_nothing() {
-    let evm = Evm::start();
+    let evm = Evm::start().await;
     let payable = plan(20, false);
     assert!(evm.half_pay(&payable, &[0]).await);
     let nonce = evm.anvil.dev_nonce().await;

@@ -6,33 +6,27 @@
 
 #[path = "common/anvil.rs"]
 mod anvil;
+mod common;
+#[path = "common/evm.rs"]
+mod evm;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
 use anvil::{Anvil, CHAIN_ID, DEV_KEY};
+use common::text;
+use evm::{deployed, DEPLOY_TXS};
 use serde_json::{json, Value};
 use tokenomics_core::{EpochPlan, Params};
 use tokenomics_integration::evm::chunk_count;
 use tokenomics_integration::synthetic_inputs;
 
-/// Transactions of `tokenomics deploy`: token, payout, ownership.
-const DEPLOY_TXS: u64 = 3;
-
 /// Deploys both contracts with the binary; their addresses (token, payout).
 async fn deploy(url: &str, dir: &Path, journal: &str) -> (String, String) {
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-        .args(["deploy", "--rpc-url", url, "--json", "--journal"])
-        .arg(dir.join(journal))
-        .env("TOKENOMICS_SIGNER_KEY", DEV_KEY)
-        .output()
-        .await
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let address = |key: &str| printed[key].as_str().unwrap().to_string();
-    (address("token"), address("payout"))
+    let out = evm::deploy(url, &dir.join(journal)).output().await.unwrap();
+    let contracts = deployed(&out);
+    (contracts.token.to_string(), contracts.payout.to_string())
 }
 
 /// `run --chain evm` paying `inputs` on `url` with the journal `dir/journal.sqlite`.
@@ -64,10 +58,6 @@ fn inputs(dir: &Path, epoch: u64, participants: usize) -> (PathBuf, EpochPlan) {
     let path = dir.join(format!("epoch-{epoch}.json"));
     std::fs::write(&path, serde_json::to_string(&inputs).unwrap()).unwrap();
     (path, plan)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A JSON-RPC call; `None` on any error (the node may not be up yet).

@@ -5,21 +5,19 @@
 
 #[path = "common/anvil.rs"]
 mod anvil;
+mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 use anvil::{Anvil, DEV_KEY};
+use common::text;
 use serde_json::{json, Value};
 
 /// `MDTToken.totalSupply()`.
 const TOTAL_SUPPLY: &str = "0x18160ddd";
 /// `MDTToken.balanceOf(address)`, without its argument.
 const BALANCE_OF: &str = "0x70a08231";
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// The binary in `dir`, with `args`; the signer's key only when `key`.
 fn tokenomics(dir: &Path, args: &[&str], key: bool) -> Output {

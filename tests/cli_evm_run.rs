@@ -8,58 +8,23 @@
 
 #[path = "common/anvil.rs"]
 mod anvil;
+mod common;
+#[path = "common/evm.rs"]
+mod evm;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
 use anvil::{Anvil, CHAIN_ID, DEV_KEY};
-use evm_sender::{SenderConfig, Signer};
-use rpc_resilience::ResilientClient;
+use common::text;
+use evm::{while_mining, Evm, DEPLOY_TXS};
 use serde_json::{json, Value};
 use tokenomics_core::{EpochInputs, EpochPlan, Params};
-use tokenomics_integration::evm::{chunk_count, Contracts, EvmPayout};
+use tokenomics_integration::evm::{chunk_count, EvmPayout};
 use tokenomics_integration::synthetic_inputs;
 
-/// Anvil's first dev account (the signer of every test here).
-const DEV: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-/// Transactions of `tokenomics deploy`: token, payout, ownership.
-const DEPLOY_TXS: u64 = 3;
-
-/// Anvil with both contracts deployed by the binary, and a folder for journals.
-struct Evm {
-    anvil: Anvil,
-    dir: tempfile::TempDir,
-    contracts: Contracts,
-}
-
 impl Evm {
-    async fn start() -> Evm {
-        Evm::deployed_on(Anvil::start()).await
-    }
-
-    /// Deploys with the binary on `anvil` (mining meanwhile, for `--no-mining`).
-    async fn deployed_on(anvil: Anvil) -> Evm {
-        let dir = tempfile::tempdir().unwrap();
-        let deploy = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-            .args(["deploy", "--rpc-url", &anvil.url, "--json", "--journal"])
-            .arg(dir.path().join("deploy.sqlite"))
-            .env("TOKENOMICS_SIGNER_KEY", DEV_KEY)
-            .output();
-        let out = while_mining(&anvil, deploy).await.unwrap();
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let contracts = Contracts {
-            token: printed["token"].as_str().unwrap().parse().unwrap(),
-            payout: printed["payout"].as_str().unwrap().parse().unwrap(),
-        };
-        Evm {
-            anvil,
-            dir,
-            contracts,
-        }
-    }
-
     /// `run --chain evm` on this anvil and these contracts, journal `journal`, paying
     /// the inputs file `inputs`, the key in the environment.
     fn run(&self, inputs: &Path, journal: &str, extra: &[&str]) -> tokio::process::Command {
@@ -95,50 +60,21 @@ impl Evm {
 
     /// A backend that only reads (its own, empty sender journal).
     async fn reader(&self) -> EvmPayout {
-        let client = ResilientClient::builder()
-            .endpoint(&self.anvil.url)
-            .classifier(evm_sender::EvmClassifier)
-            .build()
-            .unwrap();
-        let journal = self.dir.path().join("reader.sqlite");
-        EvmPayout::connect(
-            SenderConfig::new(CHAIN_ID),
-            client,
-            Signer::from_hex(DEV_KEY).unwrap(),
-            self.contracts,
-            &journal,
-        )
-        .await
-        .unwrap()
-    }
-
-    /// The dev account's nonce at `tag`.
-    async fn nonce(&self, tag: &str) -> u64 {
-        let hex = self
-            .anvil
-            .rpc("eth_getTransactionCount", vec![json!(DEV), json!(tag)])
-            .await;
-        u64::from_str_radix(hex.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+        self.backend("reader.sqlite").await
     }
 
     /// Waits (polling the real anvil) until `count` of the dev account's transactions
     /// sit in the pool, unmined.
     async fn until_pending(&self, count: u64) {
         for _ in 0..3_000 {
-            if self.nonce("pending").await >= self.nonce("latest").await + count {
+            if self.anvil.dev_nonce_at("pending").await
+                >= self.anvil.dev_nonce_at("latest").await + count
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         panic!("never {count} transactions pending");
-    }
-
-    async fn mine(&self) {
-        self.anvil.rpc("evm_mine", vec![]).await;
-    }
-
-    async fn automine(&self, on: bool) {
-        self.anvil.rpc("evm_setAutomine", vec![json!(on)]).await;
     }
 
     /// Every recipient holds exactly its plan amount (fresh addresses before), every
@@ -167,20 +103,6 @@ impl Evm {
     }
 }
 
-/// Awaits `future` while mining a block every 50 ms (at most about two minutes).
-async fn while_mining<T>(anvil: &Anvil, future: impl std::future::Future<Output = T>) -> T {
-    tokio::pin!(future);
-    for _ in 0..2_400 {
-        tokio::select! {
-            done = &mut future => return done,
-            () = tokio::time::sleep(Duration::from_millis(50)) => {
-                anvil.rpc("evm_mine", vec![]).await;
-            }
-        }
-    }
-    panic!("never finished while mining");
-}
-
 /// The hash of the dev account's pending transaction with the lowest nonce.
 async fn first_pending(anvil: &Anvil) -> Value {
     let pool = anvil.rpc("txpool_content", vec![]).await;
@@ -197,10 +119,6 @@ async fn first_pending(anvil: &Anvil) -> Value {
         .min_by_key(|(nonce, _)| nonce.parse::<u64>().unwrap())
         .unwrap();
     first.1["hash"].clone()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The run succeeded; its JSON reports.
@@ -229,7 +147,7 @@ async fn five_thousand_recipients_are_each_paid_their_plan_once_and_a_rerun_send
     evm.check_paid_once(&plan).await;
     let txs = 1 + chunk_count(&plan) as u64;
     assert_eq!(
-        evm.nonce("latest").await,
+        evm.anvil.dev_nonce_at("latest").await,
         DEPLOY_TXS + txs,
         "one tx per operation"
     );
@@ -239,7 +157,7 @@ async fn five_thousand_recipients_are_each_paid_their_plan_once_and_a_rerun_send
     let fresh = check_success(&evm.finish(&file, "fresh.sqlite", &[]).await);
     assert_eq!(fresh[0]["outcome"], "already_paid_on_chain");
     assert_eq!(
-        evm.nonce("latest").await,
+        evm.anvil.dev_nonce_at("latest").await,
         DEPLOY_TXS + txs,
         "re-runs sent nothing"
     );
@@ -252,7 +170,7 @@ async fn sigkills_at_four_points_of_an_epoch_still_pay_everyone_once() {
     let (inputs, plan) = inputs(1, 1_400);
     assert!(chunk_count(&plan) >= 5, "chunks to kill between");
     let file = evm.inputs(&inputs);
-    evm.automine(false).await;
+    evm.anvil.automine(false).await;
 
     // 1. The opening sent, no receipt: killed.
     let mut run = evm.run(&file, "journal.sqlite", &[]).spawn().unwrap();
@@ -263,7 +181,7 @@ async fn sigkills_at_four_points_of_an_epoch_still_pay_everyone_once() {
     let mut run = evm.run(&file, "journal.sqlite", &[]).spawn().unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
-        evm.nonce("pending").await,
+        evm.anvil.dev_nonce_at("pending").await,
         DEPLOY_TXS + 1,
         "no second opening"
     );
@@ -272,24 +190,24 @@ async fn sigkills_at_four_points_of_an_epoch_still_pay_everyone_once() {
     // 3. The restart resends the opening; mined; chunks sent, no receipts: killed.
     let mut run = evm.run(&file, "journal.sqlite", &[]).spawn().unwrap();
     evm.until_pending(1).await;
-    evm.mine().await;
+    evm.anvil.mine().await;
     evm.until_pending(1).await;
     run.kill().await.unwrap();
     // 4. The restart confirms them once mined and sends the next: killed, next dropped.
     let mut run = evm.run(&file, "journal.sqlite", &[]).spawn().unwrap();
-    evm.mine().await;
+    evm.anvil.mine().await;
     evm.until_pending(1).await;
     run.kill().await.unwrap();
     let dropped = first_pending(&evm.anvil).await;
     evm.anvil.rpc("anvil_dropTransaction", vec![dropped]).await;
 
-    evm.automine(true).await;
+    evm.anvil.automine(true).await;
     let reports = check_success(&evm.finish(&file, "journal.sqlite", &[]).await);
     assert_eq!(reports[0]["outcome"], "paid");
     evm.check_paid_once(&plan).await;
     let txs = 1 + chunk_count(&plan) as u64;
     assert_eq!(
-        evm.nonce("latest").await,
+        evm.anvil.dev_nonce_at("latest").await,
         DEPLOY_TXS + txs,
         "one tx per operation"
     );
@@ -301,16 +219,16 @@ async fn a_reorg_of_the_blocks_holding_payouts_still_pays_everyone_once() {
     let evm = Evm::start().await;
     let (inputs, plan) = inputs(2, 900);
     let file = evm.inputs(&inputs);
-    evm.automine(false).await;
+    evm.anvil.automine(false).await;
     let run = evm
         .run(&file, "journal.sqlite", &["--confirmations", "2"])
         .spawn()
         .unwrap();
     evm.until_pending(1).await; // the opening
-    evm.mine().await;
-    evm.mine().await;
+    evm.anvil.mine().await;
+    evm.anvil.mine().await;
     evm.until_pending(1).await; // chunks
-    evm.mine().await; // mined, one block deep: not confirmed yet
+    evm.anvil.mine().await; // mined, one block deep: not confirmed yet
     evm.anvil
         .rpc("anvil_reorg", vec![json!(1), json!([])])
         .await;
@@ -329,20 +247,23 @@ async fn a_nonce_used_by_a_transaction_the_journal_does_not_know_stops_the_run()
     let evm = Evm::start().await;
     let (inputs, _) = inputs(3, 300);
     let file = evm.inputs(&inputs);
-    evm.automine(false).await;
+    evm.anvil.automine(false).await;
     let mut run = evm.run(&file, "journal.sqlite", &[]).spawn().unwrap();
     evm.until_pending(1).await;
     run.kill().await.unwrap();
     evm.anvil.rpc("anvil_dropAllTransactions", vec![]).await;
-    evm.automine(true).await;
-    let foreign = json!({"from": DEV, "to": DEV, "value": "0x0"});
-    evm.anvil.rpc("eth_sendTransaction", vec![foreign]).await;
-    let nonce = evm.nonce("latest").await;
+    evm.anvil.automine(true).await;
+    evm.anvil.foreign_transaction().await;
+    let nonce = evm.anvil.dev_nonce_at("latest").await;
 
     let out = evm.finish(&file, "journal.sqlite", &[]).await;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("nonce"), "{}", text(&out.stderr));
-    assert_eq!(evm.nonce("latest").await, nonce, "nothing re-issued");
+    assert_eq!(
+        evm.anvil.dev_nonce_at("latest").await,
+        nonce,
+        "nothing re-issued"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -356,7 +277,11 @@ async fn a_payout_contract_short_of_the_recycled_pool_is_refused_with_exit_2_sen
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("payout contract"), "{stderr}");
-    assert_eq!(evm.nonce("latest").await, DEPLOY_TXS, "nothing sent");
+    assert_eq!(
+        evm.anvil.dev_nonce_at("latest").await,
+        DEPLOY_TXS,
+        "nothing sent"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -372,7 +297,7 @@ async fn on_an_anvil_with_no_mining_an_epoch_is_paid_once_as_evm_mine_makes_bloc
     evm.check_paid_once(&plan).await;
     let txs = 1 + chunk_count(&plan) as u64;
     assert_eq!(
-        evm.nonce("latest").await,
+        evm.anvil.dev_nonce_at("latest").await,
         DEPLOY_TXS + txs,
         "one tx per operation"
     );
@@ -384,12 +309,12 @@ async fn a_fresh_journal_on_a_half_paid_epoch_pays_only_the_unpaid_chunks() {
     let evm = Evm::start().await;
     let (inputs, plan) = inputs(6, 1_400);
     let file = evm.inputs(&inputs);
-    evm.automine(false).await;
+    evm.anvil.automine(false).await;
     let mut run = evm.run(&file, "first.sqlite", &[]).spawn().unwrap();
     evm.until_pending(1).await; // the opening
-    evm.mine().await;
+    evm.anvil.mine().await;
     evm.until_pending(1).await; // the first chunks
-    evm.mine().await;
+    evm.anvil.mine().await;
     evm.until_pending(1).await; // the next ones
     run.kill().await.unwrap();
     evm.anvil.rpc("anvil_dropAllTransactions", vec![]).await;
@@ -407,14 +332,14 @@ async fn a_fresh_journal_on_a_half_paid_epoch_pays_only_the_unpaid_chunks() {
         "half paid"
     );
 
-    evm.automine(true).await;
+    evm.anvil.automine(true).await;
     let reports = check_success(&evm.finish(&file, "fresh.sqlite", &[]).await);
     assert_eq!(reports[0]["outcome"], "paid");
     assert!(reports[0]["found_on_chain"].as_u64().unwrap() > 0);
     evm.check_paid_once(&plan).await;
     let txs = 1 + chunk_count(&plan) as u64;
     assert_eq!(
-        evm.nonce("latest").await,
+        evm.anvil.dev_nonce_at("latest").await,
         DEPLOY_TXS + txs,
         "one tx per operation"
     );

@@ -6,42 +6,19 @@
 
 #[path = "common/anvil.rs"]
 mod anvil;
+mod common;
+#[path = "common/evm.rs"]
+mod evm;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use anvil::{Anvil, DEV_KEY};
-use serde_json::json;
-
-/// Anvil's first dev account (the signer here).
-const DEV: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-
-/// An anvil with the contracts deployed by the binary, and a folder for journals.
-struct Evm {
-    anvil: Anvil,
-    dir: tempfile::TempDir,
-    token: String,
-    payout: String,
-}
+use anvil::DEV_KEY;
+use common::text;
+use evm::Evm;
 
 impl Evm {
-    async fn start() -> Evm {
-        let anvil = Anvil::start();
-        let dir = tempfile::tempdir().unwrap();
-        let deploy = ["deploy", "--rpc-url", &anvil.url, "--json", "--journal"];
-        let journal = dir.path().join("deploy.sqlite");
-        let out = command(&deploy).arg(&journal).output().await.unwrap();
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        Evm {
-            token: printed["token"].as_str().unwrap().to_string(),
-            payout: printed["payout"].as_str().unwrap().to_string(),
-            anvil,
-            dir,
-        }
-    }
-
     fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -51,31 +28,13 @@ impl Evm {
         let mut run = command(&["run", "--chain", "evm", "--rpc-url", &self.anvil.url]);
         run.args([
             "--token-address",
-            &self.token,
+            &self.contracts.token.to_string(),
             "--payout-address",
-            &self.payout,
+            &self.contracts.payout.to_string(),
         ])
         .args(["--epochs", "1", "--synthetic", "20", "--journal"])
         .arg(self.path(journal));
         run
-    }
-
-    async fn nonce(&self, tag: &str) -> u64 {
-        let hex = self
-            .anvil
-            .rpc("eth_getTransactionCount", vec![json!(DEV), json!(tag)])
-            .await;
-        u64::from_str_radix(hex.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
-    }
-
-    /// A transaction signed with the key outside the tool (anvil signs for its dev account).
-    async fn foreign_transaction(&self) {
-        let foreign = json!({"from": DEV, "to": DEV, "value": "0x0"});
-        self.anvil.rpc("eth_sendTransaction", vec![foreign]).await;
-    }
-
-    async fn automine(&self, on: bool) {
-        self.anvil.rpc("evm_setAutomine", vec![json!(on)]).await;
     }
 }
 
@@ -89,22 +48,13 @@ fn command(args: &[&str]) -> tokio::process::Command {
     command
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 /// Exits with `code`, and the error line contains each of `parts`.
 #[track_caller]
 fn check(out: &Output, code: i32, parts: &[&str]) {
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(code), "{stderr}");
-    let error = stderr
-        .lines()
-        .find(|l| l.starts_with("error: "))
-        .unwrap_or("");
     for part in parts {
-        assert!(error.contains(part), "{part:?} not in: {stderr}");
+        common::check_error(out, code, part);
     }
+    let stderr = text(&out.stderr);
     assert!(!stderr.contains("someone else"), "{stderr}");
 }
 
@@ -125,7 +75,7 @@ async fn the_nonce_journal_lies_beside_the_journal_as_documented_and_is_named() 
 async fn a_nonce_journal_that_is_not_one_is_refused_untouched_naming_it_and_nothing_is_sent() {
     let evm = Evm::start().await;
     let nonces = evm.path("j.nonces.sqlite");
-    let before = evm.nonce("latest").await;
+    let before = evm.anvil.dev_nonce_at("latest").await;
     let other = |sql: &str| {
         let _ = std::fs::remove_file(&nonces);
         rusqlite::Connection::open(&nonces)
@@ -165,7 +115,11 @@ async fn a_nonce_journal_that_is_not_one_is_refused_untouched_naming_it_and_noth
             "{reason}: file changed"
         );
     }
-    assert_eq!(evm.nonce("latest").await, before, "nothing sent");
+    assert_eq!(
+        evm.anvil.dev_nonce_at("latest").await,
+        before,
+        "nothing sent"
+    );
 }
 
 #[tokio::test]
@@ -174,7 +128,7 @@ async fn the_key_used_outside_the_tool_with_nothing_of_ours_pending_does_not_blo
     let evm = Evm::start().await;
     let out = evm.run("j.sqlite").output().await.unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    evm.foreign_transaction().await; // mined at once: the chain nonce is past the journal's
+    evm.anvil.foreign_transaction().await; // mined at once: the chain nonce is past the journal's
     let out = evm.run("j.sqlite").output().await.unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("paid"), "{}", text(&out.stdout));
@@ -184,9 +138,9 @@ async fn the_key_used_outside_the_tool_with_nothing_of_ours_pending_does_not_blo
 #[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn pending_transactions_a_fresh_nonce_journal_does_not_know_are_named_with_what_to_do() {
     let evm = Evm::start().await;
-    evm.automine(false).await;
-    evm.foreign_transaction().await; // e.g. sent with a nonce journal since deleted
-    let before = evm.nonce("pending").await;
+    evm.anvil.automine(false).await;
+    evm.anvil.foreign_transaction().await; // e.g. sent with a nonce journal since deleted
+    let before = evm.anvil.dev_nonce_at("pending").await;
     let out = evm.run("fresh.sqlite").output().await.unwrap();
     check(
         &out,
@@ -197,8 +151,12 @@ async fn pending_transactions_a_fresh_nonce_journal_does_not_know_are_named_with
             "nothing was sent: wait until they are mined, then run again",
         ],
     );
-    assert_eq!(evm.nonce("pending").await, before, "nothing sent");
-    evm.automine(true).await;
+    assert_eq!(
+        evm.anvil.dev_nonce_at("pending").await,
+        before,
+        "nothing sent"
+    );
+    evm.anvil.automine(true).await;
     evm.anvil.rpc("evm_mine", vec![]).await;
     let out = evm.run("fresh.sqlite").output().await.unwrap();
     assert!(out.status.success(), "once mined: {}", text(&out.stderr));
@@ -208,10 +166,10 @@ async fn pending_transactions_a_fresh_nonce_journal_does_not_know_are_named_with
 #[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn an_operation_whose_nonce_was_taken_is_named_with_the_command_that_resolves_it() {
     let evm = Evm::start().await;
-    evm.automine(false).await;
+    evm.anvil.automine(false).await;
     let mut run = evm.run("j.sqlite").spawn().unwrap();
     for _ in 0..3_000 {
-        if evm.nonce("pending").await > evm.nonce("latest").await {
+        if evm.anvil.dev_nonce_at("pending").await > evm.anvil.dev_nonce_at("latest").await {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -219,8 +177,8 @@ async fn an_operation_whose_nonce_was_taken_is_named_with_the_command_that_resol
     run.kill().await.unwrap();
     // The journaled opening never gets mined: its nonce goes to another transaction.
     evm.anvil.rpc("anvil_dropAllTransactions", vec![]).await;
-    evm.automine(true).await;
-    evm.foreign_transaction().await;
+    evm.anvil.automine(true).await;
+    evm.anvil.foreign_transaction().await;
     let out = evm.run("j.sqlite").output().await.unwrap();
     let nonces = evm.path("j.nonces.sqlite");
     let moved = format!("{}.foreign-3", nonces.display());

@@ -11,35 +11,22 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::INPUTS;
+use common::{text, INPUTS};
 
 /// `tokenomics <args>` in `dir` (also its HOME), with anvil's dev key in the environment.
 fn tokenomics(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+    common::tokenomics_in(dir)
         .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
         .env_remove("XDG_DATA_HOME")
         .env("TOKENOMICS_SIGNER_KEY", anvil::DEV_KEY)
-        .stdin(Stdio::null())
         .output()
         .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Exits with `code`; the error line contains `message`; stdout is empty.
 #[track_caller]
 fn check(out: &Output, code: i32, message: &str) {
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(code), "{stderr}");
-    let error = stderr
-        .lines()
-        .find(|l| l.starts_with("error: "))
-        .unwrap_or("");
-    assert!(error.contains(message), "{message:?} not in: {stderr}");
+    common::check_error(out, code, message);
     assert_eq!(text(&out.stdout), "", "nothing on stdout");
 }
 

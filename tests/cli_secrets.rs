@@ -4,20 +4,18 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use common::INPUTS;
 
 /// Anvil's first dev key (public test material), as a key an operator might paste.
 const KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
+/// `tokenomics <args>` in `dir` (also its HOME), without a key in the environment.
 fn tokenomics(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tokenomics"))
+    common::tokenomics_in(dir)
         .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
         .env_remove("TOKENOMICS_SIGNER_KEY")
-        .stdin(Stdio::null())
         .output()
         .unwrap()
 }

@@ -73,16 +73,7 @@ fn check(epoch: &Value, stage: &str, runs: u64) {
 async fn a_finished_run_shows_every_epoch_done_with_every_transfer_confirmed() {
     let node = Node::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "--synthetic",
-        "50",
-        "--epochs",
-        "2",
-        "--journal",
-        "journal.sqlite",
-    ];
-    let paid = finish(run(&node, dir.path(), &args)).await;
-    assert_eq!(paid.code, Some(0), "{}", paid.stderr);
+    pay_two_epochs(&node, dir.path()).await;
     let journal = dir.path().join("journal.sqlite");
     let epochs = status(&journal);
     assert_eq!(epochs.len(), 2);

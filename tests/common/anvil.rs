@@ -62,14 +62,38 @@ impl Anvil {
 
     /// The `latest` nonce of anvil's first dev account.
     pub(crate) async fn dev_nonce(&self) -> u64 {
+        self.dev_nonce_at("latest").await
+    }
+
+    /// The nonce of anvil's first dev account at block `tag` (`latest`, `pending`).
+    pub(crate) async fn dev_nonce_at(&self, tag: &str) -> u64 {
         let account = serde_json::json!(anvil::DEV_ADDRESS.to_string());
         let hex = self
             .rpc(
                 "eth_getTransactionCount",
-                vec![account, serde_json::json!("latest")],
+                vec![account, serde_json::json!(tag)],
             )
             .await;
         u64::from_str_radix(hex.as_str().expect("hex").trim_start_matches("0x"), 16).expect("hex")
+    }
+
+    /// A transaction signed with the dev key outside the tool (anvil signs for its dev
+    /// account): a zero transfer to itself.
+    pub(crate) async fn foreign_transaction(&self) {
+        let dev = anvil::DEV_ADDRESS.to_string();
+        let foreign = serde_json::json!({"from": dev, "to": dev, "value": "0x0"});
+        self.rpc("eth_sendTransaction", vec![foreign]).await;
+    }
+
+    /// Mines one block (`evm_mine`).
+    pub(crate) async fn mine(&self) {
+        self.rpc("evm_mine", vec![]).await;
+    }
+
+    /// Turns automine on or off (`evm_setAutomine`).
+    pub(crate) async fn automine(&self, on: bool) {
+        self.rpc("evm_setAutomine", vec![serde_json::json!(on)])
+            .await;
     }
 }
 

@@ -26,6 +26,33 @@ pub(crate) const INPUTS: &str = r#"{
   "dao_address": "0x00000000000000000000000000000000000000f2"
 }"#;
 
+/// `bytes` as text (lossy).
+pub(crate) fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Exits with `code`, and the error line (stderr's first `error: ` line) contains `message`.
+#[track_caller]
+pub(crate) fn check_error(out: &Output, code: i32, message: &str) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    let error = stderr
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .unwrap_or("");
+    assert!(error.contains(message), "{message:?} not in: {stderr}");
+}
+
+/// The binary run in `dir` (also its HOME), stdin closed.
+pub(crate) fn tokenomics_in(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tokenomics"));
+    command
+        .current_dir(dir)
+        .env("HOME", dir)
+        .stdin(std::process::Stdio::null());
+    command
+}
+
 pub(crate) fn tokenomics(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tokenomics"))
         .args(args)

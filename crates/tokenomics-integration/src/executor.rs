@@ -17,7 +17,7 @@ use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Hash256, Params};
 use crate::chain::{Chain, EpochMemo};
 use crate::error::{ExecutorError, Result};
 pub use crate::executor_config::{ExecutorConfig, DEFAULT_TREASURY};
-use crate::journal::{EpochRecord, Journal, NextEpoch, Stage};
+use crate::journal::{EpochRecord, Journal, Stage};
 use crate::metrics;
 use crate::pay::Confirmed;
 use crate::payout_chain::{PayoutChain, PayoutPreview};
@@ -89,48 +89,6 @@ impl<C: PayoutPreview> EpochExecutor<C> {
     /// The account minted into and paying out on this chain.
     pub fn payer(&self) -> Address {
         self.chain.payer(self.config.treasury)
-    }
-
-    /// Where a run without inputs carries on: the journal's first unfinished epoch;
-    /// else the one after its last, unless the chain shows that one opened (by a run
-    /// with another journal, or before the journal was lost): then the last epoch
-    /// opened on chain, to resume or confirm it.
-    pub async fn next_epoch(&self) -> Result<u64> {
-        let from = match self.journal.next_epoch()? {
-            NextEpoch::Unfinished(epoch) => return Ok(epoch),
-            NextEpoch::After(epoch) => epoch,
-        };
-        if !self.chain.is_open(from).await? {
-            return Ok(from);
-        }
-        let low = self.last_open_from(from).await?;
-        // A closed epoch is finished: carry on after it.
-        if self.chain.closed(low).await? {
-            return Ok(low.saturating_add(1));
-        }
-        Ok(low)
-    }
-
-    /// The last epoch open on chain, `from` being open.
-    async fn last_open_from(&self, from: u64) -> Result<u64> {
-        // Epochs are opened in order: probe doubling steps, then bisect.
-        let (mut low, mut step) = (from, 1u64);
-        let mut high = loop {
-            let probe = low.saturating_add(step);
-            if probe == low || !self.chain.is_open(probe).await? {
-                break probe;
-            }
-            (low, step) = (probe, step.saturating_mul(2));
-        };
-        while high - low > 1 {
-            let mid = low + (high - low) / 2;
-            if self.chain.is_open(mid).await? {
-                low = mid;
-            } else {
-                high = mid;
-            }
-        }
-        Ok(low)
     }
 }
 
@@ -255,44 +213,6 @@ impl<C: PayoutChain> EpochExecutor<C> {
         Ok(report)
     }
 
-    /// Re-checks a journaled epoch against what the chain shows, when it can tell cheaply
-    /// ([`PayoutPreview::shows`]): the journal's stage and confirmations are caches, and
-    /// where they claim more than the chain shows (a reorg deeper than the confirmations,
-    /// on EVM) they are taken back, so this run opens and pays again what is missing.
-    async fn recheck(&mut self, plan: &EpochPlan, record: EpochRecord) -> Result<EpochRecord> {
-        if record.stage == Stage::Planned {
-            return Ok(record); // nothing journaled as done yet
-        }
-        let Some(shows) = self.chain.shows(plan).await? else {
-            return Ok(record);
-        };
-        let epoch = plan.epoch;
-        let paid = |index: u32| shows.paid.get(index as usize).copied().unwrap_or(false);
-        let gone: Vec<u32> = self
-            .journal
-            .confirmed_indices(epoch)?
-            .into_iter()
-            .filter(|&index| !paid(index))
-            .collect();
-        let stage = match (shows.opened, gone.is_empty()) {
-            (false, _) => Stage::Planned,
-            (true, true) => record.stage,
-            (true, false) => record.stage.min(Stage::Minted),
-        };
-        if stage == record.stage && gone.is_empty() {
-            return Ok(record);
-        }
-        tracing::warn!(
-            epoch,
-            journal = record.stage.as_str(),
-            chain = stage.as_str(),
-            transfers = gone.len(),
-            "the chain does not show what the journal says (a reorg deeper than the confirmations?): taken back, to be done again"
-        );
-        self.journal.take_back(epoch, stage, &gone)?;
-        self.journal.epoch(epoch)?.ok_or_else(|| disappeared(epoch))
-    }
-
     /// The plan hash of `epoch` when it was closed for good (the journal says so, or,
     /// without a journal record, the chain), `None` when it was not.
     async fn closed_plan(&self, epoch: u64) -> Result<Option<Hash256>> {
@@ -334,7 +254,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
     }
 }
 
-fn disappeared(epoch: u64) -> ExecutorError {
+pub(crate) fn disappeared(epoch: u64) -> ExecutorError {
     ExecutorError::JournalCorrupt {
         reason: format!("epoch {epoch} missing right after it was recorded"),
     }

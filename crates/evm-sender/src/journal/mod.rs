@@ -7,18 +7,19 @@
 //! is not a nonce journal (another program's database, a damaged file) or one of a newer
 //! version is refused before anything is written to it ([`Error::JournalUnusable`]).
 
+mod meta;
 mod rows;
 mod schema;
 
 use std::path::Path;
 
-use alloy_primitives::{Address, Bytes, B256};
+use alloy_primitives::{Bytes, B256};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use rows::{conversion, parse_col, parse_int, read_op, to_i64, to_u64, SELECT_OP};
 use schema::{check_schema, unusable, SCHEMA, SCHEMA_VERSION};
 
-use crate::{Confirmation, Error, Result, SignedTx, TxRequest};
+use crate::{Confirmation, Result, SignedTx, TxRequest};
 
 /// Where an operation stands in the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,51 +78,6 @@ impl Journal {
         Ok(Self { conn, _lock: lock })
     }
 
-    /// Binds the journal to one chain and sender, or checks that it already is.
-    pub(crate) fn bind(&self, chain_id: u64, sender: Address) -> Result<()> {
-        for (key, value) in [
-            ("chain_id", chain_id.to_string()),
-            ("sender", sender.to_string()),
-        ] {
-            self.conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
-                params![key, value],
-            )?;
-            let stored: String =
-                self.conn
-                    .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?;
-            if stored != value {
-                return Err(Error::JournalMismatch {
-                    field: if key == "chain_id" {
-                        "chain_id"
-                    } else {
-                        "sender"
-                    },
-                    journal: stored,
-                    actual: value,
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Binds the journal to the chain whose block 0 is `genesis`, or checks that it already
-    /// is: `Some(recorded)` when the journal was written on another chain. A journal from
-    /// before this check gets the node's identity on its first open.
-    pub(crate) fn bind_genesis(&self, genesis: B256) -> Result<Option<String>> {
-        let value = genesis.to_string();
-        self.conn.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('genesis', ?1)",
-            [&value],
-        )?;
-        let stored: String =
-            self.conn
-                .query_row("SELECT value FROM meta WHERE key = 'genesis'", [], |r| {
-                    r.get(0)
-                })?;
-        Ok((stored != value).then_some(stored))
-    }
-
     /// Operations the journal holds as mined (confirmed or reverted) at `nonce` or above,
     /// by nonce.
     pub(crate) fn mined_from(&self, nonce: u64) -> Result<Vec<OpRecord>> {
@@ -132,40 +88,6 @@ impl Journal {
             .query_map([to_i64(nonce)?], read_op)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         ops.into_iter().map(|op| self.with_attempts(op)).collect()
-    }
-
-    /// Records that `nonce` was taken by a transaction the journal does not know: every later
-    /// open or submit looks at it again and refuses while it stands (see
-    /// `EvmSender::check_nonces`).
-    pub(crate) fn mark_foreign(&self, nonce: u64, chain_nonce: u64) -> Result<()> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('foreign_nonce', ?1)",
-            [format!("{nonce} {chain_nonce}")],
-        )?;
-        Ok(())
-    }
-
-    /// The foreign use recorded by [`Journal::mark_foreign`], if any.
-    pub(crate) fn foreign(&self) -> Result<Option<(u64, u64)>> {
-        let value: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'foreign_nonce'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(value.and_then(|v| {
-            let (nonce, chain) = v.split_once(' ')?;
-            Some((nonce.parse().ok()?, chain.parse().ok()?))
-        }))
-    }
-
-    /// Removes the record of [`Journal::mark_foreign`].
-    pub(crate) fn clear_foreign(&self) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM meta WHERE key = 'foreign_nonce'", [])?;
-        Ok(())
     }
 
     /// The pending operation holding `nonce`, if any.
