@@ -8,13 +8,17 @@ use tokenomics_integration::ExecutorError;
 use crate::echo::hide_keys;
 use crate::error::CliError;
 
-/// An error opening the journal at `path`, naming it (the lock error names it itself).
+/// An error opening or reading the journal at `path`, naming it (unless the error names
+/// it itself), keys hidden; exit 2 when it is bad input. `run`, `status` and
+/// `close-epoch` share it.
 pub(crate) fn journal_error(path: &Path, error: &ExecutorError) -> CliError {
-    let message = match error {
-        // The lock error names the journal itself.
-        ExecutorError::JournalInUse { .. } => error.to_string(),
-        _ => format!("{}: {error}", hide_keys(&path.display().to_string())),
-    };
+    let message = hide_keys(&match error {
+        // These name the journal themselves.
+        ExecutorError::JournalInUse { .. } | ExecutorError::JournalMissing { .. } => {
+            error.to_string()
+        }
+        _ => format!("{}: {error}", path.display()),
+    });
     if error.is_bad_input() {
         CliError::BadInput(message)
     } else {

@@ -23,7 +23,8 @@ use crate::evm_cli::{evm_client, node_chain_id};
 use crate::evm_connect::contract;
 use crate::run_args::{ChainKind, EvmFlags};
 use crate::run_cmd::luxtensor_client;
-use crate::status_cmd::{journal_error, StatusArgs};
+use crate::run_errors::journal_error;
+use crate::status_cmd::StatusArgs;
 
 /// Checks the flags, connects (reads only), compares and prints; exit 1 on a disagreement.
 pub(crate) fn run(args: &StatusArgs) -> Result<(), CliError> {
@@ -36,7 +37,7 @@ pub(crate) fn run(args: &StatusArgs) -> Result<(), CliError> {
     }
     let config = Config::load(args.config.as_deref())?;
     // A journal that cannot be read is refused before the node is asked anything.
-    drop(Journal::open_read_only(&args.journal).map_err(|e| journal_error(&args.journal, e))?);
+    drop(Journal::open_read_only(&args.journal).map_err(|e| journal_error(&args.journal, &e))?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -83,7 +84,7 @@ async fn check(args: &StatusArgs, chain: &impl ShowsChain) -> Result<Vec<Checked
             ExecutorError::JournalMissing { .. }
             | ExecutorError::JournalVersion { .. }
             | ExecutorError::JournalCorrupt { .. }
-            | ExecutorError::Journal(_) => journal_error(&args.journal, error),
+            | ExecutorError::Journal(_) => journal_error(&args.journal, &error),
             ExecutorError::NoContract { .. } => {
                 CliError::BadInput(format!("--payout-address: {error}"))
             }

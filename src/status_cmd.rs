@@ -8,11 +8,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use tokenomics_integration::{read_status, EpochStatus, ExecutorError};
+use tokenomics_integration::{read_status, EpochStatus};
 
-use crate::echo::hide_keys;
 use crate::error::CliError;
 use crate::run_args::{ChainKind, EvmFlags};
+use crate::run_errors::journal_error;
 
 /// Arguments of `tokenomics status`.
 #[derive(Debug, clap::Args)]
@@ -59,7 +59,7 @@ pub(crate) fn run(args: StatusArgs) -> Result<(), CliError> {
             "{flag}: only with --check-chain"
         )));
     }
-    let epochs = read_status(&args.journal).map_err(|e| journal_error(&args.journal, e))?;
+    let epochs = read_status(&args.journal).map_err(|e| journal_error(&args.journal, &e))?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let text = serde_json::to_string_pretty(&epochs)
@@ -67,20 +67,6 @@ pub(crate) fn run(args: StatusArgs) -> Result<(), CliError> {
         return writeln!(out, "{text}").map_err(CliError::stdout);
     }
     write_table(&mut out, &epochs).map_err(CliError::stdout)
-}
-
-/// An error reading the journal at `journal`, naming it.
-pub(crate) fn journal_error(journal: &std::path::Path, error: ExecutorError) -> CliError {
-    let message = hide_keys(&match &error {
-        // It names the file itself.
-        ExecutorError::JournalMissing { .. } => error.to_string(),
-        _ => format!("{}: {error}", journal.display()),
-    });
-    if error.is_bad_input() {
-        CliError::BadInput(message)
-    } else {
-        CliError::Failed(message)
-    }
 }
 
 fn write_table(out: &mut impl Write, epochs: &[EpochStatus]) -> std::io::Result<()> {
