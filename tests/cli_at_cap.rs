@@ -3,10 +3,8 @@
 //! under `mint:<epoch>`, verifies, and the run goes on to the next epochs; on EVM (a real
 //! anvil) the plan mints at most what the token's emission category can still mint.
 
-#[path = "common/anvil.rs"]
-mod anvil;
-#[path = "common/node.rs"]
-mod node;
+use crate::anvil;
+use crate::node;
 
 use jsonrpsee::core::client::ClientT;
 use node::{finish, run, Node};

@@ -5,11 +5,9 @@
 //! a stranded epoch once, after which `run` moves on and the remainder pays a later
 //! epoch; `close-epoch` refusing a payable epoch, sending nothing.
 
-#[path = "common/anvil.rs"]
-mod anvil;
-mod common;
-#[path = "common/evm.rs"]
-mod evm;
+use crate::anvil;
+use crate::common;
+use crate::evm;
 
 use std::path::PathBuf;
 use std::process::Output;
@@ -56,7 +54,7 @@ impl Evm {
     }
 
     /// Writes `inputs` (without `minted_supply` when `from_chain`) to `name`.
-    fn inputs(&self, name: &str, inputs: &EpochInputs, from_chain: bool) -> String {
+    fn inputs_file(&self, name: &str, inputs: &EpochInputs, from_chain: bool) -> String {
         let mut value = serde_json::to_value(inputs).unwrap();
         if from_chain {
             value.as_object_mut().unwrap().remove("minted_supply");
@@ -171,7 +169,7 @@ async fn run_on_evm_refuses_the_zero_address_the_token_and_the_payout_contract_s
     for (address, field, what) in cases {
         let mut inputs = base.clone();
         inputs.dao_address = address;
-        let file = evm.inputs("refused.json", &inputs, false);
+        let file = evm.inputs_file("refused.json", &inputs, false);
         let out = evm.tokenomics("run", &["--inputs", &file]);
         check(
             &out,
@@ -251,7 +249,7 @@ async fn a_stranded_epoch_is_closed_once_then_run_moves_on_and_its_remainder_pay
         .contains("the zero address"));
 
     // Valid inputs of the closed epoch: reported closed, never paid.
-    let file = evm.inputs("epoch-10.json", &synthetic_inputs(10, 400), false);
+    let file = evm.inputs_file("epoch-10.json", &synthetic_inputs(10, 400), false);
     let out = evm.tokenomics("run", &["--inputs", &file, "--json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -271,7 +269,7 @@ async fn a_stranded_epoch_is_closed_once_then_run_moves_on_and_its_remainder_pay
     // A later epoch whose recycling pool is the remainder pays it out.
     let mut later = synthetic_inputs(12, 50);
     later.recycling_pool = remainder;
-    let file = evm.inputs("epoch-12.json", &later, true);
+    let file = evm.inputs_file("epoch-12.json", &later, true);
     let out = evm.tokenomics("run", &["--inputs", &file, "--json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let reports: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -301,7 +299,7 @@ async fn close_epoch_refuses_a_payable_epoch_sending_nothing() {
     );
     assert_eq!(evm.anvil.dev_nonce().await, nonce, "nothing sent");
     // Then paid in full by a run: a fully paid epoch is not closed either.
-    let file = evm.inputs("epoch-20.json", &synthetic_inputs(20, 400), false);
+    let file = evm.inputs_file("epoch-20.json", &synthetic_inputs(20, 400), false);
     let out = evm.tokenomics("run", &["--inputs", &file]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let nonce = evm.anvil.dev_nonce().await;

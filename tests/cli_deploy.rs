@@ -1,8 +1,7 @@
 //! `tokenomics deploy` against a real anvil: the contracts' addresses, exactly once,
 //! and the refusals that send nothing (wrong chain id, a key file others can read).
 
-#[path = "common/anvil.rs"]
-mod anvil;
+use crate::anvil;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output};

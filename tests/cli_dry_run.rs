@@ -3,11 +3,8 @@
 //! the first would mint, as a run plans it), sends nothing, writes no journal, and
 //! refuses what a run would refuse, with the same exit code.
 
-mod common;
-#[path = "common/node.rs"]
-mod node;
-#[path = "common/paid.rs"]
-mod paid;
+use crate::node;
+use crate::paid;
 
 use node::{finish, run, Finished, Node};
 use paid::{delete_journal, inputs, planned, write_json};

@@ -1,7 +1,7 @@
 //! Bad inputs and bad config through the real binary: exit code 2 and one short line naming
 //! the file, the field or key, and the problem; echoed values are cut short.
 
-mod common;
+use crate::common;
 
 use common::{check_bad_input, check_refused, tokenomics, write, INPUTS};
 

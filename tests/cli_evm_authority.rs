@@ -4,11 +4,9 @@
 //! another chain: exit 2, nothing sent. `status --check-chain` shows what such a reorg took
 //! (exit 1) while plain `status` still reads the journal.
 
-#[path = "common/anvil.rs"]
-mod anvil;
-mod common;
-#[path = "common/evm.rs"]
-mod evm;
+use crate::anvil;
+use crate::common;
+use crate::evm;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -3,9 +3,8 @@
 //! the token answer, and reads only: no key given, the signer's nonce, the token's supply,
 //! the journal and the nonce journal are as they were.
 
-#[path = "common/anvil.rs"]
-mod anvil;
-mod common;
+use crate::anvil;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

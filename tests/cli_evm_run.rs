@@ -6,11 +6,9 @@
 //! at a known point: a transaction journaled and in the pool but not mined (sent, no
 //! receipt), or dropped from the pool afterwards (as if journaled and never sent).
 
-#[path = "common/anvil.rs"]
-mod anvil;
-mod common;
-#[path = "common/evm.rs"]
-mod evm;
+use crate::anvil;
+use crate::common;
+use crate::evm;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -3,11 +3,8 @@
 //! (another folder, another data home, deleted after or mid-epoch, two runs at once),
 //! and refuses, before sending anything, what cannot be paid right.
 
-mod common;
-#[path = "common/node.rs"]
-mod node;
-#[path = "common/paid.rs"]
-mod paid;
+use crate::node;
+use crate::paid;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Inputs a person would write, through the real binary: weights as JSON numbers, lock
 //! bonus tiers, and `plan --inputs -` reading standard input.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -1,7 +1,7 @@
 //! Logs on stderr are plain text when stderr is not a terminal (a pipe, a file): no ANSI
 //! colour codes for a log collector to choke on.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -4,11 +4,9 @@
 //! the run carries on; unknown transactions still pending are named with what to do; an
 //! operation whose nonce was taken is named with the one command that resolves it.
 
-#[path = "common/anvil.rs"]
-mod anvil;
-mod common;
-#[path = "common/evm.rs"]
-mod evm;
+use crate::anvil;
+use crate::common;
+use crate::evm;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -24,7 +22,7 @@ impl Evm {
     }
 
     /// `run --chain evm` of one synthetic epoch (20 recipients) with journal `journal`.
-    fn run(&self, journal: &str) -> tokio::process::Command {
+    fn run_with_journal(&self, journal: &str) -> tokio::process::Command {
         let mut run = command(&["run", "--chain", "evm", "--rpc-url", &self.anvil.url]);
         run.args([
             "--token-address",
@@ -62,7 +60,7 @@ fn check(out: &Output, code: i32, parts: &[&str]) {
 #[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn the_nonce_journal_lies_beside_the_journal_as_documented_and_is_named() {
     let evm = Evm::start().await;
-    let out = evm.run("run.db").output().await.unwrap();
+    let out = evm.run_with_journal("run.db").output().await.unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let nonces = evm.path("run.nonces.sqlite");
     let line = format!("nonce journal: {}", nonces.display());
@@ -106,7 +104,7 @@ async fn a_nonce_journal_that_is_not_one_is_refused_untouched_naming_it_and_noth
     for (make, reason) in cases {
         make();
         let bytes = std::fs::read(&nonces).unwrap();
-        let out = evm.run("j.sqlite").output().await.unwrap();
+        let out = evm.run_with_journal("j.sqlite").output().await.unwrap();
         let named = format!("nonce journal {}: {reason}", nonces.display());
         check(&out, 2, &[&named]);
         assert_eq!(
@@ -126,10 +124,10 @@ async fn a_nonce_journal_that_is_not_one_is_refused_untouched_naming_it_and_noth
 #[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn the_key_used_outside_the_tool_with_nothing_of_ours_pending_does_not_block_the_journal() {
     let evm = Evm::start().await;
-    let out = evm.run("j.sqlite").output().await.unwrap();
+    let out = evm.run_with_journal("j.sqlite").output().await.unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     evm.anvil.foreign_transaction().await; // mined at once: the chain nonce is past the journal's
-    let out = evm.run("j.sqlite").output().await.unwrap();
+    let out = evm.run_with_journal("j.sqlite").output().await.unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("paid"), "{}", text(&out.stdout));
 }
@@ -141,7 +139,7 @@ async fn pending_transactions_a_fresh_nonce_journal_does_not_know_are_named_with
     evm.anvil.automine(false).await;
     evm.anvil.foreign_transaction().await; // e.g. sent with a nonce journal since deleted
     let before = evm.anvil.dev_nonce_at("pending").await;
-    let out = evm.run("fresh.sqlite").output().await.unwrap();
+    let out = evm.run_with_journal("fresh.sqlite").output().await.unwrap();
     check(
         &out,
         1,
@@ -158,7 +156,7 @@ async fn pending_transactions_a_fresh_nonce_journal_does_not_know_are_named_with
     );
     evm.anvil.automine(true).await;
     evm.anvil.rpc("evm_mine", vec![]).await;
-    let out = evm.run("fresh.sqlite").output().await.unwrap();
+    let out = evm.run_with_journal("fresh.sqlite").output().await.unwrap();
     assert!(out.status.success(), "once mined: {}", text(&out.stderr));
 }
 
@@ -167,7 +165,7 @@ async fn pending_transactions_a_fresh_nonce_journal_does_not_know_are_named_with
 async fn an_operation_whose_nonce_was_taken_is_named_with_the_command_that_resolves_it() {
     let evm = Evm::start().await;
     evm.anvil.automine(false).await;
-    let mut run = evm.run("j.sqlite").spawn().unwrap();
+    let mut run = evm.run_with_journal("j.sqlite").spawn().unwrap();
     for _ in 0..3_000 {
         if evm.anvil.dev_nonce_at("pending").await > evm.anvil.dev_nonce_at("latest").await {
             break;
@@ -179,7 +177,7 @@ async fn an_operation_whose_nonce_was_taken_is_named_with_the_command_that_resol
     evm.anvil.rpc("anvil_dropAllTransactions", vec![]).await;
     evm.anvil.automine(true).await;
     evm.anvil.foreign_transaction().await;
-    let out = evm.run("j.sqlite").output().await.unwrap();
+    let out = evm.run_with_journal("j.sqlite").output().await.unwrap();
     let nonces = evm.path("j.nonces.sqlite");
     let moved = format!("{}.foreign-3", nonces.display());
     let command = format!("`mv {} {moved}`", nonces.display());
@@ -190,7 +188,7 @@ async fn an_operation_whose_nonce_was_taken_is_named_with_the_command_that_resol
     );
     // The command it names, then the same run: it carries on and pays.
     std::fs::rename(&nonces, Path::new(&moved)).unwrap();
-    let out = evm.run("j.sqlite").output().await.unwrap();
+    let out = evm.run_with_journal("j.sqlite").output().await.unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("paid"), "{}", text(&out.stdout));
 }

@@ -3,9 +3,8 @@
 //! a closed stdout, flags named in refusals, a dry run beside a devnet holding the ledger,
 //! what is logged on a resume and printed after a failure.
 
-#[path = "common/anvil.rs"]
-mod anvil;
-mod common;
+use crate::anvil;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

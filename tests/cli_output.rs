@@ -2,7 +2,7 @@
 //! `schedule` table and chart say when max supply is reached, a finished epoch says how
 //! long it took. The real binary, with a real pipe whose reader is already gone.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

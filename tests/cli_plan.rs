@@ -1,6 +1,6 @@
 //! The `tokenomics plan` and `schedule` commands, run as a user runs them (the real binary).
 
-mod common;
+use crate::common;
 
 use common::{check_bad_input, check_refused, plan_json, tokenomics, write, INPUTS};
 

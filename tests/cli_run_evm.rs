@@ -3,8 +3,7 @@
 //! missing anvil (exit 1, one line saying how to install it), and a fresh anvil with fresh
 //! contracts and journals when there is no `--rpc-url`.
 
-#[path = "common/anvil.rs"]
-mod anvil;
+use crate::anvil;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

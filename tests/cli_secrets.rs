@@ -1,7 +1,7 @@
 //! A private key pasted where something else belongs (an address flag, a field, a path, any
 //! flag clap parses) is refused without being echoed, not even its first characters.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

@@ -5,8 +5,7 @@
 //! Real processes: the binary, its anvil, real signals. Waits are bounded polls of /proc,
 //! never a fixed sleep that an assertion relies on.
 
-#[path = "common/anvil.rs"]
-mod anvil;
+use crate::anvil;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -4,11 +4,9 @@
 //! `--check-chain` it reads the node's records beside the journal: agreement exits 0, a
 //! journal claiming what the node does not show exits 1.
 
-mod common;
-#[path = "common/node.rs"]
-mod node;
-#[path = "common/paid.rs"]
-mod paid;
+use crate::common;
+use crate::node;
+use crate::paid;
 
 use std::path::Path;
 use std::time::Duration;

@@ -3,8 +3,7 @@
 //! is named in the spec. The binary says what it accepts in its own refusal of an
 //! unknown field ("expected one of `a`, `b`"), asked once per object and section.
 
-#[path = "common/node.rs"]
-mod node;
+use crate::node;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -170,7 +170,6 @@ fn find_in_child(bin_env: Option<&str>, cwd: &Path, path: &Path) -> String {
     command
         .args([
             "find_reads_anvil_bin_the_working_directory_and_path_of_the_process",
-            "--exact",
             "--nocapture",
             "--test-threads=1",
         ])

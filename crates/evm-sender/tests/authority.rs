@@ -3,7 +3,7 @@
 //! sent again with their journaled bytes, and a node serving another chain with the same
 //! chain id is refused before anything is sent.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! transaction, a reorg after confirmation, a foreign use of the key, a receipt shown after
 //! the nonce moves, fee bumps.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

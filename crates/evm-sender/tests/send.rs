@@ -1,7 +1,7 @@
 //! Sending against a real anvil: transfers, idempotent op ids, resume after a crash,
 //! reverts, the chain id check and the key file rule.
 
-mod common;
+use crate::common;
 
 use common::{bob, check, dev_address, Anvil, CHAIN_ID, REVERTER_INIT};
 use evm_sender::{Bytes, Error, Signer, TxRequest, U256};

@@ -1,6 +1,6 @@
 //! Many clients at once: transfers never overdraw and the books always balance.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::{addr, hex, start};

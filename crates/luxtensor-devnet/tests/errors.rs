@@ -1,7 +1,7 @@
 //! Error messages over HTTP stay short whatever the client sent: a value is
 //! echoed as a 32-character excerpt with its length, and the field is named.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{addr, start};

@@ -2,7 +2,7 @@
 //! requests apply nothing, late answers apply first, and a seed replays the same
 //! faults. Timing is checked on tokio's paused clock.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

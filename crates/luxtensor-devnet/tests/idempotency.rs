@@ -1,7 +1,7 @@
 //! Idempotency keys: a replay answers the first result and changes nothing; the
 //! same key with other params (or another method) is a -32003 conflict.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{addr, start, Rpc};

@@ -2,7 +2,7 @@
 //!
 //! One rule per test; every answer is read from a devnet on 127.0.0.1.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{addr, hex, quantity, start};

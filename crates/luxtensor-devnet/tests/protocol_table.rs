@@ -1,7 +1,7 @@
 //! The devnet serves exactly the protocol crate's method table (`luxtensor_protocol::METHODS`):
 //! no method of the table is missing, none is served beside it.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! a bad ledger path, a ledger file held by another devnet, a ledger above its
 //! cap and a token that can never authenticate, and what the handle exposes.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::time::Duration;

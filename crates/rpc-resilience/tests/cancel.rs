@@ -1,7 +1,7 @@
 //! Cancel safety: a call dropped mid-flight gives back its concurrency slot and its half-open
 //! probe permit.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! Batch rules: chunking, request order, and retrying only the failed (idempotent) items.
 
-mod support;
+use crate::support;
 
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::core::params::BatchRequestBuilder;

@@ -1,6 +1,6 @@
 //! ResilientClient breaker and failover rules against real servers, on tokio's paused clock.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

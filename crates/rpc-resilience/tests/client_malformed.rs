@@ -1,7 +1,7 @@
 //! Malformed answers give typed errors and never panic: bad JSON, HTML 502, wrong id, no
 //! result, wrong result type, oversized body, a connection cut mid-answer, random bytes.
 
-mod support;
+use crate::support;
 
 use proptest::prelude::*;
 use rpc_resilience::{ResilienceConfig, ResilientClient, RpcError};

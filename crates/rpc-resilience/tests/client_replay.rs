@@ -2,7 +2,7 @@
 //! replay-safe (the standard reads, or what the caller's policy names); final and rate-limit
 //! codes are the caller's classifier's; real server, tokio's paused clock.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! ResilientClient retry rules against a real jsonrpsee server, on tokio's paused clock.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

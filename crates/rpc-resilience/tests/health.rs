@@ -1,6 +1,6 @@
 //! Health monitor rules: stalled heads, unreachable nodes, breaker feeding, no leaked task.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,6 @@
 //! Metrics rules: counters, percentiles, snapshot JSON and the same through the `metrics` facade.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

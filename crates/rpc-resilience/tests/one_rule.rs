@@ -1,7 +1,7 @@
 //! One retry rule for single calls and batches: every case of one table, run as a call and as
 //! a batch of one item against a real server on tokio's paused clock, ends the same way.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

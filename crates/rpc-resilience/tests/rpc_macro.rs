@@ -1,6 +1,6 @@
 //! Typed `#[rpc(client)]` traits run through the ResilientClient (it implements `ClientT`).
 
-mod support;
+use crate::support;
 
 use jsonrpsee::core::client::{ClientT, Error};
 use jsonrpsee::proc_macros::rpc;

@@ -1,7 +1,7 @@
 //! Small rules: error classification, config defaults, the builder, the concurrency limit,
 //! the outcome window.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

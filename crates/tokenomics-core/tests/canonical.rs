@@ -1,8 +1,6 @@
 //! The inputs digest and plan hash, byte for byte: pinned values of fixed networks, and
 //! a plain field-by-field re-encoding (the layout docs/SPEC.md describes) on random ones.
 
-mod support;
-
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 use tokenomics_core::{

@@ -1,6 +1,6 @@
 //! Pinned emission values: utility, quality, halving, floor, unmet quota, pool and cap.
 
-mod support;
+use crate::support;
 
 use support::{frac, inputs, mdt};
 use tokenomics_core::{EpochInputs, EpochPlan, NetworkMetrics, Params};

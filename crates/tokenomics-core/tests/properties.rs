@@ -1,6 +1,6 @@
 //! Property tests of the invariants docs/SPEC.md names, on random networks of up to thousands.
 
-mod support;
+use crate::support;
 
 use proptest::prelude::*;
 use support::addr;

@@ -1,7 +1,7 @@
 //! Recipients a chain would refuse: the zero address in any recipient field, and the
 //! addresses a backend names, refused with the field that holds them.
 
-mod support;
+use crate::support;
 
 use support::{addr, inputs, mdt};
 use tokenomics_core::{

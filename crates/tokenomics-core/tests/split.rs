@@ -1,6 +1,6 @@
 //! Pinned split rules: category shares, redirection to the DAO, tie-breaks, ordering.
 
-mod support;
+use crate::support;
 
 use support::{addr, frac, inputs, mdt};
 use tokenomics_core::{

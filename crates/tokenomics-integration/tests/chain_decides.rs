@@ -1,7 +1,7 @@
 //! The chain decides what was paid: lost journals, concurrent runs, other plans for a
 //! started epoch, the treasury's funds, and the journal's own lock and schema.
 
-mod support;
+use crate::support;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle};
 use support::{check_ledger, executor, plan_for, run, TREASURY};

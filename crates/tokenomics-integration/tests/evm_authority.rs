@@ -2,7 +2,7 @@
 //! a third party never fail verification, paying the payout contract itself verifies, and
 //! a reorg deeper than the confirmations is found and paid again.
 
-mod evm_support;
+use crate::evm_support;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};

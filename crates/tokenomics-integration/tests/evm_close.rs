@@ -2,7 +2,7 @@
 //! token refuses is found unpayable and closed once; a closed epoch pays and opens no
 //! more; only the owner closes; a fully paid epoch is never closed.
 
-mod evm_support;
+use crate::evm_support;
 
 use std::sync::atomic::AtomicBool;
 

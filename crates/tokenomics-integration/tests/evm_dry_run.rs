@@ -2,7 +2,7 @@
 //! `PayoutPreview`) against a real anvil: the payout contract's figures, the transfers of
 //! unpaid chunks, and the run's refusal of a contract short of the pool.
 
-mod evm_support;
+use crate::evm_support;
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

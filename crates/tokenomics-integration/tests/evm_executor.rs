@@ -1,7 +1,7 @@
 //! `EpochExecutor<EvmPayout>` against a real anvil: the executor's plan, journal,
 //! report and verification over the EVM backend, exactly once across journals.
 
-mod evm_support;
+use crate::evm_support;
 
 use std::path::Path;
 

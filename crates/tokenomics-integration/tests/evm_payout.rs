@@ -1,7 +1,7 @@
 //! The EVM payout backend against a real anvil: deploy, open, pay in chunks, verify;
 //! exactly once with a fresh journal, re-runs, refusals before anything is sent.
 
-mod evm_support;
+use crate::evm_support;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;

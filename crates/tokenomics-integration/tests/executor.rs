@@ -1,7 +1,7 @@
 //! `EpochExecutor` against a real devnet on loopback: exactly-once payouts, resume,
 //! re-runs, conflicts, verification, and the fault mix of the issue.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

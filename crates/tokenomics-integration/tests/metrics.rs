@@ -1,7 +1,7 @@
 //! The executor's metrics, recorded through the `metrics` facade by a debugging recorder
 //! while it pays epochs on a real devnet on loopback.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 

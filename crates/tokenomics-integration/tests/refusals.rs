@@ -1,7 +1,7 @@
 //! How the node's answers are sorted: confirmed, left pending, or refused for good —
 //! and which refusals stop an epoch, with what error; plus journals of older schemas.
 
-mod support;
+use crate::support;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle, WriteKind, WriteRequest};
 use support::{executor, run, TREASURY};

@@ -2,7 +2,7 @@
 //! a version-2 journal is migrated with its epochs kept (times and runs unknown), read
 //! as it is without being changed, and a resumed epoch counts its runs.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::sync::atomic::Ordering;
