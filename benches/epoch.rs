@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle, FaultConfig, LedgerPath};
 use rpc_resilience::{ResilienceConfig, ResilientClient};
 use tokenomics_core::{Amount, EpochPlan, Params};
-use tokenomics_integration::{
+use payout_executor::{
     synthetic_inputs, Chain, EpochExecutor, EpochReport, ExecutorConfig, Journal, MintedSupply,
     Progress,
 };

@@ -20,7 +20,7 @@
 use std::time::{Duration, Instant};
 
 use tokenomics_core::{Amount, EpochPlan, Params};
-use tokenomics_integration::synthetic_inputs;
+use tokenomics_core::synthetic_inputs;
 
 #[path = "support/evm_sides.rs"]
 mod sides;

@@ -1,5 +1,5 @@
 //! `tokenomics close-epoch`: the operator's way out of an EVM epoch that can never
-//! complete (see `tokenomics_integration::ClosedEpoch`).
+//! complete (see `payout_executor::ClosedEpoch`).
 //!
 //! It connects as `run --chain evm --rpc-url` does (`evm_connect.rs`, the same flags),
 //! takes the run's journal (its lock: no run pays meanwhile), and closes the epoch only
@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use tokenomics_config::Config;
-use tokenomics_integration::{EpochExecutor, Journal};
+use payout_executor::{EpochExecutor, Journal};
 
 use crate::error::CliError;
 use crate::evm_connect::{connect_evm, EvmSetup};
@@ -88,7 +88,7 @@ pub(crate) fn run(args: CloseArgs) -> Result<(), CliError> {
         } = connect_evm(&run_args, &config).await?;
         let opened = Journal::open(&journal).map_err(|e| journal_error(&journal, &e))?;
         let mut executor =
-            EpochExecutor::new(config.params(), config.executor.clone(), payout, opened);
+            EpochExecutor::new(config.params(), config.executor.executor(), payout, opened);
         executor
             .close_epoch(epoch, unix_now())
             .await

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use evm_sender::{EvmSender, SenderConfig};
 use rpc_resilience::ResilienceConfig;
-use tokenomics_integration::evm::EvmPayout;
+use payout_evm::{EvmError, EvmPayout};
 
 use crate::error::CliError;
 use crate::evm_cli::{evm_client, evm_error, load_signer, node_chain_id};
@@ -67,7 +67,7 @@ pub(crate) fn run(args: DeployArgs) -> Result<(), CliError> {
                 evm_sender::Error::ChainIdMismatch { .. } => {
                     CliError::BadInput(format!("--chain-id: {error}"))
                 }
-                other => evm_error(other.into()),
+                other => evm_error(EvmError::Sender(other).into()),
             })?;
         EvmPayout::deploy(&sender).await.map_err(evm_error)
     })?;

@@ -15,8 +15,9 @@ use rusqlite::{Connection, OpenFlags};
 use tempfile::TempDir;
 
 use tokenomics_config::{Config, Error};
-use tokenomics_integration::{
-    synthetic_inputs, DryRunAhead, DryRunReport, EpochExecutor, ExecutorError, Journal,
+use tokenomics_core::synthetic_inputs;
+use payout_executor::{
+    DryRunAhead, DryRunReport, EpochExecutor, ExecutorError, Journal, JournalError,
     MintedSupply, PayoutPreview,
 };
 
@@ -86,12 +87,12 @@ pub(crate) async fn dry_run<C: PayoutPreview>(
 ) -> Result<(), CliError> {
     let journal = match Journal::open_read_only(journal_path) {
         Ok(journal) => journal,
-        Err(ExecutorError::JournalMissing { .. }) => {
+        Err(JournalError::Missing { .. }) => {
             Journal::in_memory().map_err(|e| journal_error(journal_path, &e))?
         }
         Err(error) => return Err(journal_error(journal_path, &error)),
     };
-    let executor = EpochExecutor::new(config.params(), config.executor.clone(), chain, journal);
+    let executor = EpochExecutor::new(config.params(), config.executor.executor(), chain, journal);
     let jobs = match jobs {
         Some(jobs) => jobs,
         None => {

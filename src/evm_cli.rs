@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use evm_sender::{Address, Signer};
 use rpc_resilience::{ResilienceConfig, ResilientClient};
-use tokenomics_integration::evm::to_evm;
+use payout_evm::to_evm;
 
 use crate::echo::{hide_keys, shorten_echoes};
 use crate::error::CliError;
@@ -66,7 +66,7 @@ pub(crate) async fn node_chain_id(client: &ResilientClient) -> Result<u64, CliEr
 }
 
 /// Maps an error of the EVM path: bad keys, chain ids and configuration are bad input.
-pub(crate) fn evm_error(error: tokenomics_integration::ExecutorError) -> CliError {
+pub(crate) fn evm_error(error: payout_executor::ExecutorError) -> CliError {
     if error.is_bad_input() {
         CliError::BadInput(error.to_string())
     } else {

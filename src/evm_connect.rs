@@ -14,8 +14,8 @@ use evm_sender::{EvmSender, SenderConfig, Signer};
 use rpc_resilience::ResilientClient;
 use tempfile::TempDir;
 use tokenomics_config::Config;
-use tokenomics_integration::evm::{to_evm, Contracts, EvmPayout};
-use tokenomics_integration::ExecutorError;
+use payout_evm::{to_evm, Contracts, EvmError, EvmPayout};
+use payout_executor::ExecutorError;
 
 use crate::error::CliError;
 use crate::evm_cli::{evm_client, evm_error, load_signer, node_chain_id, parse_address};
@@ -59,8 +59,8 @@ pub(crate) fn nonce_journal(journal: &Path) -> PathBuf {
 /// journal (which starts at the account's nonce, and waits for any transaction still in the
 /// pool) carries on; the payout contract tells what is still unpaid.
 pub(crate) fn nonce_advice(error: &ExecutorError, nonces: &Path) -> Option<String> {
-    match error {
-        ExecutorError::Evm(evm_sender::Error::ForeignNonce { nonce, .. }) => {
+    match error.backend::<EvmError>() {
+        Some(EvmError::Sender(evm_sender::Error::ForeignNonce { nonce, .. })) => {
             let path = nonces.display();
             Some(format!(
                 "to carry on, move the nonce journal aside and run the same command again: \
@@ -164,7 +164,7 @@ async fn connect_anvil(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliE
         &nonces,
     )
     .await
-    .map_err(|e| evm_error(e.into()))?;
+    .map_err(|e| evm_error(EvmError::Sender(e).into()))?;
     let contracts = EvmPayout::deploy(&deployer).await.map_err(evm_error)?;
     drop(deployer);
     eprintln!(
@@ -205,15 +205,15 @@ async fn connect(
     EvmPayout::connect(sender_config, client, signer, contracts, &nonces)
         .await
         .map_err(|error| {
-            let source = match &error {
-                ExecutorError::Evm(evm_sender::Error::ChainIdMismatch { .. }) => {
+            let source = match error.backend::<EvmError>() {
+                Some(EvmError::Sender(evm_sender::Error::ChainIdMismatch { .. })) => {
                     let configured = config.evm.chain_id.is_some();
                     match source(args, "--chain-id", args.evm.chain_id.is_some(), configured) {
                         Some(source) => source,
                         None => "--rpc-url".to_string(),
                     }
                 }
-                ExecutorError::NoContract { what, .. } | ExecutorError::NotOwner { what, .. } => {
+                Some(EvmError::NoContract { what, .. } | EvmError::NotOwner { what, .. }) => {
                     let (flag, given, configured) = if what.starts_with("token") {
                         let e = &args.evm;
                         (
@@ -231,7 +231,7 @@ async fn connect(
                     };
                     source(args, flag, given, configured).unwrap_or_else(|| flag.to_string())
                 }
-                ExecutorError::Evm(evm_sender::Error::JournalMismatch { .. }) => {
+                Some(EvmError::Sender(evm_sender::Error::JournalMismatch { .. })) => {
                     return CliError::Failed(format!("nonce journal {}: {error}", nonces.display()))
                 }
                 _ => {

@@ -115,14 +115,14 @@ fn install() -> Result<PrometheusHandle, CliError> {
         )
         .and_then(|builder| {
             builder.set_buckets_for_metric(
-                Matcher::Full(tokenomics_integration::metrics::EPOCH_DURATION_SECONDS.into()),
-                &tokenomics_integration::metrics::EPOCH_DURATION_BUCKETS,
+                Matcher::Full(payout_executor::metrics::EPOCH_DURATION_SECONDS.into()),
+                &payout_executor::metrics::EPOCH_DURATION_BUCKETS,
             )
         })
         .and_then(PrometheusBuilder::install_recorder)
         .map_err(failed)?;
     rpc_resilience::metrics::facade::describe();
-    tokenomics_integration::metrics::describe();
+    payout_executor::metrics::describe();
     Ok(handle)
 }
 

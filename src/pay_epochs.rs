@@ -10,9 +10,9 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use tokenomics_core::Amount;
-use tokenomics_integration::{
-    synthetic_inputs, EpochExecutor, EpochReport, ExecutorError, MintedSupply, PayoutChain,
+use tokenomics_core::{synthetic_inputs, Amount};
+use payout_executor::{
+    EpochExecutor, EpochReport, ExecutorError, MintedSupply, PayoutChain,
 };
 
 use crate::error::CliError;

@@ -1,7 +1,7 @@
 //! Progress of `run`: indicatif bars on a terminal, plain lines on stderr otherwise.
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use tokenomics_integration::{EpochReport, Progress};
+use payout_executor::{EpochReport, Progress};
 
 /// An epoch's bar while it runs: what is left, with the time still to go.
 const RUNNING: &str = "epoch {prefix:>6} [{bar:40.cyan/blue}] {pos}/{len} transfers {msg} ({eta})";

@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, DevnetHandle, LedgerPath};
 use rpc_resilience::ResilientClient;
 use tokenomics_core::{Amount, EpochInputs};
-use tokenomics_integration::{
-    Chain, EpochExecutor, ExecutorError, Journal, MintedSupply, PayoutPreview,
+use payout_luxtensor::LuxtensorPayout;
+use payout_executor::{
+    EpochExecutor, ExecutorError, Journal, MintedSupply, PayoutPreview,
 };
 
 use tokenomics_config::{inputs_in_dir, read_inputs, Config, Error};
@@ -145,7 +146,7 @@ async fn run_evm(
     }
     let nonces = nonce_journal(&journal);
     let opened = Journal::open(&journal).map_err(|e| journal_error(&journal, &e))?;
-    let executor = EpochExecutor::new(config.params(), config.executor.clone(), payout, opened);
+    let executor = EpochExecutor::new(config.params(), config.executor.executor(), payout, opened);
     let advice = |error: &ExecutorError| nonce_advice(error, &nonces);
     let result = pay_epochs(executor, &args, jobs, metrics_server, stop, &advice).await;
     // The anvil first, then the folder of its journals.
@@ -192,7 +193,7 @@ async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), C
     // The health monitor probes each endpoint every `health_interval_ms` and feeds its
     // breaker, so a stalled node is noticed between epochs, not only on a failed call.
     let client = luxtensor_client(&config, &urls, token, true)?;
-    let chain = Chain::new(client.clone());
+    let chain = LuxtensorPayout::new(client.clone(), config.executor.luxtensor());
     let journal_path = match (&args.journal, &devnet) {
         (Some(path), _) => path.clone(),
         (None, Some(_)) => data_dir.join("journal.sqlite"),
@@ -214,7 +215,7 @@ async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), C
         return result;
     }
     let journal = Journal::open(&journal_path).map_err(|e| journal_error(&journal_path, &e))?;
-    let executor = EpochExecutor::new(config.params(), config.executor.clone(), chain, journal);
+    let executor = EpochExecutor::new(config.params(), config.executor.executor(), chain, journal);
     let stop = signals::listen()?;
     let result = pay_epochs(executor, &args, jobs, metrics_server, stop, &|_| None).await;
     if let Some(devnet) = devnet {

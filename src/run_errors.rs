@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use tokenomics_integration::ExecutorError;
+use payout_executor::{ExecutorError, JournalError};
 
 use crate::echo::hide_keys;
 use crate::error::CliError;
@@ -11,12 +11,10 @@ use crate::error::CliError;
 /// An error opening or reading the journal at `path`, naming it (unless the error names
 /// it itself), keys hidden; exit 2 when it is bad input. `run`, `status` and
 /// `close-epoch` share it.
-pub(crate) fn journal_error(path: &Path, error: &ExecutorError) -> CliError {
+pub(crate) fn journal_error(path: &Path, error: &JournalError) -> CliError {
     let message = hide_keys(&match error {
         // These name the journal themselves.
-        ExecutorError::JournalInUse { .. } | ExecutorError::JournalMissing { .. } => {
-            error.to_string()
-        }
+        JournalError::InUse { .. } | JournalError::Missing { .. } => error.to_string(),
         _ => format!("{}: {error}", path.display()),
     });
     if error.is_bad_input() {
@@ -67,10 +65,10 @@ mod tests {
     fn an_error_that_only_quotes_the_epoch_in_a_value_is_prefixed_with_it() {
         // The typed epoch decides, not the text: a node's answer mentioning "epoch 5" is not
         // an error about epoch 5.
-        let malformed = ExecutorError::Malformed {
-            call: "luxtensor_getTransfer",
-            reason: "memo \"epoch 5\" is not a plan".to_string(),
-        };
+        let malformed = ExecutorError::Plan(tokenomics_core::CoreError::InvalidInput {
+            field: "memo",
+            reason: "\"epoch 5\" is not a plan".to_string(),
+        });
         let expected = format!("epoch 5: {malformed}");
         check(Some(5), malformed, &expected);
     }

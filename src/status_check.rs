@@ -13,9 +13,10 @@ use std::io::Write;
 
 use evm_sender::EvmReader;
 use tokenomics_config::Config;
-use tokenomics_integration::evm::{Contracts, PayoutReader};
-use tokenomics_integration::{
-    check_status, Chain, CheckedEpoch, ExecutorError, Journal, ShowsChain,
+use payout_evm::{EvmError, Contracts, PayoutReader};
+use payout_luxtensor::LuxtensorPayout;
+use payout_executor::{
+    check_status, CheckedEpoch, ExecutorError, Journal, ShowsChain,
 };
 
 use crate::error::CliError;
@@ -47,7 +48,7 @@ pub(crate) fn run(args: &StatusArgs) -> Result<(), CliError> {
             ChainKind::Luxtensor => {
                 let token = args.rpc_token.clone();
                 let client = luxtensor_client(&config, &args.rpc_url, token, false)?;
-                check(args, &Chain::new(client)).await
+                check(args, &LuxtensorPayout::new(client, config.executor.luxtensor())).await
             }
             ChainKind::Evm => check(args, &evm_reader(args, &config).await?).await,
         }
@@ -81,12 +82,9 @@ async fn check(args: &StatusArgs, chain: &impl ShowsChain) -> Result<Vec<Checked
     check_status(&args.journal, chain)
         .await
         .map_err(|error| match error {
-            ExecutorError::JournalMissing { .. }
-            | ExecutorError::JournalVersion { .. }
-            | ExecutorError::JournalCorrupt { .. }
-            | ExecutorError::Journal(_) => journal_error(&args.journal, &error),
-            ExecutorError::NoContract { .. } => {
-                CliError::BadInput(format!("--payout-address: {error}"))
+            ExecutorError::Journal(journal) => journal_error(&args.journal, &journal),
+            other if matches!(other.backend(), Some(EvmError::NoContract { .. })) => {
+                CliError::BadInput(format!("--payout-address: {other}"))
             }
             other if other.is_bad_input() => CliError::BadInput(other.to_string()),
             other => CliError::Failed(format!("--rpc-url: {other}")),

@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use tokenomics_integration::{read_status, EpochStatus};
+use payout_executor::{read_status, EpochStatus};
 
 use crate::error::CliError;
 use crate::run_args::{ChainKind, EvmFlags};

@@ -168,7 +168,7 @@ fn evm_a_capped_epoch_run_again_with_its_journal_is_already_done() {
     // Epoch 1 again, by its inputs: the journal's plan, capped to what the category had
     // left then (nothing is left now).
     // Without `minted_supply`, so the run takes it from the journal, as `--synthetic` does.
-    let mut inputs = serde_json::to_value(tokenomics_integration::synthetic_inputs(1, 5)).unwrap();
+    let mut inputs = serde_json::to_value(tokenomics_core::synthetic_inputs(1, 5)).unwrap();
     inputs.as_object_mut().unwrap().remove("minted_supply");
     let path = evm.dir.path().join("epoch-1.json");
     std::fs::write(&path, inputs.to_string()).unwrap();

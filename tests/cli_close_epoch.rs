@@ -18,8 +18,8 @@ use common::{check_error as check, text};
 use evm::{Evm, DEPLOY_TXS};
 use serde_json::{json, Value};
 use tokenomics_core::{Amount, EpochInputs, EpochPlan, Params, ZERO_ADDRESS};
-use tokenomics_integration::evm::CHUNK_SIZE;
-use tokenomics_integration::{synthetic_inputs, EpochMemo, Journal, Stage};
+use payout_evm::CHUNK_SIZE;
+use payout_executor::{synthetic_inputs, EpochMemo, Journal, Stage};
 
 /// The zero address as inputs files write it.
 const ZERO: &str = "0x0000000000000000000000000000000000000000";

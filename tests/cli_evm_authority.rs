@@ -17,8 +17,8 @@ use common::text;
 use evm::{deployed, DEPLOY_TXS};
 use serde_json::{json, Value};
 use tokenomics_core::{EpochPlan, Params};
-use tokenomics_integration::evm::chunk_count;
-use tokenomics_integration::synthetic_inputs;
+use payout_evm::chunk_count;
+use tokenomics_core::synthetic_inputs;
 
 /// Deploys both contracts with the binary; their addresses (token, payout).
 async fn deploy(url: &str, dir: &Path, journal: &str) -> (String, String) {

@@ -19,8 +19,8 @@ use common::text;
 use evm::{while_mining, Evm, DEPLOY_TXS};
 use serde_json::{json, Value};
 use tokenomics_core::{EpochInputs, EpochPlan, Params};
-use tokenomics_integration::evm::{chunk_count, EvmPayout};
-use tokenomics_integration::synthetic_inputs;
+use payout_evm::{chunk_count, EvmPayout};
+use tokenomics_core::synthetic_inputs;
 
 impl Evm {
     /// `run --chain evm` on this anvil and these contracts, journal `journal`, paying

@@ -6,7 +6,7 @@ use std::process::Stdio;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle};
 use tokenomics_core::{EpochPlan, Params};
-use tokenomics_integration::synthetic_inputs;
+use tokenomics_core::synthetic_inputs;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 

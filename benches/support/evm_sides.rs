@@ -13,8 +13,8 @@ use evm_sender::{EvmClassifier, EvmSender, SenderConfig, Signer, TxRequest};
 use rpc_resilience::{ResilienceConfig, ResilientClient};
 use serde_json::{json, Value};
 use tokenomics_core::{Amount, EpochPlan, Transfer};
-use tokenomics_integration::evm::{chunk_count, EvmPayout};
-use tokenomics_integration::EpochMemo;
+use payout_evm::{chunk_count, EvmPayout};
+use payout_executor::EpochMemo;
 
 /// Anvil's chain id.
 const CHAIN_ID: u64 = 31337;
@@ -159,7 +159,7 @@ pub(crate) async fn payout(setup: &Setup, dir: &Path, plan: &EpochPlan) -> Run {
         .open_epoch(plan, &memo, Amount::ZERO)
         .await
         .expect("open");
-    let mut on_confirmed = |c: tokenomics_integration::evm::PaidChunk| {
+    let mut on_confirmed = |c: payout_evm::PaidChunk| {
         let gas = c.confirmation.expect("sent by this run").gas_used;
         seen.push((Instant::now(), (c.transfers, gas)));
         Ok(())

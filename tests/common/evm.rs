@@ -13,7 +13,7 @@ use std::time::Duration;
 use evm_sender::{SenderConfig, Signer};
 use rpc_resilience::ResilientClient;
 use serde_json::Value;
-use tokenomics_integration::evm::{Contracts, EvmPayout};
+use payout_evm::{Contracts, EvmPayout};
 
 use crate::anvil::{Anvil, CHAIN_ID, DEV_KEY};
 use crate::common::text;

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use tokenomics_core::Amount;
-use tokenomics_integration::synthetic_inputs;
+use tokenomics_core::synthetic_inputs;
 
 use crate::node::{Node, BIN, TREASURY};
 

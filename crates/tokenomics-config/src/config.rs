@@ -37,7 +37,7 @@ pub struct Config {
     /// `[rpc]`: retries, timeouts, breaker, health of the RPC client.
     pub rpc: rpc_resilience::ResilienceConfig,
     /// `[executor]`: what every payout backend shares.
-    pub executor: tokenomics_integration::ExecutorConfig,
+    pub executor: ExecutorSection,
     /// `[evm]`: the EVM payout backend.
     pub evm: EvmSection,
 }
@@ -180,4 +180,47 @@ pub fn parse_amount(name: &str, text: &str) -> Result<Amount, Error> {
         name: name.to_string(),
         reason: error.to_string(),
     })
+}
+
+/// `[executor]`: the payer on chains that let the operator choose one, and what every
+/// backend shares.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ExecutorSection {
+    /// The account that is minted into and pays out on the Luxtensor protocol (on EVM
+    /// the payout contract pays).
+    pub treasury: tokenomics_core::Address,
+    /// Transfers whose records (and balances, where they tell) are checked (100).
+    #[serde(deserialize_with = "at_least_one")]
+    pub verify_sample: std::num::NonZeroUsize,
+}
+
+impl Default for ExecutorSection {
+    fn default() -> ExecutorSection {
+        ExecutorSection {
+            treasury: payout_luxtensor::DEFAULT_TREASURY,
+            verify_sample: payout_executor::ExecutorConfig::default().verify_sample,
+        }
+    }
+}
+
+impl ExecutorSection {
+    /// The executor's part.
+    pub fn executor(&self) -> payout_executor::ExecutorConfig {
+        payout_executor::ExecutorConfig::new(self.verify_sample)
+    }
+
+    /// The Luxtensor backend's part: the treasury, the built-in batch settings.
+    pub fn luxtensor(&self) -> payout_luxtensor::LuxtensorConfig {
+        payout_luxtensor::LuxtensorConfig::new(self.treasury)
+    }
+}
+
+/// A count from the configuration: 0 would silently skip what it counts.
+fn at_least_one<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<std::num::NonZeroUsize, D::Error> {
+    let count = <usize as Deserialize>::deserialize(deserializer)?;
+    std::num::NonZeroUsize::new(count).ok_or_else(|| serde::de::Error::custom("must be at least 1"))
 }

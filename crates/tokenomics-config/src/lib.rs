@@ -66,7 +66,7 @@ mod inputs;
 mod json_decimal;
 mod json_error;
 
-pub use config::{parse_amount, Config};
+pub use config::{parse_amount, Config, ExecutorSection};
 pub use error::{Error, Format, Position};
 pub use evm_section::{EvmSection, FEE_BUMP_AFTER, FEE_BUMP_MAX_WEI};
 pub use inputs::{inputs_in_dir, inputs_name, parse_inputs, read_inputs, LoadedInputs};

@@ -23,6 +23,11 @@ use crate::recipients::Recipient;
 pub struct Hash256([u8; 32]);
 
 impl Hash256 {
+    /// The digest of these 32 bytes.
+    pub const fn from_bytes(bytes: [u8; 32]) -> Hash256 {
+        Hash256(bytes)
+    }
+
     /// The 32 bytes.
     pub const fn as_bytes(&self) -> &[u8; 32] {
         &self.0

@@ -58,6 +58,7 @@ mod refused;
 mod schedule;
 mod split;
 mod supply;
+mod synthetic;
 
 pub use address::Address;
 pub use amount::Amount;
@@ -76,3 +77,4 @@ pub use refused::{check_recipients, refusal, Refused, ZERO_ADDRESS};
 pub use schedule::{schedule, Era};
 pub use split::{apportion, Category};
 pub use supply::SupplyLedger;
+pub use synthetic::synthetic_inputs;

@@ -1,0 +1,396 @@
+//! The EVM payout backend against a real anvil: deploy, open, pay in chunks, verify;
+//! exactly once with a fresh journal, re-runs, refusals before anything is sent.
+
+use crate::evm_support;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use alloy_primitives::{keccak256, B256, U256};
+use alloy_sol_types::SolValue;
+use serde_json::json;
+
+use evm_support::{all_chunks, check, check_every_balance, dev_address, plan_for, Anvil, CHAIN_ID};
+use tokenomics_core::Amount;
+use payout_evm::{chunk_count, Contracts, EvmPayout, PaidChunk};
+use payout_executor::{synthetic_inputs, EpochMemo, ExecutorError};
+
+/// The memo of `plan` built on `minted`.
+fn memo(plan: &tokenomics_core::EpochPlan, minted: Amount) -> EpochMemo {
+    EpochMemo {
+        plan_hash: plan.plan_hash,
+        minted_supply: minted,
+    }
+}
+
+/// Pays every chunk of `plan`; returns the chunks reported.
+async fn pay_all(backend: &EvmPayout, plan: &tokenomics_core::EpochPlan) -> Vec<PaidChunk> {
+    let mut reported = Vec::new();
+    let stop = AtomicBool::new(false);
+    backend
+        .pay_chunks(
+            plan,
+            &all_chunks(plan),
+            &mut |c| {
+                reported.push(c);
+                Ok(())
+            },
+            &stop,
+        )
+        .await
+        .unwrap();
+    reported
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn an_epoch_of_1000_recipients_pays_every_balance_and_mints_from_mint() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = anvil.deploy(dir.path()).await;
+    let backend = anvil.backend(contracts, &dir.path().join("j.sqlite")).await;
+    let minted = backend.minted_supply().await.unwrap();
+    let plan = plan_for(&synthetic_inputs(1, 1_000), minted);
+    let before = backend.balances(&plan, 16).await.unwrap();
+    let started = Instant::now();
+    check(
+        backend
+            .open_epoch(&plan, &memo(&plan, minted), Amount::ZERO)
+            .await
+            .unwrap(),
+        false,
+    );
+    let reported = pay_all(&backend, &plan).await;
+    let elapsed = started.elapsed();
+    let gas: u64 = reported
+        .iter()
+        .filter_map(|c| c.confirmation)
+        .map(|c| c.gas_used)
+        .sum();
+    eprintln!(
+        "{} transfers in {} chunks: {gas} gas ({} per transfer), {elapsed:?}",
+        plan.transfers.len(),
+        reported.len(),
+        gas / plan.transfers.len() as u64
+    );
+    check(reported.len(), chunk_count(&plan));
+    check_every_balance(&backend, &plan).await;
+    check(backend.verify_balances(&plan, &before).await.unwrap(), 16);
+    check(
+        backend.minted_supply().await.unwrap(),
+        minted.checked_add(plan.from_mint, "t").unwrap(),
+    );
+}
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn opening_again_with_the_same_plan_sends_nothing_and_another_plan_is_a_conflict() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = anvil.deploy(dir.path()).await;
+    let backend = anvil.backend(contracts, &dir.path().join("j.sqlite")).await;
+    let plan = plan_for(&synthetic_inputs(3, 10), Amount::ZERO);
+    check(
+        backend
+            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+            .await
+            .unwrap(),
+        false,
+    );
+    let nonce = anvil.nonce(dev_address()).await;
+    check(
+        backend
+            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+            .await
+            .unwrap(),
+        true,
+    );
+    let other = plan_for(&synthetic_inputs(3, 20), Amount::ZERO);
+    let refused = backend
+        .open_epoch(&other, &memo(&other, Amount::ZERO), Amount::ZERO)
+        .await;
+    check(
+        matches!(refused, Err(ExecutorError::ChainConflict { epoch: 3, .. })),
+        true,
+    );
+    check(anvil.nonce(dev_address()).await, nonce);
+    let record = backend.epoch_record(3).await.unwrap();
+    check(record, Some((memo(&plan, Amount::ZERO), plan.from_mint)));
+}
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn a_fresh_journal_on_a_half_paid_epoch_pays_only_the_missing_chunks() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = anvil.deploy(dir.path()).await;
+    let mut first = anvil
+        .backend(contracts, &dir.path().join("first.sqlite"))
+        .await;
+    first.set_chunks_in_flight(1);
+    let plan = plan_for(&synthetic_inputs(2, 1_000), Amount::ZERO);
+    first
+        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+        .await
+        .unwrap();
+    let stop = AtomicBool::new(false);
+    let stopped = first
+        .pay_chunks(
+            &plan,
+            &all_chunks(&plan),
+            &mut |_| {
+                stop.store(true, Ordering::Relaxed);
+                Ok(())
+            },
+            &stop,
+        )
+        .await;
+    check(
+        matches!(stopped, Err(ExecutorError::Interrupted { epoch: 2, .. })),
+        true,
+    );
+    let paid = first.paid_chunks(2, chunk_count(&plan)).await.unwrap();
+    check(paid, vec![true, false, false, false]);
+    drop(first);
+
+    let nonce = anvil.nonce(dev_address()).await;
+    let second = anvil
+        .backend(contracts, &dir.path().join("second.sqlite"))
+        .await;
+    // The epoch's record on chain gives the plan back; opening again sends nothing.
+    check(
+        second.epoch_record(2).await.unwrap(),
+        Some((memo(&plan, Amount::ZERO), plan.from_mint)),
+    );
+    check(
+        second
+            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+            .await
+            .unwrap(),
+        true,
+    );
+    let reported = pay_all(&second, &plan).await;
+    let sent: Vec<(u32, bool)> = reported
+        .iter()
+        .map(|c| (c.chunk, c.confirmation.is_some()))
+        .collect();
+    check(sent, vec![(0, false), (1, true), (2, true), (3, true)]);
+    check(anvil.nonce(dev_address()).await, nonce + 3);
+    check_every_balance(&second, &plan).await;
+}
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn a_finished_epoch_run_again_sends_no_transaction() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = anvil.deploy(dir.path()).await;
+    let journal = dir.path().join("j.sqlite");
+    let backend = anvil.backend(contracts, &journal).await;
+    let plan = plan_for(&synthetic_inputs(4, 400), Amount::ZERO);
+    backend
+        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+        .await
+        .unwrap();
+    pay_all(&backend, &plan).await;
+    drop(backend);
+    let nonce = anvil.nonce(dev_address()).await;
+
+    let again = anvil.backend(contracts, &journal).await;
+    check(
+        again
+            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+            .await
+            .unwrap(),
+        true,
+    );
+    let reported = pay_all(&again, &plan).await;
+    check(reported.len(), chunk_count(&plan));
+    check(anvil.nonce(dev_address()).await, nonce);
+}
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn a_payout_contract_short_of_the_recycled_pool_is_refused_before_sending() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = anvil.deploy(dir.path()).await;
+    let backend = anvil.backend(contracts, &dir.path().join("j.sqlite")).await;
+    let mut inputs = synthetic_inputs(5, 10);
+    inputs.recycling_pool = Amount::from_mdt(1_000_000).unwrap();
+    let plan = plan_for(&inputs, Amount::ZERO);
+    let nonce = anvil.nonce(dev_address()).await;
+    let refused = backend
+        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+        .await
+        .unwrap_err();
+    let message = refused.to_string();
+    check(
+        matches!(refused, ExecutorError::PayoutShort { balance, from_mint, total, .. }
+            if balance == Amount::ZERO && from_mint == plan.from_mint && total == plan.total),
+        true,
+    );
+    check(
+        message.contains(&format!(
+            "holds 0 MDT and the epoch mints {} MDT",
+            plan.from_mint
+        )) && message.contains(&format!("{} MDT it pays", plan.total)),
+        true,
+    );
+    check(anvil.nonce(dev_address()).await, nonce);
+    check(backend.epoch_record(5).await.unwrap(), None);
+}
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn a_wrong_chain_id_is_refused_before_anything_is_sent() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = anvil.deploy(dir.path()).await;
+    let nonce = anvil.nonce(dev_address()).await;
+    let mut config = anvil.config();
+    config.chain_id = CHAIN_ID + 1;
+    let journal = dir.path().join("j.sqlite");
+    let refused = EvmPayout::connect(
+        config,
+        anvil.client.clone(),
+        evm_support::signer(),
+        contracts,
+        &journal,
+    )
+    .await;
+    check(
+        matches!(
+            refused,
+            Err(ExecutorError::Evm(evm_sender::Error::ChainIdMismatch { expected, actual }))
+                if expected == CHAIN_ID + 1 && actual == CHAIN_ID
+        ),
+        true,
+    );
+    check(
+        (journal.exists(), anvil.nonce(dev_address()).await),
+        (false, nonce),
+    );
+}
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn a_chunk_above_max_gas_per_tx_is_refused_naming_it_before_sending() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = anvil.deploy(dir.path()).await;
+    let mut config = anvil.config();
+    config.max_gas_per_tx = 2_000_000;
+    let backend = anvil
+        .backend_with(config, contracts, &dir.path().join("j.sqlite"))
+        .await;
+    let plan = plan_for(&synthetic_inputs(6, 400), Amount::ZERO);
+    backend
+        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+        .await
+        .unwrap();
+    let nonce = anvil.nonce(dev_address()).await;
+    let stop = AtomicBool::new(false);
+    let refused = backend
+        .pay_chunks(&plan, &[0], &mut |_| Ok(()), &stop)
+        .await;
+    check(
+        matches!(
+            refused,
+            Err(ExecutorError::ChunkGas { epoch: 6, chunk: 0, transfers: 300, needed, max: 2_000_000 })
+                if needed > 2_000_000
+        ),
+        true,
+    );
+    check(anvil.nonce(dev_address()).await, nonce);
+}
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn a_chunk_mined_with_status_0_stops_the_epoch_with_the_reason() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = anvil.deploy(dir.path()).await;
+    let backend = anvil.backend(contracts, &dir.path().join("j.sqlite")).await;
+    let plan = plan_for(&synthetic_inputs(7, 10), Amount::ZERO);
+    backend
+        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+        .await
+        .unwrap();
+    anvil.rpc("evm_setAutomine", json!([false])).await;
+    let stop = AtomicBool::new(false);
+    let mut ignore = |_| Ok(());
+    let paying = backend.pay_chunks(&plan, &[0], &mut ignore, &stop);
+    // Once the chunk is in the pool (its estimate passed), empty the payout contract's
+    // balance (OpenZeppelin's `_balances`, slot 0), then mine: the chunk reverts.
+    let meddle = async {
+        let me = dev_address();
+        while anvil.nonce_at(me, "pending").await == anvil.nonce(me).await {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let slot = keccak256((contracts.payout, U256::ZERO).abi_encode());
+        let zero = B256::ZERO.to_string();
+        let params = json!([contracts.token.to_string(), slot.to_string(), zero]);
+        anvil.rpc("anvil_setStorageAt", params).await;
+        check(
+            backend.balance_of(contracts.payout).await.unwrap(),
+            Amount::ZERO,
+        );
+        loop {
+            anvil.rpc("evm_mine", json!([])).await;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    let refused = tokio::select! {
+        refused = paying => refused,
+        () = meddle => unreachable!(),
+    };
+    check(
+        matches!(
+            &refused,
+            Err(ExecutorError::EvmReverted { epoch: 7, tx_hash: Some(_), reason, .. })
+                if reason.contains("ERC20InsufficientBalance")
+        ),
+        true,
+    );
+    check(backend.paid_chunks(7, 1).await.unwrap(), vec![false]);
+}
+
+/// Connecting to `contracts` is refused with an error naming `what`, and sends nothing.
+async fn check_connect_refused(anvil: &Anvil, contracts: Contracts, what: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let nonce = anvil.nonce(dev_address()).await;
+    let error = EvmPayout::connect(
+        anvil.config(),
+        anvil.client.clone(),
+        evm_support::signer(),
+        contracts,
+        &dir.path().join("sender.sqlite"),
+    )
+    .await
+    .unwrap_err();
+    assert!(error.to_string().contains(what), "{error}");
+    assert!(error.is_bad_input(), "{error}");
+    check(anvil.nonce(dev_address()).await, nonce);
+}
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn connecting_to_contracts_that_are_not_the_pair_is_refused_before_sending() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let deployed = anvil.deploy(dir.path()).await;
+    let nowhere = "0x00000000000000000000000000000000000000aa"
+        .parse()
+        .unwrap();
+    let swapped = Contracts {
+        token: deployed.payout,
+        payout: deployed.token,
+    };
+    check_connect_refused(&anvil, swapped, "payout").await;
+    let no_code = Contracts {
+        token: deployed.token,
+        payout: nowhere,
+    };
+    check_connect_refused(&anvil, no_code, "payout").await;
+}

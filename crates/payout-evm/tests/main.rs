@@ -1,0 +1,9 @@
+//! Every integration test of `payout-evm`, in one test binary: the EVM backend paying epochs on a real anvil.
+
+mod evm_support;
+
+mod evm_authority;
+mod evm_close;
+mod evm_dry_run;
+mod evm_executor;
+mod evm_payout;
