@@ -215,6 +215,28 @@ pub(crate) async fn block_hash(client: &ResilientClient, number: u64) -> Result<
     }
 }
 
+/// Whether the node knows `hash` (in its pool or mined): `eth_getTransactionByHash` answers
+/// something other than null.
+pub(crate) async fn transaction_known(client: &ResilientClient, hash: B256) -> Result<bool> {
+    let value: Value = call(
+        client,
+        "eth_getTransactionByHash",
+        json!([hash.to_string()]),
+    )
+    .await?;
+    Ok(!value.is_null())
+}
+
+/// The latest block's `gasLimit`, `None` when the node does not give one (or gives 0).
+pub(crate) async fn block_gas_limit(client: &ResilientClient) -> Result<Option<u64>> {
+    const M: &str = "eth_getBlockByNumber";
+    let value: Value = call(client, M, json!(["latest", false])).await?;
+    match value.get("gasLimit").filter(|v| !v.is_null()) {
+        Some(limit) => Ok(Some(quantity::<u64>(M, limit)?).filter(|&gas| gas > 0)),
+        None => Ok(None),
+    }
+}
+
 pub(crate) async fn call<R: serde::de::DeserializeOwned>(
     client: &ResilientClient,
     method: &'static str,
