@@ -113,13 +113,25 @@ pub enum Error {
         /// The operation.
         op_id: String,
     },
-    /// `eth_estimateGas` says the transaction would fail; nothing was journaled or sent.
+    /// `eth_estimateGas` (or, for an estimate below the intrinsic gas, which some nodes give
+    /// instead of a revert, `eth_call`) says the transaction would fail; nothing was
+    /// journaled or sent.
     #[error("operation {op_id} would revert: {reason}")]
     WouldRevert {
         /// The operation.
         op_id: String,
         /// The decoded revert reason, or the node's message.
         reason: String,
+    },
+    /// A view that must return data answered nothing (`"0x"`): it reverted (some nodes
+    /// answer a revert this way), or `to` has no code or no such function. Retrying the same
+    /// call cannot help.
+    #[error("the call of {to} at block {} returned no data: it reverted, or {to} has no such view (no contract there?)", block.map_or_else(|| "latest".to_string(), |b| b.to_string()))]
+    NoReturnData {
+        /// The called address.
+        to: alloy_primitives::Address,
+        /// The block it was called at (`None`: the latest).
+        block: Option<u64>,
     },
     /// The gas estimate (with its margin) is above the configured maximum; nothing was sent.
     #[error("operation {op_id} needs {needed} gas, above the maximum {max}")]

@@ -132,14 +132,34 @@ pub(crate) async fn estimate_gas(
     let params = json!([call_object(from, request)]);
     match call::<Value>(client, "eth_estimateGas", params).await {
         Ok(value) => quantity("eth_estimateGas", &value).map_err(EstimateError::Other),
-        Err(Error::Rpc(RpcError::Rpc {
+        Err(error) => Err(as_revert(error)),
+    }
+}
+
+/// `eth_call` of `request` as a transaction would run it (latest block): `Ok` when it does not
+/// revert. For an estimate that looks like a revert some nodes give instead of an error.
+pub(crate) async fn call_reverts(
+    client: &ResilientClient,
+    from: Address,
+    request: &TxRequest,
+) -> std::result::Result<(), EstimateError> {
+    eth_call(client, from, request, None)
+        .await
+        .map(|_| ())
+        .map_err(as_revert)
+}
+
+/// A node's revert answer (code 3, or a message naming a revert) as [`EstimateError::Reverts`].
+fn as_revert(error: Error) -> EstimateError {
+    match error {
+        Error::Rpc(RpcError::Rpc {
             code,
             message,
             data,
-        })) if code == 3 || message.to_lowercase().contains("revert") => Err(
-            EstimateError::Reverts(revert_reason(&message, data.as_ref())),
-        ),
-        Err(other) => Err(EstimateError::Other(other)),
+        }) if code == 3 || message.to_lowercase().contains("revert") => {
+            EstimateError::Reverts(revert_reason(&message, data.as_ref()))
+        }
+        other => EstimateError::Other(other),
     }
 }
 

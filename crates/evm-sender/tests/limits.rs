@@ -182,3 +182,47 @@ async fn a_transaction_is_sent_again_only_once_the_node_lost_it_never_on_every_p
     let done = anvil.while_mining(sender.wait_confirmed("pay")).await;
     check((done.unwrap().tx_hash, sends()), (op.tx_hash, 2));
 }
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn an_estimate_below_the_intrinsic_gas_is_checked_with_eth_call_and_a_revert_journals_nothing(
+) {
+    let anvil = Anvil::start();
+    // A node whose estimate never reports a revert.
+    let proxy = Counting::answering(&anvil.url, vec![("eth_estimateGas", json!("0x5208"))]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let sender = sender_via(&proxy.url, anvil.config(), &dir.path().join("j.sqlite")).await;
+    let init: Bytes = common::REVERTER_INIT.parse().unwrap();
+    let reverter = sender
+        .submit("deploy", TxRequest::deploy(init).with_gas_limit(100_000))
+        .await
+        .unwrap();
+    let reverter = sender.wait_confirmed(&reverter.op_id).await.unwrap();
+    let call = TxRequest::call(reverter.contract_address.unwrap(), vec![1u8; 100]);
+    let refused = sender.submit("call", call).await;
+    check(matches!(refused, Err(Error::WouldRevert { .. })), true);
+    check(
+        (
+            proxy.count("eth_sendRawTransaction", |_| true),
+            anvil.nonce(dev_address()).await,
+        ),
+        (1, 1),
+    );
+}
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn a_view_answering_0x_is_the_typed_no_data_error() {
+    let anvil = Anvil::start();
+    let reader = evm_sender::EvmReader::new(anvil.client.clone(), 1);
+    let answer = reader.call_for_data(bob(), vec![0x12u8; 4], None).await;
+    check(
+        answer.map_err(|e| e.to_string()),
+        Err(format!(
+            "the call of {} at block latest returned no data: it reverted, or {} has no such \
+             view (no contract there?)",
+            bob(),
+            bob()
+        )),
+    );
+}

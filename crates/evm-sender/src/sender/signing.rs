@@ -24,16 +24,10 @@ impl EvmSender {
         let len = request.data.len();
         let gas_limit = match request.gas_limit {
             Some(fixed) => self.config.fixed_gas_limit(op_id, fixed, len)?,
-            None => match rpc::estimate_gas(&self.client, self.address(), &request).await {
-                Ok(estimate) => self.config.gas_limit(op_id, estimate, len)?,
-                Err(EstimateError::Reverts(reason)) => {
-                    return Err(Error::WouldRevert {
-                        op_id: op_id.into(),
-                        reason,
-                    })
-                }
-                Err(EstimateError::Other(error)) => return Err(error),
-            },
+            None => {
+                let estimate = self.estimate(op_id, &request).await?;
+                self.config.gas_limit(op_id, estimate, len)?
+            }
         };
         self.check_block_gas(op_id, gas_limit)?;
         let gas_price = self.config.gas_price(self.node_gas_price().await?)?;
@@ -58,6 +52,31 @@ impl EvmSender {
             };
             base = self.wait_for_room(op_id, in_flight, started).await?;
         }
+    }
+
+    /// `eth_estimateGas`; a revert is [`Error::WouldRevert`]. An estimate below the intrinsic
+    /// gas of the calldata looks like a revert (a node that never reports one in an estimate
+    /// answers what the call used until it stopped): `eth_call` decides before anything is
+    /// signed.
+    async fn estimate(&self, op_id: &str, request: &TxRequest) -> Result<u64> {
+        let from = self.address();
+        let reverts = |reason| Error::WouldRevert {
+            op_id: op_id.into(),
+            reason,
+        };
+        let estimate = match rpc::estimate_gas(&self.client, from, request).await {
+            Ok(estimate) => estimate,
+            Err(EstimateError::Reverts(reason)) => return Err(reverts(reason)),
+            Err(EstimateError::Other(error)) => return Err(error),
+        };
+        if estimate < self.config.intrinsic_gas(request.data.len()) {
+            match rpc::call_reverts(&self.client, from, request).await {
+                Ok(()) => {}
+                Err(EstimateError::Reverts(reason)) => return Err(reverts(reason)),
+                Err(EstimateError::Other(error)) => return Err(error),
+            }
+        }
+        Ok(estimate)
     }
 
     /// Signs one attempt of `request` at `nonce`.

@@ -1,5 +1,6 @@
 //! A JSON-RPC server on 127.0.0.1 in front of a real anvil that passes every call of the
-//! sender on and records it, so a test can count what the sender asked the node.
+//! sender on and records it, so a test can count what the sender asked the node; a method
+//! may be given a fixed answer instead (a node that answers it differently from anvil).
 
 use std::sync::{Arc, Mutex};
 
@@ -13,6 +14,7 @@ use super::lagging::{error_object, METHODS};
 struct State {
     anvil: ResilientClient,
     calls: Arc<Mutex<Vec<(String, Value)>>>,
+    fixed: Vec<(&'static str, Value)>,
 }
 
 /// The server, stopped on drop.
@@ -24,10 +26,16 @@ pub struct Counting {
 
 impl Counting {
     pub async fn start(anvil_url: &str) -> Counting {
+        Counting::answering(anvil_url, Vec::new()).await
+    }
+
+    /// Like [`Counting::start`], answering each method of `fixed` with its value.
+    pub async fn answering(anvil_url: &str, fixed: Vec<(&'static str, Value)>) -> Counting {
         let calls = Arc::new(Mutex::new(Vec::new()));
         let state = State {
             anvil: super::client(anvil_url),
             calls: Arc::clone(&calls),
+            fixed,
         };
         let mut module = RpcModule::new(state);
         for &method in METHODS {
@@ -39,6 +47,9 @@ impl Counting {
                         .lock()
                         .unwrap()
                         .push((method.to_owned(), params.clone()));
+                    if let Some((_, answer)) = state.fixed.iter().find(|(m, _)| *m == method) {
+                        return Ok(answer.clone());
+                    }
                     let answer: Value = state
                         .anvil
                         .call(method, params)
