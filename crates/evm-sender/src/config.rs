@@ -43,6 +43,21 @@ pub struct SenderConfig {
     /// Replace a transaction still unmined with a higher price, same nonce. Off by default
     /// (some nodes refuse replacements).
     pub fee_bump: Option<FeeBump>,
+    /// Transactions of this sender sent and not yet mined (journaled, nonce at or above the
+    /// account's `latest`) at most; a new operation waits for room instead of being sent.
+    /// Default 16 (Geth's executable slots per account; other nodes keep as many).
+    pub max_pending: u32,
+    /// Intrinsic gas of any transaction: a gas limit is at least
+    /// `intrinsic_gas_base + intrinsic_gas_per_byte * calldata bytes` (a node accepts a lower
+    /// limit and never mines it). Default 21,000.
+    pub intrinsic_gas_base: u64,
+    /// Intrinsic gas per calldata byte (see `intrinsic_gas_base`). Default 68.
+    pub intrinsic_gas_per_byte: u64,
+    /// The block gas limit when the node's latest block does not say (`gasLimit`): the gas
+    /// limits of this sender's unmined transactions add up to at most this (a transaction
+    /// that does not fit a block may be left out of it with its nonce used). Default
+    /// 30,000,000.
+    pub block_gas_limit: u64,
 }
 
 impl SenderConfig {
@@ -60,10 +75,15 @@ impl SenderConfig {
             confirm_timeout: Some(Duration::from_secs(600)),
             reorg_depth: 64,
             fee_bump: None,
+            max_pending: 16,
+            intrinsic_gas_base: 21_000,
+            intrinsic_gas_per_byte: 68,
+            block_gas_limit: 30_000_000,
         }
     }
 
-    /// Checks the ranges: confirmations >= 1, multipliers >= 1x, bump >= 12.5 %.
+    /// Checks the ranges: confirmations >= 1, multipliers >= 1x, bump >= 12.5 %,
+    /// `max_pending` >= 1, `intrinsic_gas_base <= max_gas_per_tx <= block_gas_limit`.
     pub fn validate(&self) -> Result<()> {
         let invalid = |field, reason: &str| {
             Err(Error::InvalidConfig {
@@ -82,6 +102,15 @@ impl SenderConfig {
         }
         if self.max_gas_per_tx < 21_000 {
             return invalid("max_gas_per_tx", "must be at least 21000");
+        }
+        if self.max_pending == 0 {
+            return invalid("max_pending", "must be at least 1");
+        }
+        if self.intrinsic_gas_base > self.max_gas_per_tx {
+            return invalid("intrinsic_gas_base", "must be at most max_gas_per_tx");
+        }
+        if self.block_gas_limit < self.max_gas_per_tx {
+            return invalid("block_gas_limit", "must be at least max_gas_per_tx");
         }
         if let Some(bump) = &self.fee_bump {
             if bump.bump_bps < MIN_FEE_BUMP_BPS {
@@ -102,19 +131,46 @@ impl SenderConfig {
         Ok(scaled.max(self.min_gas_price_wei))
     }
 
-    /// The gas limit from an estimate: with the margin, refused above `max_gas_per_tx`.
-    pub fn gas_limit(&self, op_id: &str, estimate: u64) -> Result<u64> {
-        let with_margin = scale_up(u128::from(estimate), self.gas_limit_margin_bps)
+    /// The intrinsic gas of a transaction with `calldata_len` bytes of calldata (or init
+    /// code): `intrinsic_gas_base + intrinsic_gas_per_byte * calldata_len`, saturating.
+    pub fn intrinsic_gas(&self, calldata_len: usize) -> u64 {
+        u64::try_from(calldata_len)
+            .ok()
+            .and_then(|len| len.checked_mul(self.intrinsic_gas_per_byte))
+            .and_then(|gas| gas.checked_add(self.intrinsic_gas_base))
+            .unwrap_or(u64::MAX)
+    }
+
+    /// The gas limit from an estimate (or a fixed limit, with `margin` false): at least the
+    /// estimate with the margin and at least the intrinsic gas of `calldata_len` bytes,
+    /// capped at `max_gas_per_tx`; refused when the estimate or the intrinsic gas is above it.
+    pub fn gas_limit(&self, op_id: &str, estimate: u64, calldata_len: usize) -> Result<u64> {
+        self.limit(op_id, estimate, calldata_len, true)
+    }
+
+    /// [`SenderConfig::gas_limit`] for a fixed limit: no margin, raised to the intrinsic gas.
+    pub(crate) fn fixed_gas_limit(&self, op_id: &str, fixed: u64, len: usize) -> Result<u64> {
+        self.limit(op_id, fixed, len, false)
+    }
+
+    fn limit(&self, op_id: &str, estimate: u64, len: usize, margin: bool) -> Result<u64> {
+        let bps = if margin {
+            self.gas_limit_margin_bps
+        } else {
+            10_000
+        };
+        let with_margin = scale_up(u128::from(estimate), bps)
             .and_then(|g| u64::try_from(g).ok())
             .unwrap_or(u64::MAX);
-        if estimate > self.max_gas_per_tx {
+        let needed = estimate.max(self.intrinsic_gas(len));
+        if needed > self.max_gas_per_tx {
             return Err(Error::GasAboveMax {
                 op_id: op_id.into(),
-                needed: estimate,
+                needed,
                 max: self.max_gas_per_tx,
             });
         }
-        Ok(with_margin.min(self.max_gas_per_tx))
+        Ok(with_margin.min(self.max_gas_per_tx).max(needed))
     }
 }
 
@@ -168,11 +224,11 @@ mod tests {
     #[test]
     fn gas_limit_adds_the_margin_and_is_capped() {
         let config = SenderConfig::new(1);
-        check(config.gas_limit("op", 21_000).unwrap(), 25_200);
-        check(config.gas_limit("op", 9_000_000).unwrap(), 10_000_000);
+        check(config.gas_limit("op", 21_000, 0).unwrap(), 25_200);
+        check(config.gas_limit("op", 9_000_000, 0).unwrap(), 10_000_000);
         check(
             matches!(
-                config.gas_limit("op", 10_000_001),
+                config.gas_limit("op", 10_000_001, 0),
                 Err(Error::GasAboveMax { .. })
             ),
             true,

@@ -1,6 +1,7 @@
 //! Confirmation: an operation is done when the account's nonce has passed it and one of its
 //! journaled hashes has a status-1 receipt in the canonical block at that height, at least
-//! `confirmations` deep. Until then its newest bytes are sent again (after a drop or a reorg).
+//! `confirmations` deep. Until then its newest bytes are sent again when the node no longer
+//! knows them (dropped, or taken by a reorg), never on every poll.
 
 use alloy_primitives::{Address, B256};
 
@@ -138,7 +139,7 @@ impl EvmSender {
             Look::Unmined => {
                 self.back_to_pending(op)?;
                 let op = self.bump_if_due(op)?;
-                self.broadcast(&op).await?;
+                self.resend_if_lost(&op).await?; // a bump's new bytes are unknown: sent
                 Ok(None)
             }
             Look::NonceTaken => {

@@ -113,13 +113,25 @@ pub enum Error {
         /// The operation.
         op_id: String,
     },
-    /// `eth_estimateGas` says the transaction would fail; nothing was journaled or sent.
+    /// `eth_estimateGas` (or, for an estimate below the intrinsic gas, which some nodes give
+    /// instead of a revert, `eth_call`) says the transaction would fail; nothing was
+    /// journaled or sent.
     #[error("operation {op_id} would revert: {reason}")]
     WouldRevert {
         /// The operation.
         op_id: String,
         /// The decoded revert reason, or the node's message.
         reason: String,
+    },
+    /// A view that must return data answered nothing (`"0x"`): it reverted (some nodes
+    /// answer a revert this way), or `to` has no code or no such function. Retrying the same
+    /// call cannot help.
+    #[error("the call of {to} at block {} returned no data: it reverted, or {to} has no such view (no contract there?)", block.map_or_else(|| "latest".to_string(), |b| b.to_string()))]
+    NoReturnData {
+        /// The called address.
+        to: alloy_primitives::Address,
+        /// The block it was called at (`None`: the latest).
+        block: Option<u64>,
     },
     /// The gas estimate (with its margin) is above the configured maximum; nothing was sent.
     #[error("operation {op_id} needs {needed} gas, above the maximum {max}")]
@@ -130,6 +142,37 @@ pub enum Error {
         needed: u64,
         /// The configured maximum.
         max: u64,
+    },
+    /// The operation's gas limit is above the block gas limit (the node's latest block's
+    /// `gasLimit`, else the configured one): it could never be mined. Nothing was journaled
+    /// or sent; retrying cannot help.
+    #[error("operation {op_id} needs a gas limit of {gas_limit}, above the block gas limit {block_gas_limit}: it could never be mined; nothing was sent")]
+    GasAboveBlock {
+        /// The operation.
+        op_id: String,
+        /// Its gas limit.
+        gas_limit: u64,
+        /// The block gas limit.
+        block_gas_limit: u64,
+    },
+    /// This sender's transactions still unmined left no room for a new operation within
+    /// `confirm_timeout` (`max_pending` transactions, or their gas limits together at the
+    /// block gas limit). Nothing was journaled or sent for it; running again once they are
+    /// mined carries on.
+    #[error("operation {op_id} was not sent: {pending} transaction(s) of this sender ({gas_in_flight} gas) are still unmined after {waited_ms} ms (at most {max_pending} pending and {block_gas_limit} gas in flight); nothing was journaled for it: run again once they are mined")]
+    NoRoom {
+        /// The operation waiting for room.
+        op_id: String,
+        /// This sender's unmined transactions.
+        pending: u64,
+        /// The sum of their gas limits.
+        gas_in_flight: u64,
+        /// The configured `max_pending`.
+        max_pending: u32,
+        /// The block gas limit in force.
+        block_gas_limit: u64,
+        /// How long it waited.
+        waited_ms: u64,
     },
     /// The transaction was mined in a canonical block with status 0.
     #[error(
@@ -210,9 +253,10 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Rpc(error) => error.is_retryable(),
-            Self::ConfirmTimeout { .. } | Self::Malformed { .. } | Self::UnknownPending { .. } => {
-                true
-            }
+            Self::ConfirmTimeout { .. }
+            | Self::Malformed { .. }
+            | Self::UnknownPending { .. }
+            | Self::NoRoom { .. } => true,
             Self::JournalLock(error) => error.is_retryable(),
             Self::Journal(rusqlite::Error::SqliteFailure(code, _)) => matches!(
                 code.code,

@@ -19,9 +19,10 @@
 //! # The rules
 //!
 //! - **The journal assigns nonces.** At [`EvmSender::open`] and before each new operation the
-//!   account's `latest` / `pending` nonces are checked against it. Transactions in the pool
-//!   the journal does not know stop it ([`Error::UnknownPending`]: wait until they are
-//!   mined); nonces mined by such transactions with none left in the pool are skipped (new
+//!   account's `latest` nonce is checked against it (the `pending` nonce only at open: new
+//!   nonces never depend on it, and a node that ignores the tag only hides unknown pooled
+//!   transactions). Transactions in the pool the journal does not know stop it
+//!   ([`Error::UnknownPending`]: wait until they are mined); nonces mined by such transactions with none left in the pool are skipped (new
 //!   operations take the chain's nonce). A journaled operation whose nonce was taken by a
 //!   transaction the journal does not know is [`Error::ForeignNonce`]: it can never be
 //!   mined; nothing is re-issued. A nonce found passed with no receipt of ours is looked at
@@ -35,7 +36,9 @@
 //!   passed it and a journaled hash has a receipt with status 1 whose block hash is the
 //!   canonical block's at that height, `confirmations` deep. A receipt in another block (a
 //!   reorg, or a node's made-up receipt for a pooled transaction) is not trusted; a reorg
-//!   puts the operation back to pending and its bytes are sent again. Status 0 is
+//!   puts the operation back to pending. Journaled bytes are sent again only when the node
+//!   no longer knows their hash (`eth_getTransactionByHash` is null), never on every poll: a
+//!   node keeps a duplicate's pending slot. Status 0 is
 //!   [`Error::Reverted`]. The journal's "confirmed" is a cache: whenever the account's
 //!   `latest` nonce is read (at open, before each new operation, each round of waiting),
 //!   operations journaled as mined at or above it (a reorg took their blocks, leaving a
@@ -48,7 +51,13 @@
 //!   `already pending`, `replacement transaction underpriced` to `eth_sendRawTransaction`
 //!   are not failures ([`rpc::LOOK_AT_CHAIN`]).
 //! - **Gas.** Price `max(eth_gasPrice * 1.25, 1 gwei)`, fixed per operation; limit
-//!   `eth_estimateGas * 1.2`, capped by `max_gas_per_tx` (integers and basis points only).
+//!   `eth_estimateGas * 1.2` and at least the intrinsic gas `21,000 + 68 per calldata byte`
+//!   (configurable), capped by `max_gas_per_tx` (integers and basis points only).
+//! - **Within the node's limits.** A new operation is journaled and sent only while this
+//!   sender has fewer than `max_pending` (16) unmined transactions whose gas limits, with
+//!   its own, fit the block gas limit (the latest block's `gasLimit` at open, else
+//!   `block_gas_limit`); otherwise it waits for the nonce to move ([`Error::NoRoom`] after
+//!   `confirm_timeout`). A gas limit above the block's is [`Error::GasAboveBlock`].
 //!
 //! # Example
 //!

@@ -9,7 +9,7 @@
 use alloy_primitives::{Address, Bytes};
 use rpc_resilience::ResilientClient;
 
-use crate::{rpc, Result, TxRequest};
+use crate::{rpc, Error, Result, TxRequest};
 
 /// Read-only calls to a chain (see the module docs). Cheap to clone.
 #[derive(Debug, Clone)]
@@ -58,6 +58,22 @@ impl EvmReader {
         block: Option<u64>,
     ) -> Result<Bytes> {
         rpc::eth_call(&self.client, self.from, &TxRequest::call(to, data), block).await
+    }
+
+    /// [`EvmReader::call`] of a view that must return data: an empty answer (`"0x"`, what
+    /// some nodes answer for a revert, and every node for a call of an address without
+    /// code) is [`Error::NoReturnData`], not an empty result.
+    pub async fn call_for_data(
+        &self,
+        to: Address,
+        data: impl Into<Bytes>,
+        block: Option<u64>,
+    ) -> Result<Bytes> {
+        let answer = self.call(to, data, block).await?;
+        if answer.is_empty() {
+            return Err(Error::NoReturnData { to, block });
+        }
+        Ok(answer)
     }
 
     /// The newest block `confirmations` deep (the head when `confirmations` is 1): where a

@@ -132,14 +132,34 @@ pub(crate) async fn estimate_gas(
     let params = json!([call_object(from, request)]);
     match call::<Value>(client, "eth_estimateGas", params).await {
         Ok(value) => quantity("eth_estimateGas", &value).map_err(EstimateError::Other),
-        Err(Error::Rpc(RpcError::Rpc {
+        Err(error) => Err(as_revert(error)),
+    }
+}
+
+/// `eth_call` of `request` as a transaction would run it (latest block): `Ok` when it does not
+/// revert. For an estimate that looks like a revert some nodes give instead of an error.
+pub(crate) async fn call_reverts(
+    client: &ResilientClient,
+    from: Address,
+    request: &TxRequest,
+) -> std::result::Result<(), EstimateError> {
+    eth_call(client, from, request, None)
+        .await
+        .map(|_| ())
+        .map_err(as_revert)
+}
+
+/// A node's revert answer (code 3, or a message naming a revert) as [`EstimateError::Reverts`].
+fn as_revert(error: Error) -> EstimateError {
+    match error {
+        Error::Rpc(RpcError::Rpc {
             code,
             message,
             data,
-        })) if code == 3 || message.to_lowercase().contains("revert") => Err(
-            EstimateError::Reverts(revert_reason(&message, data.as_ref())),
-        ),
-        Err(other) => Err(EstimateError::Other(other)),
+        }) if code == 3 || message.to_lowercase().contains("revert") => {
+            EstimateError::Reverts(revert_reason(&message, data.as_ref()))
+        }
+        other => EstimateError::Other(other),
     }
 }
 
@@ -211,6 +231,28 @@ pub(crate) async fn block_hash(client: &ResilientClient, number: u64) -> Result<
     let value: Value = call(client, M, json!([format!("{number:#x}"), false])).await?;
     match value.get("hash").filter(|v| !v.is_null()) {
         Some(hash) => parse_hex(M, hash).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Whether the node knows `hash` (in its pool or mined): `eth_getTransactionByHash` answers
+/// something other than null.
+pub(crate) async fn transaction_known(client: &ResilientClient, hash: B256) -> Result<bool> {
+    let value: Value = call(
+        client,
+        "eth_getTransactionByHash",
+        json!([hash.to_string()]),
+    )
+    .await?;
+    Ok(!value.is_null())
+}
+
+/// The latest block's `gasLimit`, `None` when the node does not give one (or gives 0).
+pub(crate) async fn block_gas_limit(client: &ResilientClient) -> Result<Option<u64>> {
+    const M: &str = "eth_getBlockByNumber";
+    let value: Value = call(client, M, json!(["latest", false])).await?;
+    match value.get("gasLimit").filter(|v| !v.is_null()) {
+        Some(limit) => Ok(Some(quantity::<u64>(M, limit)?).filter(|&gas| gas > 0)),
         None => Ok(None),
     }
 }

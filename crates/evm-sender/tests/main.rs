@@ -6,4 +6,5 @@ mod common;
 mod anvil_lookup;
 mod authority;
 mod chain_events;
+mod limits;
 mod send;

@@ -2,7 +2,8 @@
 //! is down or whose head stopped advancing, and feeds its circuit breaker.
 //!
 //! The probe is any async function returning the head number, so the monitor is not tied to
-//! one client. Its task is aborted when the monitor is dropped: no leaked tasks.
+//! one client. A probe answered [`RpcError::RateLimited`] changes nothing: the status stays,
+//! and the breaker hears neither a failure nor a success. Its task is aborted when the monitor is dropped: no leaked tasks.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -96,6 +97,8 @@ impl HealthMonitor {
                 ticks.tick().await;
                 let outcome = crate::timeout::with_timeout(config.timeout, probe()).await;
                 let status = match outcome {
+                    // The node is up and asked us to slow down: no news about its health.
+                    Err(RpcError::RateLimited { .. }) => continue,
                     Ok(head) if best.is_none_or(|b| head > b) => {
                         best = Some(head);
                         still = 0;

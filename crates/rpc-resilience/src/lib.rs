@@ -16,12 +16,14 @@
 //! | [`idempotency`] | [`IdempotencyPolicy`], [`DefaultIdempotency`], [`SignedTransactions`], [`ReplaySafeMethods`] | which calls may run twice |
 //! | [`breaker`] | [`CircuitBreaker`] | Closed / Open / HalfOpen on consecutive failures or a failure rate; counts its trips |
 //! | [`timeout`], [`limit`] | [`timeout::with_timeout`], [`ConcurrencyLimit`] | per-attempt timeout, pool size |
+//! | [`request_budget`] | [`RequestBudget`] | at most N requests per window (a batch counts once), shared by every client given the handle; a node's Retry-After pauses them all |
 //! | [`metrics`] | [`Metrics`], [`MetricsSnapshot`] | counters, p50/p90/p99, last error as a serde snapshot, and the same through the `metrics` facade ([`crate::metrics::facade`]; it replaces the hand-written Prometheus text of 0.1: render the series with an exporter) |
 //! | [`health`] | [`HealthMonitor`] | background head probe that notices stalls and feeds a breaker |
 //! | [`client`] | [`ResilientClient`], [`HealthProbe`] | all of the above around jsonrpsee's HTTP client |
 //!
 //! A call through [`ResilientClient`] passes, outermost first: concurrency limit -> overall
-//! deadline -> retry (budget, idempotency) -> the endpoint's breaker -> per-attempt timeout.
+//! deadline -> retry (budget, idempotency) -> the endpoint's breaker -> the request budget ->
+//! per-attempt timeout.
 //! Errors are one enum, [`RpcError`]. A batch is one run of the same retry rule as a single
 //! call ([`Retry::verdict`], [`retry::Attempts::next_delay`]), applied to its failed items.
 //!
@@ -35,7 +37,10 @@
 //! replay-safe. The default, [`DefaultIdempotency`], replays only the standard reads of
 //! [`idempotency::STANDARD_READS`]: `eth_sendTransaction` is never replayed, and
 //! `eth_sendRawTransaction` only when the caller opts in with [`SignedTransactions`] (the same
-//! signed bytes are mined once). Errors meaning "your request is wrong" (the standard -32700,
+//! signed bytes are mined once). A rate-limit answer is not a node failure: the breaker and
+//! the health monitor ignore it and it takes nothing from the retry budget; the call waits
+//! the delay the node asked for (capped by `max_retry_after_ms`), and so does every client
+//! sharing its [`RequestBudget`]. Errors meaning "your request is wrong" (the standard -32700,
 //! -32600, -32601, -32602, and the codes a [`CodeClassifier`] names) are never retried. A write
 //! is never sent to two endpoints at once: attempts are sequential.
 //!
@@ -109,6 +114,7 @@ pub mod health;
 pub mod idempotency;
 pub mod limit;
 pub mod metrics;
+pub mod request_budget;
 pub mod retry;
 pub mod timeout;
 
@@ -128,6 +134,7 @@ pub use idempotency::{
 };
 pub use limit::{ConcurrencyLimit, ConcurrencyPermit};
 pub use metrics::{LastError, LatencySummary, Metrics, MetricsSnapshot};
+pub use request_budget::{RequestBudget, MAX_REQUESTS_PER_WINDOW};
 pub use retry::{
     CodeClassifier, DefaultClassifier, Retry, RetryBudget, RetryClassifier, RetryDecision,
     RetryError, RetryPolicy, Stop, Verdict,

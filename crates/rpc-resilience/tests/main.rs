@@ -18,6 +18,7 @@ mod health;
 mod metrics;
 mod one_rule;
 mod policies;
+mod request_budget;
 mod retry;
 mod rpc_macro;
 mod rules;

@@ -90,6 +90,35 @@ impl Journal {
         ops.into_iter().map(|op| self.with_attempts(op)).collect()
     }
 
+    /// Pending operations at `nonce` or above (sent and not mined, as far as the account's
+    /// nonce shows): how many, and the sum of their newest attempts' gas limits.
+    pub(crate) fn in_flight(&self, nonce: u64) -> Result<(u64, u64)> {
+        let (count, gas): (i64, i64) = self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(a.gas_limit), 0) FROM ops o JOIN attempts a
+             ON a.op_id = o.op_id
+             AND a.attempt = (SELECT MAX(attempt) FROM attempts WHERE op_id = o.op_id)
+             WHERE o.state = 'pending' AND o.nonce >= ?1",
+            [to_i64(nonce)?],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((to_u64(count)?, to_u64(gas)?))
+    }
+
+    /// The pending operation with the lowest nonce at `nonce` or above, if any.
+    pub(crate) fn first_pending_from(&self, nonce: u64) -> Result<Option<OpRecord>> {
+        let op = self
+            .conn
+            .query_row(
+                &format!(
+                    "{SELECT_OP} WHERE state = 'pending' AND nonce >= ?1 ORDER BY nonce LIMIT 1"
+                ),
+                [to_i64(nonce)?],
+                read_op,
+            )
+            .optional()?;
+        op.map(|op| self.with_attempts(op)).transpose()
+    }
+
     /// The pending operation holding `nonce`, if any.
     pub(crate) fn pending_at(&self, nonce: u64) -> Result<Option<OpRecord>> {
         let op = self

@@ -12,6 +12,7 @@ use crate::rpc;
 use crate::{Confirmation, Error, EvmReader, Result, SenderConfig, Signer, TxRequest};
 
 mod nonces;
+mod room;
 mod signing;
 
 pub(crate) use signing::now_ms;
@@ -25,6 +26,8 @@ pub struct EvmSender {
     journal: Mutex<Journal>,
     /// The node's gas price and when it was read ([`SenderConfig::gas_price_ttl`]).
     node_price: Mutex<Option<(tokio::time::Instant, u128)>>,
+    /// The latest block's `gasLimit` at open, else [`SenderConfig::block_gas_limit`].
+    pub(crate) block_gas_limit: u64,
 }
 
 /// An operation as journaled: its nonce and its newest signed transaction.
@@ -74,14 +77,18 @@ impl EvmSender {
                 });
             }
         }
+        let block_gas_limit = rpc::block_gas_limit(&client)
+            .await?
+            .unwrap_or(config.block_gas_limit);
         let sender = Self {
             config,
             client,
             signer,
             journal: Mutex::new(journal),
             node_price: Mutex::new(None),
+            block_gas_limit,
         };
-        sender.check_nonces().await?;
+        sender.check_nonces(true).await?;
         Ok(sender)
     }
 
@@ -100,12 +107,17 @@ impl EvmSender {
         &self.config
     }
 
-    /// Journals `op_id` and sends its transaction. Idempotent per `op_id`: a journaled
-    /// operation is not signed again; its newest bytes are sent again if it is not confirmed.
+    /// Journals `op_id` and sends its transaction, once this sender's unmined transactions
+    /// leave room for it ([`SenderConfig::max_pending`], the block gas limit: it waits up to
+    /// `confirm_timeout`, then [`Error::NoRoom`]). Idempotent per `op_id`: a journaled
+    /// operation is not signed again; its newest bytes are sent again if it is pending and
+    /// the node does not know them.
     pub async fn submit(&self, op_id: &str, request: TxRequest) -> Result<OpHandle> {
         let (op, created) = self.journal_op(op_id, request).await?;
-        if op.state == OpState::Pending {
-            self.broadcast(&op).await?;
+        match op.state {
+            OpState::Pending if created => self.broadcast(&op).await?,
+            OpState::Pending => self.resend_if_lost(&op).await?,
+            _ => {}
         }
         handle(&op, created)
     }

@@ -20,11 +20,19 @@ impl EvmSender {
     ///   nonce. Operations of the journal still pending are settled by confirmation.
     /// - A recorded foreign use ([`Error::ForeignNonce`]) is looked at again: it stands
     ///   while its operation is pending with no receipt of ours; else it is cleared.
-    pub(super) async fn check_nonces(&self) -> Result<u64> {
+    ///
+    /// The `pending` nonce is read only `at_open`: new nonces come from the journal and the
+    /// `latest` nonce alone, and a node that ignores the tag (answering the latest count)
+    /// only makes the unknown-pending check see nothing.
+    pub(super) async fn check_nonces(&self, at_open: bool) -> Result<u64> {
         let address = self.address();
         let latest = rpc::nonce(&self.client, address, "latest").await?;
         self.reopen_gap(latest).await?;
-        let pending = rpc::nonce(&self.client, address, "pending").await?;
+        let pending = if at_open {
+            rpc::nonce(&self.client, address, "pending").await?
+        } else {
+            latest
+        };
         let (range, foreign) = {
             let journal = self.journal()?;
             (journal.nonce_range()?, journal.foreign()?)
@@ -86,8 +94,9 @@ impl EvmSender {
 
     /// Operations the journal holds as mined at the account's `latest` nonce or above are no
     /// longer on the chain (a reorg took their blocks; a nonce below them is unused): back
-    /// to pending, and their newest journaled bytes sent again in nonce order, so later
-    /// nonces do not wait behind the gap. Same nonce, same bytes: still one per nonce.
+    /// to pending, and their newest journaled bytes sent again in nonce order (when the node
+    /// does not know them), so later nonces do not wait behind the gap. Same nonce, same
+    /// bytes: still one per nonce.
     pub(crate) async fn reopen_gap(&self, latest: u64) -> Result<()> {
         let ops = self.journal()?.mined_from(latest)?;
         for op in &ops {
@@ -100,7 +109,7 @@ impl EvmSender {
             self.journal()?.set_state(&op.op_id, &OpState::Pending)?;
         }
         for op in &ops {
-            self.broadcast(op).await?;
+            self.resend_if_lost(op).await?;
         }
         Ok(())
     }

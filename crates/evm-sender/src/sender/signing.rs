@@ -6,10 +6,12 @@ use crate::rpc::{self, EstimateError, SendOutcome};
 use crate::tx::{sign_legacy, TxParams};
 use crate::{Error, Result, TxRequest};
 
+use super::room::InFlight;
 use super::EvmSender;
 
 impl EvmSender {
-    /// The journaled operation, or a new one at the next nonce (`true`).
+    /// The journaled operation, or a new one at the next nonce (`true`), once this sender's
+    /// unmined transactions leave room for it (`max_pending`, the block gas limit).
     pub(super) async fn journal_op(
         &self,
         op_id: &str,
@@ -18,31 +20,63 @@ impl EvmSender {
         if let Some(op) = self.journal()?.find(op_id)? {
             return same_request(op, &request).map(|op| (op, false));
         }
-        let base = self.check_nonces().await?;
+        let mut base = self.check_nonces(false).await?;
+        let len = request.data.len();
         let gas_limit = match request.gas_limit {
-            Some(fixed) => self.config.gas_limit(op_id, fixed).map(|_| fixed)?,
-            None => match rpc::estimate_gas(&self.client, self.address(), &request).await {
-                Ok(estimate) => self.config.gas_limit(op_id, estimate)?,
-                Err(EstimateError::Reverts(reason)) => {
-                    return Err(Error::WouldRevert {
-                        op_id: op_id.into(),
-                        reason,
-                    })
-                }
-                Err(EstimateError::Other(error)) => return Err(error),
-            },
+            Some(fixed) => self.config.fixed_gas_limit(op_id, fixed, len)?,
+            None => {
+                let estimate = self.estimate(op_id, &request).await?;
+                self.config.gas_limit(op_id, estimate, len)?
+            }
         };
+        self.check_block_gas(op_id, gas_limit)?;
         let gas_price = self.config.gas_price(self.node_gas_price().await?)?;
-        let mut journal = self.journal()?;
-        if let Some(op) = journal.find(op_id)? {
-            // journaled meanwhile by another task
-            return same_request(op, &request).map(|op| (op, false));
+        let started = tokio::time::Instant::now();
+        loop {
+            let in_flight = {
+                let mut journal = self.journal()?;
+                if let Some(op) = journal.find(op_id)? {
+                    // journaled meanwhile by another task
+                    return same_request(op, &request).map(|op| (op, false));
+                }
+                let (count, gas) = journal.in_flight(base)?;
+                let in_flight = InFlight { count, gas };
+                if self.fits(in_flight, gas_limit) {
+                    let op = journal.insert(op_id, &request, base, |nonce| {
+                        self.sign(&request, nonce, gas_price, gas_limit)
+                    })?;
+                    tracing::debug!(op_id, nonce = op.nonce, "journaled");
+                    return Ok((op, true));
+                }
+                in_flight
+            };
+            base = self.wait_for_room(op_id, in_flight, started).await?;
         }
-        let op = journal.insert(op_id, &request, base, |nonce| {
-            self.sign(&request, nonce, gas_price, gas_limit)
-        })?;
-        tracing::debug!(op_id, nonce = op.nonce, "journaled");
-        Ok((op, true))
+    }
+
+    /// `eth_estimateGas`; a revert is [`Error::WouldRevert`]. An estimate below the intrinsic
+    /// gas of the calldata looks like a revert (a node that never reports one in an estimate
+    /// answers what the call used until it stopped): `eth_call` decides before anything is
+    /// signed.
+    async fn estimate(&self, op_id: &str, request: &TxRequest) -> Result<u64> {
+        let from = self.address();
+        let reverts = |reason| Error::WouldRevert {
+            op_id: op_id.into(),
+            reason,
+        };
+        let estimate = match rpc::estimate_gas(&self.client, from, request).await {
+            Ok(estimate) => estimate,
+            Err(EstimateError::Reverts(reason)) => return Err(reverts(reason)),
+            Err(EstimateError::Other(error)) => return Err(error),
+        };
+        if estimate < self.config.intrinsic_gas(request.data.len()) {
+            match rpc::call_reverts(&self.client, from, request).await {
+                Ok(()) => {}
+                Err(EstimateError::Reverts(reason)) => return Err(reverts(reason)),
+                Err(EstimateError::Other(error)) => return Err(error),
+            }
+        }
+        Ok(estimate)
     }
 
     /// Signs one attempt of `request` at `nonce`.

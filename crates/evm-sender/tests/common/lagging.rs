@@ -12,7 +12,7 @@ use rpc_resilience::{ResilientClient, RpcError};
 use serde_json::Value;
 
 /// The calls the sender makes, all passed on to anvil.
-const METHODS: &[&str] = &[
+pub const METHODS: &[&str] = &[
     "eth_chainId",
     "eth_blockNumber",
     "eth_getTransactionCount",
@@ -22,6 +22,7 @@ const METHODS: &[&str] = &[
     "eth_sendRawTransaction",
     "eth_getTransactionReceipt",
     "eth_getBlockByNumber",
+    "eth_getTransactionByHash",
 ];
 
 struct State {
@@ -85,7 +86,7 @@ impl Drop for LaggingReceipts {
 }
 
 /// Anvil's error answer, passed on as it was.
-fn error_object(error: RpcError) -> ErrorObjectOwned {
+pub fn error_object(error: RpcError) -> ErrorObjectOwned {
     match error {
         RpcError::Rpc {
             code,

@@ -2,6 +2,7 @@
 //! with short poll intervals, and the one `check` helper.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod counting;
 pub mod lagging;
 
 use std::time::Duration;

@@ -12,9 +12,9 @@ use jsonrpsee::core::JsonRawValue;
 use tokio::time::Instant;
 
 use super::endpoint::RawParams;
-use super::execute::{give_up, settle};
+use super::execute::give_up;
 use super::ResilientClient;
-use crate::{RetryError, RpcError, Stop, Verdict};
+use crate::{RetryClassifier, RetryDecision, RetryError, RpcError, Stop, Verdict};
 
 /// One item's outcome: the raw result or why it failed.
 pub(crate) type ItemResult = Result<Box<JsonRawValue>, RpcError>;
@@ -65,13 +65,17 @@ impl ResilientClient {
             };
             let mut retry_later = Vec::new();
             let mut asked: Option<Duration> = None;
+            let mut only_rate_limited = true;
             for (index, outcome) in answers {
                 if let Err(error) = &outcome {
-                    if let Verdict::Retryable { asked: delay } =
-                        inner.retry.verdict(idempotent[index], error)
+                    if let Verdict::Retryable {
+                        asked: delay,
+                        rate_limited,
+                    } = inner.retry.verdict(idempotent[index], error)
                     {
                         retry_later.push(index);
                         asked = asked.max(delay); // the longest delay any server asked for
+                        only_rate_limited &= rate_limited;
                     }
                 }
                 results[index] = Some(outcome);
@@ -79,7 +83,12 @@ impl ResilientClient {
             if retry_later.is_empty() {
                 break;
             }
-            match attempts.next_delay(asked) {
+            let next = if only_rate_limited {
+                attempts.next_delay_rate_limited(asked)
+            } else {
+                attempts.next_delay(asked)
+            };
+            match next {
                 Ok(delay) => tokio::time::sleep(delay).await,
                 Err(stop) => {
                     if stop == Stop::Budget {
@@ -156,9 +165,9 @@ impl ResilientClient {
         let endpoint = &self.inner.endpoints[index];
         let batch = chunk.iter().map(|&i| (items[i].0, &items[i].1));
         let answer = endpoint.batch(batch).await; // timed out by the endpoint's client
-        settle(permit, answer.as_ref().err());
-        match answer {
-            Err(error) => failed(error),
+        self.settle(endpoint, permit, answer.as_ref().err());
+        let items: Vec<ItemResult> = match answer {
+            Err(error) => return failed(error),
             Ok(response) => response
                 .into_iter()
                 .map(|item| {
@@ -170,6 +179,20 @@ impl ResilientClient {
                     })
                 })
                 .collect(),
+        };
+        // An item the node rate limited with a delay pauses the budget like a whole answer.
+        let classifier = self.inner.retry.classifier();
+        let asked = items
+            .iter()
+            .filter_map(|item| match classifier.classify(item.as_ref().err()?) {
+                RetryDecision::RateLimited { retry_after } => retry_after,
+                _ => None,
+            })
+            .max();
+        if let Some(delay) = asked {
+            let cap = self.inner.retry.policy().max_retry_after;
+            endpoint.budget.pause(delay.min(cap));
         }
+        items
     }
 }

@@ -15,7 +15,7 @@ use super::retry_after::{RetryAfterLayer, RetryAfterSlot};
 use super::{Inner, ResilientClient};
 use crate::{
     CircuitBreaker, ConcurrencyLimit, DefaultClassifier, DefaultIdempotency, IdempotencyPolicy,
-    Metrics, ResilienceConfig, Retry, RetryBudget, RetryClassifier, RpcError,
+    Metrics, RequestBudget, ResilienceConfig, Retry, RetryBudget, RetryClassifier, RpcError,
     DEFAULT_MAX_BATCH_SIZE,
 };
 
@@ -28,6 +28,7 @@ pub struct ResilientClientBuilder {
     classifier: Option<Arc<dyn RetryClassifier<crate::RpcError>>>,
     idempotency: Option<Arc<dyn IdempotencyPolicy>>,
     budget: Option<Arc<RetryBudget>>,
+    requests: Option<RequestBudget>,
     seed: Option<u64>,
     health: bool,
     probe: HealthProbe,
@@ -108,6 +109,15 @@ impl ResilientClientBuilder {
         self
     }
 
+    /// Counts every request (each batch once, health probes included) against this shared
+    /// [`RequestBudget`]: a request over its limit waits for room instead of being sent,
+    /// and a node's Retry-After pauses every client holding it. Give the same handle to
+    /// every builder of a run. Default: a budget of this client alone, without a limit.
+    pub fn request_budget(mut self, budget: RequestBudget) -> Self {
+        self.requests = Some(budget);
+        self
+    }
+
     /// Seeds the jitter RNG (reproducible delays); random by default.
     pub fn jitter_seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
@@ -170,6 +180,11 @@ impl ResilientClientBuilder {
             value.set_sensitive(true);
             headers.insert("authorization", value);
         }
+        let requests = self.requests.clone().unwrap_or_default();
+        let classifier = self
+            .classifier
+            .clone()
+            .unwrap_or_else(|| Arc::new(DefaultClassifier));
         let mut endpoints = Vec::with_capacity(self.urls.len());
         for url in &self.urls {
             let slot = Arc::new(RetryAfterSlot::default());
@@ -202,13 +217,14 @@ impl ResilientClientBuilder {
                 timeout: config.timeout(),
                 breaker,
                 retry_after: slot,
+                budget: requests.clone(),
             }));
         }
         let monitors = endpoints
             .iter()
             .map(|endpoint| {
                 self.health
-                    .then(|| spawn_monitor(endpoint, &self.probe, &config))
+                    .then(|| spawn_monitor(endpoint, &self.probe, &config, &classifier))
                     .transpose()
             })
             .collect::<Result<_, _>>()?;
@@ -219,9 +235,6 @@ impl ResilientClientBuilder {
                 1000,
             ))
         });
-        let classifier = self
-            .classifier
-            .unwrap_or_else(|| Arc::new(DefaultClassifier));
         let seed = self.seed.unwrap_or_else(rand::random);
         let inner = Inner {
             endpoints,
@@ -236,6 +249,7 @@ impl ResilientClientBuilder {
             // validate_with_batch_limit above refused a batch_size of 0.
             batch_size: NonZeroUsize::new(config.batch_size).unwrap_or(NonZeroUsize::MIN),
             monitors,
+            requests,
         };
         Ok(ResilientClient {
             inner: Arc::new(inner),

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::error_map::from_client_error;
 use super::retry_after::RetryAfterSlot;
 use crate::timeout::with_timeout;
-use crate::{BreakerState, CircuitBreaker, HealthStatus, RpcError};
+use crate::{BreakerState, CircuitBreaker, HealthStatus, RequestBudget, RpcError};
 
 /// The jsonrpsee client type under each endpoint (no RPC middleware; the Retry-After capture
 /// layer as HTTP middleware).
@@ -41,6 +41,9 @@ pub(crate) struct Endpoint {
     pub(crate) timeout: Duration,
     pub(crate) breaker: Arc<CircuitBreaker>,
     pub(crate) retry_after: Arc<RetryAfterSlot>,
+    /// Every request to this endpoint takes one unit first (shared with other endpoints
+    /// and clients holding the same budget); waiting for it is outside the attempt timeout.
+    pub(crate) budget: RequestBudget,
 }
 
 impl std::fmt::Debug for Endpoint {
@@ -63,6 +66,7 @@ impl Endpoint {
     ) -> Result<Box<JsonRawValue>, RpcError> {
         // jsonrpsee's request future is a few KiB: boxed here, the futures of every layer
         // above (retry, breaker, limit, the caller's) stay small and cheap to move.
+        self.budget.acquire().await;
         match timeout {
             Some(after) if after != self.timeout => {
                 let call = Box::pin(
@@ -79,6 +83,7 @@ impl Endpoint {
 
     /// One notification, timed out after the endpoint's timeout.
     pub(crate) async fn notify(&self, method: &str, params: &RawParams) -> Result<(), RpcError> {
+        self.budget.acquire().await;
         self.http
             .notification(method, params.clone())
             .await
@@ -98,6 +103,7 @@ impl Endpoint {
                     reason: e.to_string(),
                 })?;
         }
+        self.budget.acquire().await; // one HTTP request: counts once
         self.http
             .batch_request(batch)
             .await

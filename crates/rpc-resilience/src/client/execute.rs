@@ -12,7 +12,7 @@ use tokio::time::Instant;
 
 use super::endpoint::{Endpoint, RawParams};
 use super::ResilientClient;
-use crate::{BreakerPermit, CallOptions, RetryError, RpcError};
+use crate::{BreakerPermit, CallOptions, RetryClassifier, RetryDecision, RetryError, RpcError};
 
 impl ResilientClient {
     /// Runs one request; `None` method params mean "no params".
@@ -92,7 +92,7 @@ impl ResilientClient {
                         let (index, permit) = self.select(start)?;
                         let endpoint = &inner.endpoints[index];
                         let outcome = send(endpoint).await;
-                        settle(permit, outcome.as_ref().err());
+                        self.settle(endpoint, permit, outcome.as_ref().err());
                         if outcome.is_err() {
                             next.store(index + 1, Ordering::Relaxed);
                         }
@@ -148,8 +148,35 @@ pub(crate) fn give_up(error: RetryError<RpcError>, deadline: Option<Duration>) -
     }
 }
 
-/// Reports an attempt's outcome to its endpoint's breaker.
-pub(crate) fn settle(permit: BreakerPermit<'_>, error: Option<&RpcError>) {
+impl ResilientClient {
+    /// Reports an attempt's outcome to its endpoint's breaker. A rate-limit answer (HTTP 429,
+    /// or a code the classifier calls rate limited) is neither: the node is up and asked us
+    /// to wait, and the delay it asked for (capped at `max_retry_after`) pauses every holder
+    /// of the endpoint's request budget.
+    pub(crate) fn settle(
+        &self,
+        endpoint: &Endpoint,
+        permit: BreakerPermit<'_>,
+        error: Option<&RpcError>,
+    ) {
+        let retry = &self.inner.retry;
+        if let Some(RetryDecision::RateLimited { retry_after }) =
+            error.map(|e| retry.classifier().classify(e))
+        {
+            if let Some(delay) = retry_after {
+                endpoint
+                    .budget
+                    .pause(delay.min(retry.policy().max_retry_after));
+            }
+            permit.neutral();
+            return;
+        }
+        settle(permit, error);
+    }
+}
+
+/// Reports an attempt's outcome to its endpoint's breaker, by the error alone.
+fn settle(permit: BreakerPermit<'_>, error: Option<&RpcError>) {
     match error {
         None => permit.success(),
         Some(error) if error.is_endpoint_failure() => permit.failure(),

@@ -1,7 +1,7 @@
 //! [`ResilientClient`]: a jsonrpsee client built from this crate's parts, with failover.
 //!
 //! Every call runs through, outermost first: concurrency limit -> overall deadline -> retry
-//! (budget, idempotency) -> endpoint breaker -> per-attempt timeout. Files:
+//! (budget, idempotency) -> endpoint breaker -> request budget -> per-attempt timeout. Files:
 //! - `builder`: [`ResilientClientBuilder`];
 //! - `execute`: one call through the stack; `batch`: batches, chunked, per-item retries;
 //! - `client_t`: jsonrpsee's `ClientT` on top; `endpoint`, `error_map`, `retry_after`;
@@ -27,8 +27,8 @@ pub use endpoint::EndpointStatus;
 pub use probe::HealthProbe;
 
 use crate::{
-    ConcurrencyLimit, HealthMonitor, IdempotencyPolicy, Metrics, MetricsSnapshot, Retry,
-    RetryClassifier, RpcError,
+    ConcurrencyLimit, HealthMonitor, IdempotencyPolicy, Metrics, MetricsSnapshot, RequestBudget,
+    Retry, RetryClassifier, RpcError,
 };
 
 /// Per-call overrides of the client's settings.
@@ -60,6 +60,7 @@ pub(crate) struct Inner {
     pub(crate) deadline: Option<Duration>,
     pub(crate) batch_size: std::num::NonZeroUsize,
     pub(crate) monitors: Vec<Option<HealthMonitor>>,
+    pub(crate) requests: RequestBudget,
 }
 
 impl std::fmt::Debug for ResilientClient {
@@ -149,6 +150,12 @@ impl ResilientClient {
                 health: monitor.as_ref().map(HealthMonitor::status),
             })
             .collect()
+    }
+
+    /// The request budget every request of this client counts against (shared with the
+    /// clients given the same handle): its limit and the requests counted so far.
+    pub fn request_budget(&self) -> &RequestBudget {
+        &self.inner.requests
     }
 
     /// The circuit breaker of endpoint `index` (in the order they were added).

@@ -10,7 +10,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::endpoint::{Endpoint, RawParams};
-use crate::{HealthConfig, HealthMonitor, ResilienceConfig, RpcError};
+use crate::{
+    HealthConfig, HealthMonitor, ResilienceConfig, RetryClassifier, RetryDecision, RpcError,
+};
 
 /// The method (and params) whose answer is an endpoint's head: a hex quantity (`"0x1a"`) or
 /// a JSON integer. Default: `eth_blockNumber` without params.
@@ -39,10 +41,13 @@ impl Default for HealthProbe {
 }
 
 /// Spawns `endpoint`'s monitor: `probe` every `health_interval_ms`, feeding its breaker.
+/// A probe the node rate limits (HTTP 429, or a code `classifier` calls rate limited) is
+/// [`RpcError::RateLimited`] to the monitor: no news about the endpoint's health.
 pub(crate) fn spawn_monitor(
     endpoint: &Arc<Endpoint>,
     probe: &HealthProbe,
     config: &ResilienceConfig,
+    classifier: &Arc<dyn RetryClassifier<RpcError>>,
 ) -> Result<HealthMonitor, RpcError> {
     let health = HealthConfig {
         interval: Duration::from_millis(config.health_interval_ms),
@@ -60,10 +65,20 @@ pub(crate) fn spawn_monitor(
         };
     let (method, params) = (Arc::<str>::from(probe.method.as_str()), RawParams(params));
     let target = Arc::clone(endpoint);
+    let classifier = Arc::clone(classifier);
     let call = move || {
         let (endpoint, method, params) = (Arc::clone(&target), Arc::clone(&method), params.clone());
+        let classifier = Arc::clone(&classifier);
         async move {
-            let raw = endpoint.request(&method, &params, None).await?;
+            let raw = endpoint
+                .request(&method, &params, None)
+                .await
+                .map_err(|error| match classifier.classify(&error) {
+                    RetryDecision::RateLimited { retry_after } => {
+                        RpcError::RateLimited { retry_after }
+                    }
+                    _ => error,
+                })?;
             head(&super::decode(&raw)?)
         }
     };

@@ -77,6 +77,9 @@ pub enum Verdict {
     Retryable {
         /// The delay the server asked for, if it did.
         asked: Option<Duration>,
+        /// The server said "rate limited": waiting as asked is not a retry after a failure,
+        /// so it takes nothing from the retry budget.
+        rate_limited: bool,
     },
 }
 
@@ -131,6 +134,17 @@ impl<C> Attempts<'_, C> {
     /// from it). The delay is `asked`, the server's, capped at `max_retry_after`; without
     /// one, the backoff's next delay.
     pub fn next_delay(&mut self, asked: Option<Duration>) -> Result<Duration, Stop> {
+        self.delay(asked, true)
+    }
+
+    /// [`Attempts::next_delay`] after a rate-limit answer: the same wait and the same limits
+    /// (attempts, deadline), but nothing is taken from the retry budget (the server is up
+    /// and asked us to come back; the budget guards against retrying failures).
+    pub fn next_delay_rate_limited(&mut self, asked: Option<Duration>) -> Result<Duration, Stop> {
+        self.delay(asked, false)
+    }
+
+    fn delay(&mut self, asked: Option<Duration>, spend: bool) -> Result<Duration, Stop> {
         let policy = &self.retry.policy;
         if self.made >= policy.max_attempts.max(1) {
             return Err(Stop::AttemptsUsed);
@@ -147,7 +161,7 @@ impl<C> Attempts<'_, C> {
                 return Err(Stop::Deadline);
             }
         }
-        if let Some(budget) = &self.retry.budget {
+        if let Some(budget) = self.retry.budget.as_ref().filter(|_| spend) {
             if !budget.try_withdraw() {
                 return Err(Stop::Budget);
             }
@@ -219,15 +233,18 @@ impl<C> Retry<C> {
     where
         C: RetryClassifier<E>,
     {
-        let asked = match self.classifier.classify(error) {
+        let (asked, rate_limited) = match self.classifier.classify(error) {
             RetryDecision::DoNotRetry => return Verdict::Final,
-            RetryDecision::Retry => None,
-            RetryDecision::RateLimited { retry_after } => retry_after,
+            RetryDecision::Retry => (None, false),
+            RetryDecision::RateLimited { retry_after } => (retry_after, true),
         };
         if !idempotent && self.classifier.may_have_reached_server(error) {
             return Verdict::Final;
         }
-        Verdict::Retryable { asked }
+        Verdict::Retryable {
+            asked,
+            rate_limited,
+        }
     }
 
     /// Runs `attempt(n)` (n = 1, 2, ...) until it succeeds or the loop must give up.
@@ -265,16 +282,19 @@ impl<C> Retry<C> {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
-            let asked = match self.verdict(idempotent, &error) {
+            let next = match self.verdict(idempotent, &error) {
                 Verdict::Final => {
                     return Err(RetryError::Failed {
                         attempts: number,
                         last: error,
                     })
                 }
-                Verdict::Retryable { asked } => asked,
+                Verdict::Retryable {
+                    asked,
+                    rate_limited,
+                } => attempts.delay(asked, !rate_limited),
             };
-            match attempts.next_delay(asked) {
+            match next {
                 Ok(delay) => tokio::time::sleep(delay).await,
                 Err(stop) => return Err(stop.into_error(number, error)),
             }
