@@ -18,12 +18,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle, FaultConfig, LedgerPath};
-use rpc_resilience::{ResilienceConfig, ResilientClient};
-use tokenomics_core::{Amount, EpochPlan, Params};
 use payout_executor::{
-    synthetic_inputs, Chain, EpochExecutor, EpochReport, ExecutorConfig, Journal, MintedSupply,
-    Progress,
+    EpochExecutor, EpochReport, ExecutorConfig, Journal, MintedSupply, PaidBy, Progress, TxHash,
 };
+use payout_luxtensor::{LuxtensorConfig, LuxtensorPayout};
+use rpc_resilience::{ResilienceConfig, ResilientClient};
+use tokenomics_core::synthetic_inputs;
+use tokenomics_core::{Amount, EpochPlan, Params};
 
 #[path = "support/ceiling.rs"]
 mod ceiling;
@@ -125,11 +126,13 @@ async fn pay(
         .bearer_token(Some(devnet.token().to_string()))
         .build()
         .expect("client");
-    let mut config = ExecutorConfig::new(TREASURY.parse().expect("treasury"));
+    let mut config = LuxtensorConfig::new(TREASURY.parse().expect("treasury"));
     config.round_pause = Duration::from_millis(50);
     config.max_rounds = 100;
     let journal = Journal::open(&dir.path().join("journal.sqlite")).expect("journal");
-    let mut executor = EpochExecutor::new(Params::default(), config, Chain::new(client), journal);
+    let chain = LuxtensorPayout::new(client, config);
+    let mut executor =
+        EpochExecutor::new(Params::default(), ExecutorConfig::default(), chain, journal);
     let inputs = synthetic_inputs(0, RECIPIENTS);
     let start = Instant::now();
     let mut at = [start; 4]; // planned, minted, last confirmed, verified
@@ -170,8 +173,8 @@ fn journal_alone(plan: &EpochPlan, group: usize) -> [Duration; 3] {
         .record_plan(plan, Amount::ZERO, treasury)
         .expect("plan rows");
     let rows = start.elapsed();
-    let confirmed: Vec<(u32, String)> = (0..plan.transfers.len() as u32)
-        .map(|index| (index, format!("0x{index:064x}")))
+    let confirmed: Vec<(u32, PaidBy)> = (0..plan.transfers.len() as u32)
+        .map(|index| (index, PaidBy::Tx(TxHash([index as u8; 32]))))
         .collect();
     let start = Instant::now();
     for chunk in confirmed.chunks(group) {
@@ -207,7 +210,7 @@ fn main() {
     let planning = Instant::now();
     let plan = Arc::new(EpochPlan::build(&Params::default(), &inputs).expect("plan"));
     let planning = planning.elapsed();
-    let (batch, in_flight) = (BATCH, ExecutorConfig::default().batches_in_flight.get());
+    let (batch, in_flight) = (BATCH, LuxtensorConfig::default().batches_in_flight.get());
     let transfers = plan.transfers.len() as f64;
     let (mut ceilings, mut executors, mut ratios, mut stages) = (vec![], vec![], vec![], vec![]);
     let mut peak = 0;

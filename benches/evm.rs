@@ -19,8 +19,8 @@
 
 use std::time::{Duration, Instant};
 
-use tokenomics_core::{Amount, EpochPlan, Params};
 use tokenomics_core::synthetic_inputs;
+use tokenomics_core::{Amount, EpochPlan, Params};
 
 #[path = "support/evm_sides.rs"]
 mod sides;

@@ -11,8 +11,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use tokenomics_config::Config;
 use payout_executor::{EpochExecutor, Journal};
+use tokenomics_config::Config;
 
 use crate::error::CliError;
 use crate::evm_connect::{connect_evm, EvmSetup};

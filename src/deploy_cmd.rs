@@ -10,8 +10,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use evm_sender::{EvmSender, SenderConfig};
-use rpc_resilience::ResilienceConfig;
 use payout_evm::{EvmError, EvmPayout};
+use rpc_resilience::ResilienceConfig;
 
 use crate::error::CliError;
 use crate::evm_cli::{evm_client, evm_error, load_signer, node_chain_id};

@@ -14,12 +14,11 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 use tempfile::TempDir;
 
+use payout_executor::{
+    DryRunAhead, DryRunReport, EpochExecutor, Journal, JournalError, MintedSupply, PayoutPreview,
+};
 use tokenomics_config::{Config, Error};
 use tokenomics_core::synthetic_inputs;
-use payout_executor::{
-    DryRunAhead, DryRunReport, EpochExecutor, ExecutorError, Journal, JournalError,
-    MintedSupply, PayoutPreview,
-};
 
 use crate::error::CliError;
 use crate::journal_path::node_journal;

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 
 use evm_sender::{Address, Signer};
-use rpc_resilience::{ResilienceConfig, ResilientClient};
 use payout_evm::to_evm;
+use rpc_resilience::{ResilienceConfig, ResilientClient};
 
 use crate::echo::{hide_keys, shorten_echoes};
 use crate::error::CliError;

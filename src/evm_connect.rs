@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 
 use evm_sender::anvil::{self, Anvil, AnvilConfig};
 use evm_sender::{EvmSender, SenderConfig, Signer};
+use payout_evm::{to_evm, Contracts, EvmError, EvmPayout};
+use payout_executor::ExecutorError;
 use rpc_resilience::ResilientClient;
 use tempfile::TempDir;
 use tokenomics_config::Config;
-use payout_evm::{to_evm, Contracts, EvmError, EvmPayout};
-use payout_executor::ExecutorError;
 
 use crate::error::CliError;
 use crate::evm_cli::{evm_client, evm_error, load_signer, node_chain_id, parse_address};

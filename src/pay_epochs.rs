@@ -10,10 +10,8 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use payout_executor::{EpochExecutor, EpochReport, ExecutorError, MintedSupply, PayoutChain};
 use tokenomics_core::{synthetic_inputs, Amount};
-use payout_executor::{
-    EpochExecutor, EpochReport, ExecutorError, MintedSupply, PayoutChain,
-};
 
 use crate::error::CliError;
 use crate::metrics_server::MetricsServer;

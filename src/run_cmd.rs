@@ -12,12 +12,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, DevnetHandle, LedgerPath};
+use payout_executor::{EpochExecutor, ExecutorError, Journal, MintedSupply, PayoutPreview};
+use payout_luxtensor::LuxtensorPayout;
 use rpc_resilience::ResilientClient;
 use tokenomics_core::{Amount, EpochInputs};
-use payout_luxtensor::LuxtensorPayout;
-use payout_executor::{
-    EpochExecutor, ExecutorError, Journal, MintedSupply, PayoutPreview,
-};
 
 use tokenomics_config::{inputs_in_dir, read_inputs, Config, Error};
 

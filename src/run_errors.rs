@@ -65,9 +65,8 @@ mod tests {
     fn an_error_that_only_quotes_the_epoch_in_a_value_is_prefixed_with_it() {
         // The typed epoch decides, not the text: a node's answer mentioning "epoch 5" is not
         // an error about epoch 5.
-        let malformed = ExecutorError::Plan(tokenomics_core::CoreError::InvalidInput {
-            field: "memo",
-            reason: "\"epoch 5\" is not a plan".to_string(),
+        let malformed = ExecutorError::Journal(JournalError::Writer {
+            reason: "stopped writing \"epoch 5\"".to_string(),
         });
         let expected = format!("epoch 5: {malformed}");
         check(Some(5), malformed, &expected);

@@ -12,12 +12,10 @@
 use std::io::Write;
 
 use evm_sender::EvmReader;
-use tokenomics_config::Config;
-use payout_evm::{EvmError, Contracts, PayoutReader};
+use payout_evm::{Contracts, EvmError, PayoutReader};
+use payout_executor::{check_status, CheckedEpoch, ExecutorError, Journal, ShowsChain};
 use payout_luxtensor::LuxtensorPayout;
-use payout_executor::{
-    check_status, CheckedEpoch, ExecutorError, Journal, ShowsChain,
-};
+use tokenomics_config::Config;
 
 use crate::error::CliError;
 use crate::evm_cli::{evm_client, node_chain_id};
@@ -48,7 +46,11 @@ pub(crate) fn run(args: &StatusArgs) -> Result<(), CliError> {
             ChainKind::Luxtensor => {
                 let token = args.rpc_token.clone();
                 let client = luxtensor_client(&config, &args.rpc_url, token, false)?;
-                check(args, &LuxtensorPayout::new(client, config.executor.luxtensor())).await
+                check(
+                    args,
+                    &LuxtensorPayout::new(client, config.executor.luxtensor()),
+                )
+                .await
             }
             ChainKind::Evm => check(args, &evm_reader(args, &config).await?).await,
         }

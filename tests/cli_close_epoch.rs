@@ -16,10 +16,11 @@ use std::sync::atomic::AtomicBool;
 use anvil::{CHAIN_ID, DEV_KEY};
 use common::{check_error as check, text};
 use evm::{Evm, DEPLOY_TXS};
-use serde_json::{json, Value};
-use tokenomics_core::{Amount, EpochInputs, EpochPlan, Params, ZERO_ADDRESS};
 use payout_evm::CHUNK_SIZE;
-use payout_executor::{synthetic_inputs, EpochMemo, Journal, Stage};
+use payout_executor::{Journal, Opening, PaidBy, Stage};
+use serde_json::{json, Value};
+use tokenomics_core::synthetic_inputs;
+use tokenomics_core::{Amount, EpochInputs, EpochPlan, Params, ZERO_ADDRESS};
 
 /// The zero address as inputs files write it.
 const ZERO: &str = "0x0000000000000000000000000000000000000000";
@@ -69,7 +70,7 @@ impl Evm {
         let mut journal = Journal::open(&self.journal()).unwrap();
         let payout = tokenomics_core::Address::from_bytes(self.contracts.payout.into_array());
         journal.record_plan(plan, Amount::ZERO, payout).unwrap();
-        let memo = EpochMemo {
+        let memo = Opening {
             plan_hash: plan.plan_hash,
             minted_supply: Amount::ZERO,
         };
@@ -84,7 +85,7 @@ impl Evm {
                 &mut |chunk| {
                     let first = chunk.chunk * CHUNK_SIZE as u32;
                     confirmed.extend(
-                        (first..first + chunk.transfers as u32).map(|i| (i, "0x".to_string())),
+                        (first..first + chunk.transfers as u32).map(|i| (i, PaidBy::AnotherRun)),
                     );
                     Ok(())
                 },

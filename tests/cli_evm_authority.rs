@@ -15,10 +15,10 @@ use std::time::Duration;
 use anvil::{Anvil, CHAIN_ID, DEV_KEY};
 use common::text;
 use evm::{deployed, DEPLOY_TXS};
-use serde_json::{json, Value};
-use tokenomics_core::{EpochPlan, Params};
 use payout_evm::chunk_count;
+use serde_json::{json, Value};
 use tokenomics_core::synthetic_inputs;
+use tokenomics_core::{EpochPlan, Params};
 
 /// Deploys both contracts with the binary; their addresses (token, payout).
 async fn deploy(url: &str, dir: &Path, journal: &str) -> (String, String) {

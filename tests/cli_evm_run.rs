@@ -17,10 +17,10 @@ use std::time::Duration;
 use anvil::{Anvil, CHAIN_ID, DEV_KEY};
 use common::text;
 use evm::{while_mining, Evm, DEPLOY_TXS};
-use serde_json::{json, Value};
-use tokenomics_core::{EpochInputs, EpochPlan, Params};
 use payout_evm::{chunk_count, EvmPayout};
+use serde_json::{json, Value};
 use tokenomics_core::synthetic_inputs;
+use tokenomics_core::{EpochInputs, EpochPlan, Params};
 
 impl Evm {
     /// `run --chain evm` on this anvil and these contracts, journal `journal`, paying

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::Stdio;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle};
-use tokenomics_core::{EpochPlan, Params};
 use tokenomics_core::synthetic_inputs;
+use tokenomics_core::{EpochPlan, Params};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 

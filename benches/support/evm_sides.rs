@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{sol, SolCall};
 use evm_sender::{EvmClassifier, EvmSender, SenderConfig, Signer, TxRequest};
+use payout_evm::{chunk_count, EvmPayout};
+use payout_executor::Opening;
 use rpc_resilience::{ResilienceConfig, ResilientClient};
 use serde_json::{json, Value};
 use tokenomics_core::{Amount, EpochPlan, Transfer};
-use payout_evm::{chunk_count, EvmPayout};
-use payout_executor::EpochMemo;
 
 /// Anvil's chain id.
 const CHAIN_ID: u64 = 31337;
@@ -144,7 +144,7 @@ pub(crate) async fn payout(setup: &Setup, dir: &Path, plan: &EpochPlan) -> Run {
         .expect("backend");
     backend.set_chunks_in_flight(setup.in_flight);
     assert_eq!(backend.minted_supply().await.expect("supply"), Amount::ZERO);
-    let memo = EpochMemo {
+    let memo = Opening {
         plan_hash: plan.plan_hash,
         minted_supply: Amount::ZERO,
     };

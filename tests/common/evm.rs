@@ -11,9 +11,9 @@ use std::process::Output;
 use std::time::Duration;
 
 use evm_sender::{SenderConfig, Signer};
+use payout_evm::{Contracts, EvmPayout};
 use rpc_resilience::ResilientClient;
 use serde_json::Value;
-use payout_evm::{Contracts, EvmPayout};
 
 use crate::anvil::{Anvil, CHAIN_ID, DEV_KEY};
 use crate::common::text;

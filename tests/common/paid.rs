@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
-use tokenomics_core::Amount;
 use tokenomics_core::synthetic_inputs;
+use tokenomics_core::Amount;
 
 use crate::node::{Node, BIN, TREASURY};
 

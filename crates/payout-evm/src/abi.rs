@@ -65,8 +65,7 @@ sol! {
 }
 
 /// `contracts/artifacts/MDTToken.json`, as compiled by the pinned solc.
-pub(crate) const TOKEN_ARTIFACT: &str =
-    include_str!("../../../contracts/artifacts/MDTToken.json");
+pub(crate) const TOKEN_ARTIFACT: &str = include_str!("../../../contracts/artifacts/MDTToken.json");
 /// `contracts/artifacts/EpochPayout.json`.
 pub(crate) const PAYOUT_ARTIFACT: &str =
     include_str!("../../../contracts/artifacts/EpochPayout.json");
@@ -125,15 +124,13 @@ pub(crate) fn to_b256(hash: Hash256) -> B256 {
 
 /// A `bytes32` as a plan hash.
 pub(crate) fn to_hash(call: &'static str, value: B256) -> Result<Hash256> {
-    hex::encode(value)
-        .parse()
-        .map_err(|_| {
-            EvmError::Malformed {
-                call,
-                reason: format!("{value} is not a plan hash"),
-            }
-            .into()
-        })
+    hex::encode(value).parse().map_err(|_| {
+        EvmError::Malformed {
+            call,
+            reason: format!("{value} is not a plan hash"),
+        }
+        .into()
+    })
 }
 
 /// The readable reason of revert data: one of the two contracts' errors, `Error(string)` /
@@ -150,7 +147,7 @@ pub(crate) fn revert_reason(data: &[u8]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::*;
+    use super::*;
     use alloy_primitives::keccak256;
     use alloy_sol_types::SolCall;
 

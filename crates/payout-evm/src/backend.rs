@@ -8,17 +8,15 @@
 
 use std::sync::atomic::AtomicBool;
 
+use payout_executor::{PaidBy, TxHash};
 use rpc_resilience::MetricsSnapshot;
 use tokenomics_core::{Address, Amount, EpochPlan, Refused};
-use payout_executor::{PaidBy, TxHash};
 
 use crate::pay::{chunk, chunk_count, payout_op, PaidChunk, CHUNK_SIZE};
 use crate::EvmPayout;
 use payout_executor::Opening;
 use payout_executor::Result;
-use payout_executor::{
-    Baseline, ChainShows, ConfirmedSink, PayoutChain, PayoutPreview, Verified,
-};
+use payout_executor::{Baseline, ChainShows, ConfirmedSink, PayoutChain, PayoutPreview, Verified};
 
 /// Every read through the backend's [`PayoutReader`](super::PayoutReader), the one a
 /// dry run uses without a key.
@@ -137,9 +135,9 @@ fn chunks_of(pending: &[u32]) -> Vec<u32> {
 
 /// Every transfer of a paid chunk, with the hash of the transaction that paid it.
 fn transfers_of(paid: &PaidChunk) -> Vec<(u32, PaidBy)> {
-    let paid_by = paid
-        .confirmation
-        .map_or(PaidBy::AnotherRun, |done| PaidBy::Tx(TxHash(done.tx_hash.0)));
+    let paid_by = paid.confirmation.map_or(PaidBy::AnotherRun, |done| {
+        PaidBy::Tx(TxHash(done.tx_hash.0))
+    });
     let first = paid.chunk * CHUNK_SIZE as u32;
     (first..first + paid.transfers as u32)
         .map(|index| (index, paid_by))

@@ -9,8 +9,8 @@ use tokenomics_core::{Address, Amount, EpochPlan};
 
 use crate::abi::{to_core, to_evm};
 use crate::EvmPayout;
-use payout_executor::{ExecutorError, Result};
 use payout_executor::sample::sample_recipients;
+use payout_executor::{ExecutorError, Result};
 
 /// Readings taken before an epoch is opened ([`EvmPayout::balances`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

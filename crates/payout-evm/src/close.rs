@@ -15,9 +15,9 @@ use payout_executor::{CloseProgress, ClosesEpochs, PayoutPreview, TxHash};
 use tokenomics_core::{refusal, Amount, Transfer};
 
 use crate::abi::{to_amount, IEpochPayout};
+use crate::error::EvmError;
 use crate::pay::{payout_call, CHUNK_SIZE};
 use crate::EvmPayout;
-use crate::error::EvmError;
 use payout_executor::Result;
 
 /// The revert reason of a chunk that more funds in the payout contract would let through.

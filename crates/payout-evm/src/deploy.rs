@@ -6,8 +6,8 @@ use alloy_sol_types::{SolCall, SolValue};
 use evm_sender::{EvmSender, TxRequest};
 
 use crate::abi::{creation_code, IMDTToken, PAYOUT_ARTIFACT, TOKEN_ARTIFACT};
-use crate::EvmPayout;
 use crate::error::EvmError;
+use crate::EvmPayout;
 use payout_executor::Result;
 
 /// The addresses of the token and of its payout contract.
@@ -43,22 +43,31 @@ impl EvmPayout {
                 DEPLOY_OWNERSHIP,
                 TxRequest::call(token, Bytes::from(handover)),
             )
-            .await.map_err(crate::error::sender)?;
-        sender.wait_confirmed(DEPLOY_OWNERSHIP).await.map_err(crate::error::sender)?;
+            .await
+            .map_err(crate::error::sender)?;
+        sender
+            .wait_confirmed(DEPLOY_OWNERSHIP)
+            .await
+            .map_err(crate::error::sender)?;
         Ok(Contracts { token, payout })
     }
 }
 
 /// Sends a contract creation and returns the created address once confirmed.
 async fn created(sender: &EvmSender, op_id: &'static str, request: TxRequest) -> Result<Address> {
-    sender.submit(op_id, request).await.map_err(crate::error::sender)?;
-    let done = sender.wait_confirmed(op_id).await.map_err(crate::error::sender)?;
-    Ok(done.contract_address
-        .ok_or_else(|| EvmError::Malformed {
-            call: "eth_getTransactionReceipt",
-            reason: format!(
-                "{op_id}: the receipt of {} has no contractAddress",
-                done.tx_hash
-            ),
-        })?)
+    sender
+        .submit(op_id, request)
+        .await
+        .map_err(crate::error::sender)?;
+    let done = sender
+        .wait_confirmed(op_id)
+        .await
+        .map_err(crate::error::sender)?;
+    Ok(done.contract_address.ok_or_else(|| EvmError::Malformed {
+        call: "eth_getTransactionReceipt",
+        reason: format!(
+            "{op_id}: the receipt of {} has no contractAddress",
+            done.tx_hash
+        ),
+    })?)
 }

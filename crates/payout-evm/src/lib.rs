@@ -1,4 +1,4 @@
-//! The EVM payout backend: MDT (an ERC-20) paid through the `EpochPayout` contract with
+//! The EVM push payout backend: MDT (an ERC-20) paid through the `EpochPayout` contract with
 //! exactly-once transactions from `evm-sender`.
 //!
 //! [`EvmPayout`] is one type with one small method per step of an epoch:
@@ -14,12 +14,12 @@
 //! | [`EvmPayout::paid_chunks`] | which chunks the contract says are paid |
 //! | [`EvmPayout::pay_chunks`] | `payout(epoch, chunk, to[], amounts[])` per unpaid chunk (`payout:<epoch>:<chunk>`) |
 //! | [`EvmPayout::epoch_state`] | the epoch's full record and paid chunks at a block |
-//! | [`PayoutReader`] | the same views without a key or a journal (sends nothing), and a [`PayoutPreview`](crate::PayoutPreview) (`preview.rs`: what `run --dry-run --chain evm` reads); [`PayoutReader::shows`] is what the contract shows `confirmations` deep: what the executor re-checks its journal against, and what `tokenomics status --check-chain` compares a journal with |
+//! | [`PayoutReader`] | the same views without a key or a journal (sends nothing), and a [`PayoutPreview`](payout_executor::PayoutPreview) (`preview.rs`: what `run --dry-run --chain evm` reads); [`PayoutReader::shows`] is what the contract shows `confirmations` deep: what the executor re-checks its journal against, and what `tokenomics status --check-chain` compares a journal with |
 //! | [`EvmPayout::verify_paid`] | verification: the record, every chunk's bit, and the token `Transfer` logs of the transactions that paid a sample of chunks |
 //! | [`EvmPayout::epoch_progress`], [`EvmPayout::unpayable_chunk`], [`EvmPayout::close_epoch`] | an epoch that can never complete: where it stands, the proof (an unpaid chunk the token refuses), `closeEpoch` (`close:<epoch>`) |
 //! | [`EvmPayout::balances`], [`EvmPayout::verify_balances`] | readings of balances and their change against the plan: a tool for tests and benches, exact only when nobody else moves those accounts; never part of verification |
 //!
-//! The executor drives it through [`PayoutChain`](crate::PayoutChain) (`backend.rs`):
+//! The executor drives it through [`PayoutChain`](payout_executor::PayoutChain) (`backend.rs`):
 //! `EpochExecutor<EvmPayout>` plans, journals, opens, pays, verifies and reports as it
 //! does on the Luxtensor protocol; the payer is the payout contract.
 //!
@@ -33,10 +33,10 @@
 
 mod abi;
 mod backend;
-mod error;
 mod balances;
 mod close;
 mod deploy;
+mod error;
 mod open;
 mod pay;
 mod preview;
@@ -50,14 +50,14 @@ use alloy_sol_types::SolCall;
 use evm_sender::{Confirmation, EvmSender, SenderConfig, Signer, TxRequest};
 use rpc_resilience::{ResilientClient, RpcError};
 
-use payout_executor::Result;
 use abi::{IEpochPayout, IMDTToken};
+use payout_executor::Result;
 
 pub use abi::{to_core, to_evm};
-pub use error::EvmError;
 pub use balances::EvmBalances;
 pub use close::EpochProgress;
 pub use deploy::Contracts;
+pub use error::EvmError;
 pub use pay::{chunk, chunk_count, PaidChunk, CHUNKS_IN_FLIGHT, CHUNK_SIZE};
 pub use state::{EpochState, PayoutReader};
 
@@ -94,7 +94,9 @@ impl EvmPayout {
         contracts: Contracts,
         journal: &Path,
     ) -> Result<EvmPayout> {
-        let sender = EvmSender::open(config, client, signer, journal).await.map_err(crate::error::sender)?;
+        let sender = EvmSender::open(config, client, signer, journal)
+            .await
+            .map_err(crate::error::sender)?;
         EvmPayout::with_sender(sender, contracts).await
     }
 
@@ -123,7 +125,8 @@ impl EvmPayout {
             return Err(EvmError::NoContract {
                 what: "payout (for this token)",
                 address: payout,
-            }.into());
+            }
+            .into());
         }
         Ok(backend)
     }
@@ -163,7 +166,8 @@ impl EvmPayout {
                 address,
                 owner,
                 expected,
-            }.into())
+            }
+            .into())
         }
     }
 

@@ -7,11 +7,11 @@ use evm_sender::TxRequest;
 use tokenomics_core::{Amount, EpochPlan};
 
 use crate::abi::{to_b256, to_u256, IEpochPayout};
+use crate::error::EvmError;
 use crate::EvmPayout;
 use payout_executor::Opening;
-use crate::error::EvmError;
-use payout_executor::Result;
 use payout_executor::PayoutPreview;
+use payout_executor::Result;
 
 /// The operation id of an epoch's opening.
 pub(crate) fn open_op(epoch: u64) -> String {
@@ -48,12 +48,7 @@ impl EvmPayout {
     /// ([`ExecutorError::ChainConflict`]); a payout contract that would not hold the
     /// epoch's total plus `owed`, what unfinished epochs still pay from it
     /// ([`PayoutReader::check_funds`](super::PayoutReader::check_funds)).
-    pub async fn open_epoch(
-        &self,
-        plan: &EpochPlan,
-        memo: &Opening,
-        owed: Amount,
-    ) -> Result<bool> {
+    pub async fn open_epoch(&self, plan: &EpochPlan, memo: &Opening, owed: Amount) -> Result<bool> {
         let epoch = plan.epoch;
         if self.is_open(plan, memo).await? {
             self.confirm_journaled(&open_op(epoch)).await?;
@@ -108,7 +103,8 @@ impl EvmPayout {
             what: "open".into(),
             tx_hash,
             reason: reason.unwrap_or_else(|| "unknown (the call succeeds now)".into()),
-        }.into())
+        }
+        .into())
     }
 
     /// Whether the epoch is open on chain with exactly this plan and figures; another

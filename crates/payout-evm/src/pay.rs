@@ -15,8 +15,8 @@ use evm_sender::{Confirmation, TxRequest};
 use tokenomics_core::{EpochPlan, Transfer};
 
 use crate::abi::{to_evm, to_u256, IEpochPayout};
-use crate::EvmPayout;
 use crate::error::EvmError;
+use crate::EvmPayout;
 use payout_executor::{ExecutorError, Result};
 
 /// Transfers per chunk. 300 first-time holders cost about 8.1M gas (~26,900 each), under
@@ -173,7 +173,8 @@ impl EvmPayout {
                     transfers: chunk(plan, k).len(),
                     needed,
                     max,
-                }.into()
+                }
+                .into()
             }
             evm_sender::Error::WouldRevert { .. } => None,
             evm_sender::Error::Reverted { tx_hash, .. } => Some(tx_hash),
@@ -188,7 +189,8 @@ impl EvmPayout {
             what,
             tx_hash,
             reason,
-        }.into()
+        }
+        .into()
     }
 }
 

@@ -10,8 +10,8 @@ use crate::abi::{to_amount, to_core, IEpochPayout, IMDTToken};
 use crate::pay::{chunk_count, CHUNK_SIZE};
 use crate::{Contracts, PayoutReader};
 use payout_executor::Opening;
-use payout_executor::{ExecutorError, Result};
 use payout_executor::{Baseline, ChainShows, PayoutPreview};
+use payout_executor::{ExecutorError, PoolShortfall, Result};
 
 /// `MDTToken.Category.EmissionRewards`, the category `openEpoch` mints from.
 const EMISSION_REWARDS: u8 = 0;
@@ -67,7 +67,7 @@ impl PayoutReader {
         let balance = self.balance_of(payout).await?;
         let owes = plan.total.checked_add(owed, "owed")?;
         if balance.checked_add(plan.from_mint, "payout balance")? < owes {
-            return Err(ExecutorError::PoolShort {
+            return Err(ExecutorError::PoolShort(Box::new(PoolShortfall {
                 epoch: plan.epoch,
                 payer_is: "the payout contract",
                 payer: to_core(payout),
@@ -76,7 +76,7 @@ impl PayoutReader {
                 mints: plan.from_mint,
                 pays: plan.total,
                 owed,
-            });
+            })));
         }
         Ok(owes.checked_sub(plan.from_mint, "payout needed")?)
     }

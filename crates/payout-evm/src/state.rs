@@ -14,12 +14,12 @@ use tokenomics_core::Amount;
 
 use crate::abi::{to_amount, to_hash, IEpochPayout};
 use crate::deploy::Contracts;
+use crate::error::EvmError;
 use crate::pay::{chunks_for, CHUNK_SIZE};
 use crate::EvmPayout;
-use payout_executor::Opening;
-use crate::error::EvmError;
-use payout_executor::Result;
 use payout_executor::ChainShows;
+use payout_executor::Opening;
+use payout_executor::Result;
 use payout_executor::{JournaledEpoch, ShowsChain};
 
 /// The payout contract's record of an opened epoch (`epochRecord`).
@@ -69,7 +69,11 @@ impl PayoutReader {
         block: Option<u64>,
     ) -> Result<C::Return> {
         let data = Bytes::from(call.abi_encode());
-        let answer = self.reader.call(to, data, block).await.map_err(crate::error::sender)?;
+        let answer = self
+            .reader
+            .call(to, data, block)
+            .await
+            .map_err(crate::error::sender)?;
         if answer.is_empty() {
             return Err(EvmError::NoContract { what, address: to }.into());
         }
@@ -129,7 +133,12 @@ impl PayoutReader {
     /// and, when open, its chunk bits spread over the transfers (chunk `k` is transfers
     /// `[300k, 300k + 300)`). Two calls and one per 256 chunks.
     pub async fn shows(&self, epoch: u64, transfers: usize) -> Result<ChainShows> {
-        let block = Some(self.reader.confirmed_block().await.map_err(crate::error::sender)?);
+        let block = Some(
+            self.reader
+                .confirmed_block()
+                .await
+                .map_err(crate::error::sender)?,
+        );
         let state = self.epoch_state(epoch, block).await?;
         let mut paid = vec![false; transfers];
         if state.is_some() {

@@ -21,10 +21,10 @@ use tokenomics_core::{Amount, EpochPlan};
 use crate::abi::{to_evm, to_u256, IEpochPayout, IMDTToken};
 use crate::pay::{chunk, chunk_count, payout_op};
 use crate::{op_id, EvmPayout, MAX_RETRY_IDS};
-use payout_executor::Opening;
-use payout_executor::{ExecutorError, Result};
-use payout_executor::Verified;
 use payout_executor::sample::spread;
+use payout_executor::Opening;
+use payout_executor::Verified;
+use payout_executor::{ExecutorError, Result};
 
 impl EvmPayout {
     /// Verifies `plan`'s epoch, planned on `minted_supply`, as the module docs say, reading
@@ -93,7 +93,11 @@ impl EvmPayout {
         let base = payout_op(epoch, k);
         let mut hashes = Vec::new();
         for n in 0..MAX_RETRY_IDS {
-            if let Some(done) = self.sender.journaled_confirmation(&op_id(&base, n)).map_err(crate::error::sender)? {
+            if let Some(done) = self
+                .sender
+                .journaled_confirmation(&op_id(&base, n))
+                .map_err(crate::error::sender)?
+            {
                 hashes.push(done.tx_hash);
                 break;
             }
@@ -116,7 +120,12 @@ impl EvmPayout {
             }
         }
         for tx_hash in hashes {
-            if let Some(receipt) = self.sender.receipt(tx_hash).await.map_err(crate::error::sender)? {
+            if let Some(receipt) = self
+                .sender
+                .receipt(tx_hash)
+                .await
+                .map_err(crate::error::sender)?
+            {
                 if receipt.success {
                     return Ok(Some((tx_hash, receipt)));
                 }

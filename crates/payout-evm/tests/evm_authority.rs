@@ -8,13 +8,14 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use evm_support::{all_chunks, check, check_every_balance, dev_address, plan_for, Anvil};
-use serde_json::json;
-use tokenomics_core::{Address, Amount, EpochPlan, Params};
 use payout_evm::{Contracts, EvmPayout};
 use payout_executor::{
-    synthetic_inputs, EpochExecutor, EpochMemo, EpochRecord, ExecutorConfig, ExecutorError,
-    Journal, MintedSupply, Outcome, PayoutChain, PayoutPreview, Progress, Stage,
+    EpochExecutor, ExecutorConfig, ExecutorError, Journal, MintedSupply, Opening, Outcome,
+    PayoutChain, PayoutPreview, Progress,
 };
+use serde_json::json;
+use tokenomics_core::synthetic_inputs;
+use tokenomics_core::{Address, Amount, EpochPlan, Params};
 
 /// Anvil's second dev account: a stranger to the payouts that holds MDT (epoch 0 pays it).
 const STRANGER: &str = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
@@ -127,13 +128,13 @@ async fn a_transfer_to_the_payout_contract_itself_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let contracts = anvil.deploy(dir.path()).await;
     let backend = anvil.backend(contracts, &dir.path().join("j.sqlite")).await;
-    let payer = backend.payer(Address::from_bytes([0; 20]));
+    let payer = backend.payer();
     let mut inputs = synthetic_inputs(0, 400);
     inputs.dao_address = payer; // the DAO's share stays in the payout contract
     let plan = plan_for(&inputs, Amount::ZERO);
     check(plan.transfers.iter().any(|t| t.to == payer), true);
-    let before = backend.baseline(&plan, payer, 100).await.unwrap();
-    let memo = EpochMemo {
+    let before = backend.baseline(&plan, 100).await.unwrap();
+    let memo = Opening {
         plan_hash: plan.plan_hash,
         minted_supply: Amount::ZERO,
     };
@@ -146,16 +147,7 @@ async fn a_transfer_to_the_payout_contract_itself_verifies() {
         .pay_chunks(&plan, &all_chunks(&plan), &mut |_| Ok(()), &stop)
         .await
         .unwrap();
-    let record = EpochRecord {
-        epoch: 0,
-        plan_hash: plan.plan_hash,
-        minted_supply: Amount::ZERO,
-        treasury: payer,
-        treasury_before: Some(before.payer),
-        baseline: before.mark,
-        stage: Stage::Paid,
-    };
-    let verified = backend.verify(&plan, &record, &before.samples, 100).await;
+    let verified = backend.verify(&plan, &memo, Some(&before), 100).await;
     let verified = verified.map_err(|e| e.to_string()).unwrap();
     check(verified.records, plan.transfers.len() as u64);
 }

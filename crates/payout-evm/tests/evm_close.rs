@@ -11,9 +11,10 @@ use alloy_sol_types::{sol, SolCall};
 use serde_json::json;
 
 use evm_support::{check, plan_for, Anvil};
+use payout_evm::{Contracts, EpochProgress, EvmError, EvmPayout};
+use payout_executor::{ExecutorError, Opening};
+use tokenomics_core::synthetic_inputs;
 use tokenomics_core::{Amount, EpochPlan, ZERO_ADDRESS};
-use payout_evm::{Contracts, EpochProgress, EvmPayout};
-use payout_executor::{synthetic_inputs, EpochMemo, ExecutorError};
 
 sol! {
     function closeEpoch(uint64 epoch, uint32 chunks) external;
@@ -36,7 +37,7 @@ async fn open_and_pay(
     plan: &EpochPlan,
     chunks: &[u32],
 ) -> Result<(), ExecutorError> {
-    let memo = EpochMemo {
+    let memo = Opening {
         plan_hash: plan.plan_hash,
         minted_supply: Amount::ZERO,
     };
@@ -51,7 +52,10 @@ async fn open_and_pay(
 #[track_caller]
 fn reason(result: Result<impl std::fmt::Debug, ExecutorError>) -> String {
     match result {
-        Err(ExecutorError::EvmReverted { reason, .. }) => reason,
+        Err(error) => match error.backend::<EvmError>() {
+            Some(EvmError::Reverted { reason, .. }) => reason.clone(),
+            _ => panic!("expected a revert, got {error:?}"),
+        },
         other => panic!("expected a revert, got {other:?}"),
     }
 }

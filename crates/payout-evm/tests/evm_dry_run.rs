@@ -8,12 +8,13 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use evm_support::{check, plan_for, Anvil};
-use tokenomics_core::{Amount, EpochPlan, Params};
 use payout_evm::{to_core, Contracts, EvmPayout, PayoutReader, CHUNK_SIZE};
 use payout_executor::{
-    synthetic_inputs, DryRunAhead, EpochExecutor, EpochMemo, ExecutorConfig, ExecutorError,
-    Journal, MintedSupply, OnChain,
+    DryRunAhead, EpochExecutor, ExecutorConfig, ExecutorError, Journal, MintedSupply, OnChain,
+    Opening,
 };
+use tokenomics_core::synthetic_inputs;
+use tokenomics_core::{Amount, EpochPlan, Params};
 
 /// A dry-run executor over the read-only views of `backend`'s contracts, with an empty
 /// journal (as a dry run without the run's journal).
@@ -35,7 +36,7 @@ async fn backend(anvil: &Anvil, dir: &Path) -> (EvmPayout, Contracts) {
 
 /// Opens `plan` (minted supply 0) and pays its `chunks`.
 async fn open_and_pay(backend: &EvmPayout, plan: &EpochPlan, chunks: &[u32]) {
-    let memo = EpochMemo {
+    let memo = Opening {
         plan_hash: plan.plan_hash,
         minted_supply: Amount::ZERO,
     };
@@ -86,7 +87,7 @@ async fn a_dry_run_on_evm_refuses_a_payout_contract_short_of_the_pool_as_a_run_w
         .dry_run(inputs, MintedSupply::FromChain, &mut DryRunAhead::default())
         .await;
     assert!(
-        matches!(refused, Err(ExecutorError::PayoutShort { epoch: 0, .. })),
+        matches!(&refused, Err(ExecutorError::PoolShort(short)) if short.epoch == 0),
         "{refused:?}"
     );
 }

@@ -6,12 +6,12 @@ use crate::evm_support;
 use std::path::Path;
 
 use evm_support::{check, check_every_balance, dev_address, plan_for, Anvil};
-use tokenomics_core::{Amount, Params};
 use payout_evm::{Contracts, EvmPayout};
 use payout_executor::{
-    synthetic_inputs, EpochExecutor, EpochReport, ExecutorConfig, ExecutorError, Journal,
-    MintedSupply, Outcome,
+    EpochExecutor, EpochReport, ExecutorConfig, ExecutorError, Journal, MintedSupply, Outcome,
 };
+use tokenomics_core::synthetic_inputs;
+use tokenomics_core::{Amount, Params};
 
 /// An executor over a fresh backend whose journals are `<name>.sqlite` and
 /// `<name>.nonces.sqlite` in `dir`.

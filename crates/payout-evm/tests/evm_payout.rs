@@ -11,13 +11,14 @@ use alloy_sol_types::SolValue;
 use serde_json::json;
 
 use evm_support::{all_chunks, check, check_every_balance, dev_address, plan_for, Anvil, CHAIN_ID};
+use payout_evm::{chunk_count, Contracts, EvmError, EvmPayout, PaidChunk};
+use payout_executor::{ExecutorError, Opening};
+use tokenomics_core::synthetic_inputs;
 use tokenomics_core::Amount;
-use payout_evm::{chunk_count, Contracts, EvmPayout, PaidChunk};
-use payout_executor::{synthetic_inputs, EpochMemo, ExecutorError};
 
 /// The memo of `plan` built on `minted`.
-fn memo(plan: &tokenomics_core::EpochPlan, minted: Amount) -> EpochMemo {
-    EpochMemo {
+fn memo(plan: &tokenomics_core::EpochPlan, minted: Amount) -> Opening {
+    Opening {
         plan_hash: plan.plan_hash,
         minted_supply: minted,
     }
@@ -226,15 +227,16 @@ async fn a_payout_contract_short_of_the_recycled_pool_is_refused_before_sending(
         .unwrap_err();
     let message = refused.to_string();
     check(
-        matches!(refused, ExecutorError::PayoutShort { balance, from_mint, total, .. }
-            if balance == Amount::ZERO && from_mint == plan.from_mint && total == plan.total),
+        matches!(&refused, ExecutorError::PoolShort(short)
+            if short.holds == Amount::ZERO && short.mints == plan.from_mint && short.pays == plan.total),
         true,
     );
     check(
         message.contains(&format!(
-            "holds 0 MDT and the epoch mints {} MDT",
+            "holds 0 MDT but needs {} MDT before the epoch mints {} MDT",
+            plan.total.checked_sub(plan.from_mint, "t").unwrap(),
             plan.from_mint
-        )) && message.contains(&format!("{} MDT it pays", plan.total)),
+        )) && message.contains(&format!("it pays {} MDT", plan.total)),
         true,
     );
     check(anvil.nonce(dev_address()).await, nonce);
@@ -261,9 +263,9 @@ async fn a_wrong_chain_id_is_refused_before_anything_is_sent() {
     .await;
     check(
         matches!(
-            refused,
-            Err(ExecutorError::Evm(evm_sender::Error::ChainIdMismatch { expected, actual }))
-                if expected == CHAIN_ID + 1 && actual == CHAIN_ID
+            refused.as_ref().err().and_then(ExecutorError::backend::<EvmError>),
+            Some(EvmError::Sender(evm_sender::Error::ChainIdMismatch { expected, actual }))
+                if *expected == CHAIN_ID + 1 && *actual == CHAIN_ID
         ),
         true,
     );
@@ -296,9 +298,9 @@ async fn a_chunk_above_max_gas_per_tx_is_refused_naming_it_before_sending() {
         .await;
     check(
         matches!(
-            refused,
-            Err(ExecutorError::ChunkGas { epoch: 6, chunk: 0, transfers: 300, needed, max: 2_000_000 })
-                if needed > 2_000_000
+            refused.as_ref().err().and_then(ExecutorError::backend::<EvmError>),
+            Some(EvmError::ChunkGas { epoch: 6, chunk: 0, transfers: 300, needed, max: 2_000_000 })
+                if *needed > 2_000_000
         ),
         true,
     );
@@ -347,8 +349,8 @@ async fn a_chunk_mined_with_status_0_stops_the_epoch_with_the_reason() {
     };
     check(
         matches!(
-            &refused,
-            Err(ExecutorError::EvmReverted { epoch: 7, tx_hash: Some(_), reason, .. })
+            refused.as_ref().err().and_then(ExecutorError::backend::<EvmError>),
+            Some(EvmError::Reverted { epoch: 7, tx_hash: Some(_), reason, .. })
                 if reason.contains("ERC20InsufficientBalance")
         ),
         true,

@@ -12,10 +12,10 @@ use tokenomics_core::EpochPlan;
 
 use crate::error::Result;
 use crate::executor::EpochExecutor;
-use payout_journal::{ConfirmWriter, PaidBy};
 use crate::metrics;
-use crate::seam::PayoutChain;
 use crate::report::Progress;
+use crate::seam::PayoutChain;
+use payout_journal::{ConfirmWriter, PaidBy};
 
 /// Which transfers of a plan are confirmed, in memory.
 #[derive(Debug)]
@@ -101,9 +101,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
             });
             Ok(())
         };
-        let paid = chain
-            .pay(plan, &pending, &stop, &mut sink)
-            .await;
+        let paid = chain.pay(plan, &pending, &stop, &mut sink).await;
         // Whatever was handed over is committed before anything else is journaled, also
         // when paying stopped early.
         let written = writer.as_mut().map_or(Ok(()), ConfirmWriter::finish);

@@ -13,9 +13,9 @@ use tokenomics_core::{Address, Amount, EpochInputs, Hash256};
 
 use crate::error::Result;
 use crate::executor::{EpochExecutor, MintedSupply};
-use payout_journal::Stage;
-use crate::seam::PayoutPreview;
 use crate::prepare::Prepared;
+use crate::seam::PayoutPreview;
+use payout_journal::Stage;
 
 /// Where an epoch stands on chain, as a dry run finds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -138,9 +138,7 @@ impl<C: PayoutPreview> EpochExecutor<C> {
             .filter(|index| confirmed.binary_search(index).is_err())
             .collect();
         let to_send = if open {
-            self.chain
-                .unpaid(&plan, &pending)
-                .await?
+            self.chain.unpaid(&plan, &pending).await?
         } else {
             pending.len()
         };

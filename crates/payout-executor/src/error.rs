@@ -56,25 +56,8 @@ pub enum ExecutorError {
     },
     /// The payer cannot cover the epoch once its mint is in (the recycled pool plus what
     /// unfinished epochs still owe): refused before the epoch opens.
-    #[error("epoch {epoch}: {payer_is} {payer} holds {holds} MDT but needs {needed} MDT before the epoch mints {mints} MDT into it (it pays {pays} MDT, recycled pool included, plus {owed} MDT unfinished epochs still owe)")]
-    PoolShort {
-        /// The epoch.
-        epoch: u64,
-        /// What the payer is (`treasury`, `the payout contract`).
-        payer_is: &'static str,
-        /// The paying account.
-        payer: Address,
-        /// What it holds now.
-        holds: Amount,
-        /// What it must hold before the mint: `pays + owed - mints`.
-        needed: Amount,
-        /// What opening the epoch mints into it.
-        mints: Amount,
-        /// What the epoch pays.
-        pays: Amount,
-        /// What unfinished epochs still pay from it.
-        owed: Amount,
-    },
+    #[error("{0}")]
+    PoolShort(Box<PoolShortfall>),
     /// `close-epoch` refused: the epoch is not one that can never complete (not opened,
     /// fully paid, still payable, or not in the journal). Nothing was sent.
     #[error("epoch {epoch} cannot be closed: {reason}")]
@@ -114,6 +97,28 @@ pub enum ExecutorError {
     /// The backend failed (its node, its protocol, its contracts, its signer).
     #[error(transparent)]
     Backend(BackendError),
+}
+
+/// What a payer lacks to open an epoch: [`ExecutorError::PoolShort`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("epoch {epoch}: {payer_is} {payer} holds {holds} MDT but needs {needed} MDT before the epoch mints {mints} MDT into it (it pays {pays} MDT, recycled pool included, plus {owed} MDT unfinished epochs still owe)")]
+pub struct PoolShortfall {
+    /// The epoch.
+    pub epoch: u64,
+    /// What the payer is (`treasury`, `the payout contract`).
+    pub payer_is: &'static str,
+    /// The paying account.
+    pub payer: Address,
+    /// What it holds now.
+    pub holds: Amount,
+    /// What it must hold before the mint: `pays + owed - mints`.
+    pub needed: Amount,
+    /// What opening the epoch mints into it.
+    pub mints: Amount,
+    /// What the epoch pays.
+    pub pays: Amount,
+    /// What unfinished epochs still pay from it.
+    pub owed: Amount,
 }
 
 /// What a backend's own error says of itself: whether running again can help, whether
@@ -176,11 +181,11 @@ impl ExecutorError {
             ExecutorError::Conflict { epoch, .. }
             | ExecutorError::TreasuryChanged { epoch, .. }
             | ExecutorError::ChainConflict { epoch, .. }
-            | ExecutorError::PoolShort { epoch, .. }
             | ExecutorError::CloseRefused { epoch, .. }
             | ExecutorError::Incomplete { epoch, .. }
             | ExecutorError::Interrupted { epoch, .. }
             | ExecutorError::Unverified { epoch, .. } => Some(*epoch),
+            ExecutorError::PoolShort(short) => Some(short.epoch),
             ExecutorError::Journal(error) => error.epoch(),
             ExecutorError::Backend(error) => error.epoch,
             ExecutorError::Plan(_) => None,
@@ -206,7 +211,7 @@ impl ExecutorError {
             | ExecutorError::Conflict { .. }
             | ExecutorError::TreasuryChanged { .. }
             | ExecutorError::ChainConflict { .. }
-            | ExecutorError::PoolShort { .. }
+            | ExecutorError::PoolShort(_)
             | ExecutorError::CloseRefused { .. } => true,
             ExecutorError::Journal(error) => error.is_bad_input(),
             ExecutorError::Backend(error) => error.bad_input,

@@ -14,14 +14,14 @@ use std::sync::Arc;
 
 use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Hash256, Params};
 
+use crate::confirmed::Confirmed;
 use crate::error::{ExecutorError, Result};
 pub use crate::executor_config::ExecutorConfig;
-use payout_journal::{EpochRecord, Journal, JournalError, Stage};
 use crate::metrics;
-use crate::confirmed::Confirmed;
-use crate::seam::{Baseline, Opening, PayoutChain, PayoutPreview};
 use crate::prepare::Prepared;
 use crate::report::{EpochReport, Outcome, Progress};
+use crate::seam::{Baseline, Opening, PayoutChain, PayoutPreview};
+use payout_journal::{EpochRecord, Journal, JournalError, Stage};
 
 /// Where an epoch's minted supply comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,8 +14,8 @@ use ::metrics::{
 use tokenomics_core::Amount;
 
 use crate::error::ExecutorError;
-use payout_journal::Stage;
 use crate::report::{EpochReport, Progress};
+use payout_journal::Stage;
 
 /// Gauge: the epoch being run (or last run).
 pub const EPOCH: &str = "tokenomics_epoch";
@@ -141,10 +141,7 @@ pub(crate) fn transfers_confirmed(count: u64) {
 
 /// Counts `error` if it says the chain disagrees with the plan.
 pub(crate) fn verification_failed(error: &ExecutorError) {
-    if matches!(
-        error,
-        ExecutorError::Unverified { .. }
-    ) {
+    if matches!(error, ExecutorError::Unverified { .. }) {
         counter!(VERIFICATION_FAILURES_TOTAL).increment(1);
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::error::Result;
 use crate::executor::EpochExecutor;
-use payout_journal::NextEpoch;
 use crate::seam::PayoutPreview;
+use payout_journal::NextEpoch;
 
 impl<C: PayoutPreview> EpochExecutor<C> {
     /// Where a run without inputs carries on: the journal's first unfinished epoch;

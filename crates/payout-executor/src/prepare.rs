@@ -14,11 +14,11 @@
 
 use tokenomics_core::{check_recipients, Amount, EpochInputs, EpochPlan};
 
-use crate::seam::Opening;
 use crate::error::{ExecutorError, Result};
 use crate::executor::{EpochExecutor, MintedSupply};
-use payout_journal::EpochRecord;
+use crate::seam::Opening;
 use crate::seam::PayoutPreview;
+use payout_journal::EpochRecord;
 
 /// An epoch planned and checked against the journal and the chain, nothing written.
 #[derive(Debug)]

@@ -5,8 +5,8 @@ use tokenomics_core::EpochPlan;
 
 use crate::error::Result;
 use crate::executor::{disappeared, EpochExecutor};
-use payout_journal::{EpochRecord, Stage};
 use crate::seam::PayoutChain;
+use payout_journal::{EpochRecord, Stage};
 
 impl<C: PayoutChain> EpochExecutor<C> {
     /// Re-checks a journaled epoch against what the chain shows, when it can tell cheaply

@@ -5,8 +5,8 @@
 use rusqlite::{params, OptionalExtension};
 use tokenomics_core::{Amount, Category, Transfer};
 
-use crate::{corrupt, key, parse, seconds, units, Journal, Stage};
 use crate::error::Result;
+use crate::{corrupt, key, parse, seconds, units, Journal, Stage};
 
 /// How an epoch was closed, as journaled.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use crate::transfers;
 use crate::error::{JournalError, Result};
+use crate::transfers;
 use crate::PaidBy;
 
 /// Groups that may wait for the writer: the sender slows down rather than queue an
@@ -127,7 +127,10 @@ mod tests {
                     .unwrap();
                 writer = journal.confirm_writer(5).unwrap().unwrap();
             }
-            let group = group.iter().map(|&i| (i, crate::PaidBy::Tx(crate::TxHash([i as u8; 32])))).collect();
+            let group = group
+                .iter()
+                .map(|&i| (i, crate::PaidBy::Tx(crate::TxHash([i as u8; 32]))))
+                .collect();
             outcome = outcome.and(writer.write(group));
         }
         outcome = outcome.and(writer.finish());

@@ -4,8 +4,8 @@
 use rusqlite::{params, OptionalExtension};
 use tokenomics_core::{Address, Amount, EpochPlan};
 
-use crate::{key, parse, seconds, transfers, units, EpochRecord, Journal, NextEpoch, Stage};
 use crate::error::Result;
+use crate::{key, parse, seconds, transfers, units, EpochRecord, Journal, NextEpoch, Stage};
 
 impl Journal {
     /// The record of `epoch`, if it was ever planned.

@@ -8,6 +8,29 @@
 //! the journal only spares a run the reads that find where an epoch stands.
 //! One run at a time holds a journal (`<journal>.lock`, through `pid-lock`); the schema carries its version
 //! (`PRAGMA user_version`) and a journal from a newer version is refused.
+//!
+//! [`Journal`] is the run's handle (locked, migrated, written); [`read_status`] and
+//! [`JournalReader`] read a journal without a lock or a write (what `tokenomics status`
+//! shows); [`PaidBy`] is what a confirmation records; [`JournalError`] says what failed
+//! and whether the file given is the problem.
+//!
+//! # Example
+//!
+//! ```
+//! use payout_journal::{Journal, PaidBy, Stage, TxHash};
+//! use tokenomics_core::{synthetic_inputs, Amount, EpochPlan, Params};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let plan = EpochPlan::build(&Params::default(), &synthetic_inputs(7, 10))?;
+//! let treasury = "0x7472656173757279000000000000000000000000".parse()?;
+//! let mut journal = Journal::in_memory()?;
+//! journal.record_plan(&plan, Amount::ZERO, treasury)?;
+//! journal.confirm(7, &[(0, PaidBy::Tx(TxHash([1; 32]))), (1, PaidBy::AnotherRun)])?;
+//! assert_eq!(journal.confirmed_indices(7)?, vec![0, 1]);
+//! assert_eq!(journal.epoch(7)?.map(|record| record.stage), Some(Stage::Planned));
+//! # Ok(())
+//! # }
+//! ```
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
@@ -35,7 +58,7 @@ use checkpoint::Checkpointer;
 pub use close::Closing;
 pub use confirm_writer::ConfirmWriter;
 pub use error::{JournalError, Result};
-pub use journaled::{JournaledEpoch, JournalReader};
+pub use journaled::{JournalReader, JournaledEpoch};
 use migrate::migrate;
 pub use paid_by::{NotATxHash, PaidBy, TxHash};
 pub use record::{EpochRecord, NextEpoch, Stage};

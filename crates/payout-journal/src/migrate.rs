@@ -2,8 +2,8 @@
 
 use rusqlite::Connection;
 
-use crate::{corrupt, SCHEMA, SCHEMA_VERSION};
 use crate::error::Result;
+use crate::{corrupt, SCHEMA, SCHEMA_VERSION};
 
 /// Columns added to `epochs` after version 1 (`baseline_block` in 2, `started_at`,
 /// `finished_at` and `runs` in 3, `closed_reason` and `closed_tx` in 5).

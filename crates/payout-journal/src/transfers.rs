@@ -5,8 +5,8 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use tokenomics_core::{Amount, EpochPlan};
 
-use crate::{PaidBy, corrupt, key, units, ConfirmWriter, Journal, Stage};
 use crate::error::Result;
+use crate::{corrupt, key, units, ConfirmWriter, Journal, PaidBy, Stage};
 
 impl Journal {
     /// The plan indices of `epoch`'s confirmed transfers.

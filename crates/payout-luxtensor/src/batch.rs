@@ -9,8 +9,8 @@
 use rpc_resilience::RpcError;
 use tokenomics_core::EpochPlan;
 
-use crate::protocol::{transfer_key, Receipt, TransferCall, IDEMPOTENCY_CONFLICT};
 use crate::error::LuxtensorError;
+use crate::protocol::{transfer_key, Receipt, TransferCall, IDEMPOTENCY_CONFLICT};
 use payout_executor::{ExecutorError, PaidBy, Result};
 
 /// One JSON-RPC batch of transfers: each call with its index in the plan.
@@ -74,7 +74,9 @@ impl Batch {
         };
         for ((index, call), result) in self.items.iter().zip(results) {
             match result {
-                Ok(receipt) => outcome.confirmed.push((*index, PaidBy::Tx(receipt.tx_hash))),
+                Ok(receipt) => outcome
+                    .confirmed
+                    .push((*index, PaidBy::Tx(receipt.tx_hash))),
                 Err(source) if refused_for_good(&source) => {
                     outcome
                         .refused

@@ -44,5 +44,4 @@ impl LuxtensorConfig {
             round_pause: Duration::from_secs(1),
         }
     }
-
 }

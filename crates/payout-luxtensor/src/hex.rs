@@ -37,7 +37,7 @@ pub(crate) fn transfer_params(
 
 #[cfg(test)]
 mod tests {
-    use crate::*;
+    use super::*;
 
     #[track_caller]
     fn check(bytes: [u8; 20], amount: u128, key: &str) {

@@ -10,13 +10,15 @@ use futures_util::{stream, StreamExt};
 use rpc_resilience::RpcError;
 use tokenomics_core::{Address, Amount, EpochPlan};
 
-use crate::verify::differs;
-use crate::protocol::{parse_memo, mint_key, transfer_key, LuxtensorPayout, WriteRecord, IDEMPOTENCY_CONFLICT};
-use payout_executor::Opening;
 use crate::error::LuxtensorError;
-use payout_executor::{ExecutorError, PaidBy, Result};
-use payout_executor::Baseline;
+use crate::protocol::{
+    mint_key, parse_memo, transfer_key, LuxtensorPayout, WriteRecord, IDEMPOTENCY_CONFLICT,
+};
+use crate::verify::differs;
 use payout_executor::sample::sample_recipients;
+use payout_executor::Baseline;
+use payout_executor::Opening;
+use payout_executor::{ExecutorError, PaidBy, PoolShortfall, Result};
 
 /// The treasury before a fresh mint: what it holds and what it must hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,14 +38,12 @@ impl LuxtensorPayout {
         let Some(found) = self.record(&mint_key(epoch)).await? else {
             return Ok(None);
         };
-        let memo = found
-            .memo
-            .as_deref()
-            .and_then(parse_memo)
-            .ok_or_else(|| ExecutorError::ChainConflict {
+        let memo = found.memo.as_deref().and_then(parse_memo).ok_or_else(|| {
+            ExecutorError::ChainConflict {
                 epoch,
                 detail: format!("{} carries no plan memo of this tool", mint_key(epoch)),
-            })?;
+            }
+        })?;
         Ok(Some((found, memo)))
     }
 
@@ -92,7 +92,7 @@ impl LuxtensorPayout {
             .checked_sub(plan.from_mint, "recycled pool")?
             .checked_add(owed, "owed")?;
         if available < needed {
-            return Err(ExecutorError::PoolShort {
+            return Err(ExecutorError::PoolShort(Box::new(PoolShortfall {
                 epoch: plan.epoch,
                 payer_is: "treasury",
                 payer: treasury,
@@ -101,7 +101,7 @@ impl LuxtensorPayout {
                 mints: plan.from_mint,
                 pays: plan.total,
                 owed,
-            });
+            })));
         }
         Ok(Pool { available, needed })
     }

@@ -5,7 +5,6 @@
 //! answers a replayed key with its first result and refuses a key reused with other
 //! values, so the keys alone make every write happen once.
 
-
 use std::sync::atomic::AtomicBool;
 
 use rpc_resilience::MetricsSnapshot;
@@ -34,7 +33,10 @@ impl PayoutPreview for LuxtensorPayout {
     }
 
     async fn opening(&self, epoch: u64) -> Result<Option<Opening>> {
-        Ok(self.opening_record(epoch).await?.map(|(_, opening)| opening))
+        Ok(self
+            .opening_record(epoch)
+            .await?
+            .map(|(_, opening)| opening))
     }
 
     async fn is_open(&self, epoch: u64) -> Result<bool> {

@@ -8,10 +8,10 @@
 //! started epoch is refused at the mint, and a run without its journal reads it back
 //! to plan the epoch the same way.
 
+use payout_executor::{Opening, TxHash};
 use rpc_resilience::{ResilientClient, RpcError};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use payout_executor::{Opening, TxHash};
 use tokenomics_core::{Address, Amount};
 
 use crate::error::LuxtensorError;
@@ -76,7 +76,9 @@ pub struct Receipt {
 }
 
 /// A transaction hash on the wire: `0x` and 64 hex digits.
-fn tx_hash<'de, D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<TxHash, D::Error> {
+fn tx_hash<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<TxHash, D::Error> {
     let text = String::deserialize(deserializer)?;
     text.parse().map_err(|_| {
         serde::de::Error::custom(format!("{:?} is not a transaction hash", short(&text)))
@@ -212,7 +214,10 @@ impl LuxtensorPayout {
             .map(|a| (CALL, (a.to_string(), "latest")))
             .collect();
         let answers: Vec<std::result::Result<String, RpcError>> =
-            self.client.batch(&items).await.map_err(LuxtensorPayout::rpc(CALL))?;
+            self.client
+                .batch(&items)
+                .await
+                .map_err(LuxtensorPayout::rpc(CALL))?;
         answers
             .into_iter()
             .map(|answer| from_hex(CALL, &answer.map_err(LuxtensorPayout::rpc(CALL))?))
@@ -223,8 +228,11 @@ impl LuxtensorPayout {
     pub async fn records(&self, keys: &[String]) -> Result<Vec<Option<WriteRecord>>> {
         const CALL: &str = GET_TRANSFER.name;
         let items: Vec<(&str, (&str,))> = keys.iter().map(|k| (CALL, (k.as_str(),))).collect();
-        let answers: Vec<std::result::Result<Option<RawRecord>, RpcError>> =
-            self.client.batch(&items).await.map_err(LuxtensorPayout::rpc(CALL))?;
+        let answers: Vec<std::result::Result<Option<RawRecord>, RpcError>> = self
+            .client
+            .batch(&items)
+            .await
+            .map_err(LuxtensorPayout::rpc(CALL))?;
         answers
             .into_iter()
             .map(|answer| {
@@ -257,10 +265,7 @@ impl LuxtensorPayout {
     ) -> Result<Receipt> {
         const CALL: &str = MINT.name;
         self.client
-            .call(
-                CALL,
-                (to.to_string(), to_hex(amount), key, memo_text(memo)),
-            )
+            .call(CALL, (to.to_string(), to_hex(amount), key, memo_text(memo)))
             .await
             .map_err(LuxtensorPayout::rpc(CALL))
     }
@@ -289,13 +294,16 @@ impl LuxtensorPayout {
                 return Ok(vec![self.client.call(CALL, single).await]);
             }
         }
-        self.client.batch(&items).await.map_err(LuxtensorPayout::rpc(CALL))
+        self.client
+            .batch(&items)
+            .await
+            .map_err(LuxtensorPayout::rpc(CALL))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::*;
+    use super::*;
 
     #[test]
     fn a_long_malformed_answer_is_echoed_by_the_workspace_rule() {

@@ -13,8 +13,8 @@ use tokenomics_core::{Address, EpochPlan};
 
 use crate::batch::{Batch, BatchOutcome};
 use crate::protocol::LuxtensorPayout;
-use payout_executor::{ExecutorError, PaidBy, Result};
 use payout_executor::ConfirmedSink;
+use payout_executor::{ExecutorError, PaidBy, Result};
 
 /// The longest pause between two rounds over unconfirmed transfers.
 const MAX_ROUND_PAUSE: Duration = Duration::from_secs(5);

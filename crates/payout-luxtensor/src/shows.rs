@@ -4,9 +4,9 @@
 //! A transfer counts as paid when its key's record is the journal's transfer (treasury,
 //! recipient, amount); a record of another transfer under the key is not it.
 
-use crate::protocol::{parse_memo, mint_key, transfer_key, LuxtensorPayout};
-use payout_executor::Result;
+use crate::protocol::{mint_key, parse_memo, transfer_key, LuxtensorPayout};
 use payout_executor::ChainShows;
+use payout_executor::Result;
 use payout_executor::{JournaledEpoch, ShowsChain};
 
 use crate::verify::differs;

@@ -34,9 +34,11 @@ pub(crate) async fn verify(
     let treasury = chain.config.treasury;
     let records = verify_records(chain, treasury, plan, opening, sample).await?;
     let balances = match baseline {
-        Some(baseline @ Baseline { mark: Some(mark), .. }) => {
-            verify_balances(chain, treasury, baseline, plan, *mark).await?
-        }
+        Some(
+            baseline @ Baseline {
+                mark: Some(mark), ..
+            },
+        ) => verify_balances(chain, treasury, baseline, plan, *mark).await?,
         _ => 0,
     };
     Ok(Verified { records, balances })
@@ -151,9 +153,7 @@ async fn verify_balances(
             };
             return Err(ExecutorError::Unverified {
                 epoch: plan.epoch,
-                reason: format!(
-                    "{whose} {address}: expected {expected} MDT, found {actual} MDT"
-                ),
+                reason: format!("{whose} {address}: expected {expected} MDT, found {actual} MDT"),
             });
         }
     }

@@ -4,11 +4,13 @@
 use crate::support;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle};
-use support::{check_ledger, executor, plan_for, run, TREASURY};
-use tokenomics_core::{Amount, EpochInputs, Fraction, Params};
-use payout_executor::{EpochExecutor, ExecutorConfig, ExecutorError, Journal, MintedSupply, Outcome};
-use tokenomics_core::synthetic_inputs;
+use payout_executor::{
+    EpochExecutor, ExecutorConfig, ExecutorError, Journal, JournalError, MintedSupply, Outcome,
+};
 use payout_luxtensor::LuxtensorPayout;
+use support::{check_ledger, executor, plan_for, run, TREASURY};
+use tokenomics_core::synthetic_inputs;
+use tokenomics_core::{Amount, EpochInputs, Fraction, Params};
 
 fn mdt(whole: u128) -> Amount {
     Amount::from_mdt(whole).unwrap()
@@ -74,7 +76,7 @@ async fn a_half_paid_epoch_with_a_lost_journal_pays_only_what_is_missing() {
 #[tokio::test]
 async fn two_runs_at_once_with_separate_journals_pay_once() {
     let devnet = devnet().await;
-    let pay = |mut executor: EpochExecutor| async move {
+    let pay = |mut executor: support::Executor| async move {
         for epoch in 0..3 {
             run(&mut executor, synthetic_inputs(epoch, 300))
                 .await
@@ -154,8 +156,8 @@ async fn a_treasury_short_of_the_recycled_pool_is_refused_before_the_mint() {
     let mut executor = executor(&devnet, Journal::in_memory().unwrap());
     let error = run(&mut executor, inputs.clone()).await.unwrap_err();
     assert!(
-        matches!(error, ExecutorError::TreasuryShort { available, needed, .. }
-            if available == Amount::ZERO && needed == mdt(300)),
+        matches!(&error, ExecutorError::PoolShort(short)
+            if short.holds == Amount::ZERO && short.needed == mdt(300)),
         "{error}"
     );
     assert_eq!(devnet.ledger().block_number(), 0, "nothing was sent");
@@ -194,15 +196,14 @@ async fn a_resumed_epoch_refuses_another_treasury() {
         .record_plan(&plan, Amount::ZERO, support::treasury())
         .unwrap();
     drop(journal);
-    let config = ExecutorConfig::new(
-        "0x00000000000000000000000000000000000000aa"
-            .parse()
-            .unwrap(),
-    );
+    let mut config = support::luxtensor_config();
+    config.treasury = "0x00000000000000000000000000000000000000aa"
+        .parse()
+        .unwrap();
     let mut other = EpochExecutor::new(
         Params::default(),
-        config,
-        LuxtensorPayout::new(support::client(&devnet), support::luxtensor_config()),
+        ExecutorConfig::default(),
+        LuxtensorPayout::new(support::client(&devnet), config),
         Journal::open(&path).unwrap(),
     );
     let error = run(&mut other, inputs).await.unwrap_err();
@@ -220,7 +221,7 @@ fn a_journal_held_by_another_run_is_refused_naming_its_pid() {
     let _held = Journal::open(&path).unwrap();
     let error = Journal::open(&path).unwrap_err();
     assert!(
-        matches!(&error, ExecutorError::JournalInUse { pid: Some(pid), .. } if *pid == std::process::id()),
+        matches!(&error, JournalError::InUse { pid: Some(pid), .. } if *pid == std::process::id()),
         "{error}"
     );
     assert!(
@@ -236,7 +237,7 @@ fn a_journal_from_a_newer_version_is_refused() {
     support::newer_schema_journal(&path);
     let error = Journal::open(&path).unwrap_err();
     assert!(
-        matches!(error, ExecutorError::JournalVersion { found: 99, .. }),
+        matches!(error, JournalError::Version { found: 99, .. }),
         "{error}"
     );
     assert!(error.is_bad_input());

@@ -6,10 +6,10 @@ use crate::support;
 use std::time::Duration;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, FaultConfig, LedgerPath};
-use support::{check_ledger, executor, plan_for, run, TREASURY};
-use tokenomics_core::Amount;
 use payout_executor::{ExecutorError, Journal, MintedSupply, Outcome, Progress};
+use support::{check_ledger, executor, plan_for, run, TREASURY};
 use tokenomics_core::synthetic_inputs;
+use tokenomics_core::Amount;
 
 #[tokio::test]
 async fn an_epoch_pays_every_recipient_exactly_as_planned() {
@@ -146,7 +146,7 @@ async fn a_balance_that_does_not_match_the_records_is_an_error() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(error, ExecutorError::Mismatch { .. }), "{error}");
+    assert!(matches!(error, ExecutorError::Unverified { .. }), "{error}");
     assert!(error.to_string().contains("treasury"), "{error}");
 }
 
@@ -198,19 +198,7 @@ async fn under_the_fault_mix_ten_thousand_recipients_are_paid_exactly() {
 
 #[test]
 fn the_default_treasury_is_treasury_in_ascii_zero_padded() {
-    assert_eq!(
-        payout_executor::DEFAULT_TREASURY.to_string(),
-        TREASURY
-    );
-    let config: payout_executor::ExecutorConfig = serde_json::from_str("{}").unwrap();
-    assert_eq!(config.treasury, payout_executor::DEFAULT_TREASURY);
-    assert_eq!(config.verify_sample.get(), 100);
-}
-
-#[test]
-fn a_verify_sample_of_zero_is_refused() {
-    let error =
-        serde_json::from_str::<payout_executor::ExecutorConfig>(r#"{"verify_sample": 0}"#)
-            .unwrap_err();
-    assert!(error.to_string().contains("must be at least 1"), "{error}");
+    assert_eq!(payout_luxtensor::DEFAULT_TREASURY.to_string(), TREASURY);
+    let config = payout_luxtensor::LuxtensorConfig::default();
+    assert_eq!(config.treasury, payout_luxtensor::DEFAULT_TREASURY);
 }

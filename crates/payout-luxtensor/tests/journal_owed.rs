@@ -1,9 +1,9 @@
 //! What the journal owes: the treasury's debt to unfinished epochs is the sum of the
 //! unconfirmed transfers of every other epoch that is minted or paid (not yet done).
 
-use tokenomics_core::{Address, Amount, EpochPlan, Params};
-use payout_executor::{Journal, Stage};
+use payout_executor::{Journal, PaidBy, Stage, TxHash};
 use tokenomics_core::synthetic_inputs;
+use tokenomics_core::{Address, Amount, EpochPlan, Params};
 
 fn plan(epoch: u64) -> EpochPlan {
     EpochPlan::build(&Params::default(), &synthetic_inputs(epoch, 30)).unwrap()
@@ -22,8 +22,8 @@ fn check(stages: [Stage; 2], confirmed: [usize; 2], except: u64) {
         let plan = plan(epoch);
         journal.record_plan(&plan, Amount::ZERO, treasury).unwrap();
         journal.set_stage(epoch, stages[slot]).unwrap();
-        let group: Vec<(u32, String)> = (0..confirmed[slot] as u32)
-            .map(|index| (index, format!("0x{index:064x}")))
+        let group: Vec<(u32, PaidBy)> = (0..confirmed[slot] as u32)
+            .map(|index| (index, PaidBy::Tx(TxHash([index as u8; 32]))))
             .collect();
         journal.confirm(epoch, &group).unwrap();
         if epoch != except && matches!(stages[slot], Stage::Minted | Stage::Paid) {

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle, LedgerPath};
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
-use support::{executor, TREASURY};
 use payout_executor::metrics as m;
 use payout_executor::{EpochReport, ExecutorError, Journal, MintedSupply, Progress};
+use support::{executor, TREASURY};
 use tokenomics_core::synthetic_inputs;
 
 /// Series by name (labels as `name{k="v"}`): counter and gauge values, histogram sample counts.
@@ -148,7 +148,7 @@ async fn a_verification_that_finds_the_chain_drifted_is_counted() {
         }
     })
     .await;
-    assert!(matches!(result, Err(ExecutorError::Mismatch { .. })));
+    assert!(matches!(result, Err(ExecutorError::Unverified { .. })));
     check(
         &recorded,
         &[

@@ -4,10 +4,10 @@
 use crate::support;
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetHandle, WriteKind, WriteRequest};
-use support::{executor, run, TREASURY};
-use tokenomics_core::Amount;
 use payout_executor::{ExecutorError, Journal, Progress, Stage};
+use support::{executor, run, TREASURY};
 use tokenomics_core::synthetic_inputs;
+use tokenomics_core::Amount;
 
 const STRANGER: &str = "0x00000000000000000000000000000000000000aa";
 
@@ -50,7 +50,10 @@ async fn a_transfer_refused_for_insufficient_balance_stops_the_epoch() {
     })
     .await;
     assert!(
-        matches!(error, ExecutorError::TransferRefused { .. }),
+        matches!(
+            error.backend::<payout_luxtensor::LuxtensorError>(),
+            Some(payout_luxtensor::LuxtensorError::TransferRefused { .. })
+        ),
         "{error}"
     );
     check_final(&error, "-32001");
@@ -114,12 +117,12 @@ async fn an_epoch_opened_to_another_treasury_is_a_chain_conflict() {
     )
     .await
     .unwrap();
-    let mut config = payout_executor::ExecutorConfig::new(STRANGER.parse().unwrap());
+    let mut config = payout_luxtensor::LuxtensorConfig::new(STRANGER.parse().unwrap());
     config.max_rounds = 1;
     let mut other = payout_executor::EpochExecutor::new(
         tokenomics_core::Params::default(),
-        config,
-        payout_luxtensor::LuxtensorPayout::new(support::client(&devnet)),
+        payout_executor::ExecutorConfig::default(),
+        payout_luxtensor::LuxtensorPayout::new(support::client(&devnet), config),
         Journal::in_memory().unwrap(),
     );
     let error = run(&mut other, synthetic_inputs(0, 20)).await.unwrap_err();
@@ -171,12 +174,12 @@ fn a_version_1_journal_of_finished_epochs_is_carried_over() {
 async fn transfers_still_failing_after_the_last_round_leave_the_epoch_to_resume() {
     let devnet = devnet().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut config = payout_executor::ExecutorConfig::new(TREASURY.parse().unwrap());
+    let mut config = payout_luxtensor::LuxtensorConfig::new(TREASURY.parse().unwrap());
     config.max_rounds = 2;
     let mut executor = payout_executor::EpochExecutor::open(
         tokenomics_core::Params::default(),
-        config,
-        payout_luxtensor::LuxtensorPayout::new(support::client(&devnet)),
+        payout_executor::ExecutorConfig::default(),
+        payout_luxtensor::LuxtensorPayout::new(support::client(&devnet), config),
         &dir.path().join("journal.sqlite"),
     )
     .unwrap();

@@ -8,8 +8,8 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use luxtensor_devnet::{Devnet, DevnetConfig};
-use support::{executor, run, TREASURY};
 use payout_executor::{read_status, EpochStage, Journal, Stage};
+use support::{executor, run, TREASURY};
 use tokenomics_core::synthetic_inputs;
 
 /// A journal as version 2 wrote it: epoch 3 minted, one of its two transfers confirmed.

@@ -231,3 +231,31 @@ fn an_amount_outside_a_file_is_refused_naming_it() {
         Err("--mint-cap: invalid decimal \"1.5.0\": expected digits after '.'"),
     );
 }
+
+#[test]
+fn the_default_treasury_is_treasury_in_ascii_zero_padded_and_100_transfers_are_verified() {
+    let executor = |c: Config| {
+        (
+            c.executor.treasury.to_string(),
+            c.executor.verify_sample.get(),
+        )
+    };
+    check(
+        read_toml("", executor),
+        Ok((
+            "0x7472656173757279000000000000000000000000".to_string(),
+            100,
+        )),
+    );
+}
+
+#[test]
+fn a_verify_sample_of_zero_is_refused() {
+    let sample = |c: Config| c.executor.verify_sample.get();
+    let got = read_toml("[executor]\nverify_sample = 0\n", sample);
+    assert!(
+        got.as_ref()
+            .is_err_and(|e| e.to_string().contains("must be at least 1")),
+        "{got:?}"
+    );
+}

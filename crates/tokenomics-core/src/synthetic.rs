@@ -3,11 +3,11 @@
 //! Used by `tokenomics run` when no inputs are given, and by tests and benchmarks.
 //! Addresses are hashes (as real ones are), so they spread over the address space.
 
-use sha2::{Digest, Sha256};
 use crate::{
     Address, Amount, Delegator, EpochInputs, Fees, Fraction, Miner, NetworkMetrics, Validator,
     Weighted, SCALE,
 };
+use sha2::{Digest, Sha256};
 
 /// The address of synthetic participant `index`.
 pub(crate) fn synthetic_address(index: u64) -> Address {

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use evm_sender::anvil::{self, AnvilConfig};
 use evm_sender::{Address, EvmSender, SenderConfig, Signer};
+use payout_evm::{Contracts, EvmPayout};
 use rpc_resilience::{ResilienceConfig, ResilientClient};
 use serde_json::json;
 use tokenomics_core::{Amount, EpochInputs, EpochPlan, Params};
-use payout_evm::{Contracts, EvmPayout};
 
 /// Anvil's first dev key (public test material).
 pub const DEV_KEY: &str = anvil::DEV_KEY;

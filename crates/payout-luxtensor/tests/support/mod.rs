@@ -5,12 +5,12 @@
 use std::time::Duration;
 
 use luxtensor_devnet::DevnetHandle;
-use rpc_resilience::{ResilienceConfig, ResilientClient};
-use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
 use payout_executor::{
     EpochExecutor, EpochReport, ExecutorConfig, ExecutorError, Journal, MintedSupply,
 };
 use payout_luxtensor::{LuxtensorConfig, LuxtensorPayout};
+use rpc_resilience::{ResilienceConfig, ResilientClient};
+use tokenomics_core::{Address, Amount, EpochInputs, EpochPlan, Params};
 
 /// The executor of these tests: over the Luxtensor backend.
 pub type Executor = EpochExecutor<LuxtensorPayout>;
