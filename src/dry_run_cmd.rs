@@ -15,14 +15,14 @@ use rusqlite::{Connection, OpenFlags};
 use tempfile::TempDir;
 
 use payout_executor::{
-    DryRunAhead, DryRunReport, EpochExecutor, Journal, JournalError, MintedSupply, PayoutPreview,
+    DryRunAhead, DryRunReport, EpochExecutor, Journal, JournalError, PayoutPreview,
 };
 use tokenomics_config::{Config, Error};
-use tokenomics_core::synthetic_inputs;
 
 use crate::error::CliError;
+use crate::jobs::{synthetic_jobs, Job};
 use crate::journal_path::node_journal;
-use crate::run_cmd::{Job, RunArgs};
+use crate::run_args::RunArgs;
 use crate::run_errors::{describe_failure, journal_error};
 use crate::status_check::payout_reader;
 
@@ -94,18 +94,7 @@ pub(crate) async fn dry_run<C: PayoutPreview>(
     let executor = EpochExecutor::new(config.params(), config.executor.executor(), chain, journal);
     let jobs = match jobs {
         Some(jobs) => jobs,
-        None => {
-            let start = executor
-                .next_epoch()
-                .await
-                .map_err(|e| describe_failure(None, &e))?;
-            (start..start.saturating_add(args.epochs))
-                .map(|epoch| Job {
-                    inputs: synthetic_inputs(epoch, args.synthetic),
-                    minted: MintedSupply::FromChain,
-                })
-                .collect()
-        }
+        None => synthetic_jobs(&executor, args).await?,
     };
     let mut ahead = DryRunAhead::default();
     let mut reports = Vec::with_capacity(jobs.len());

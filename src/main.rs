@@ -13,7 +13,9 @@ mod dry_run_cmd;
 mod error;
 mod evm_cli;
 mod evm_connect;
+mod jobs;
 mod journal_path;
+mod luxtensor_client;
 mod metrics_server;
 mod pay_epochs;
 mod plan_cmd;
@@ -61,7 +63,7 @@ enum Command {
     /// Deploy the MDT token and its EpochPayout contract on an EVM node.
     Deploy(deploy_cmd::DeployArgs),
     /// Show what a journal holds, per epoch (with --check-chain, beside what the chain shows).
-    Status(status_cmd::StatusArgs),
+    Status(run_args::StatusArgs),
     /// Close an EVM epoch that can never complete (a recipient the token refuses): it
     /// pays nothing more, its unpaid remainder stays in the payout contract.
     CloseEpoch(close_cmd::CloseArgs),

@@ -10,13 +10,14 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use payout_executor::{EpochExecutor, EpochReport, ExecutorError, MintedSupply, PayoutChain};
-use tokenomics_core::{synthetic_inputs, Amount};
+use payout_executor::{EpochExecutor, EpochReport, ExecutorError, PayoutChain};
+use tokenomics_core::Amount;
 
 use crate::error::CliError;
+use crate::jobs::{synthetic_jobs, Job};
 use crate::metrics_server::MetricsServer;
 use crate::progress::ProgressView;
-use crate::run_cmd::{Job, RunArgs};
+use crate::run_args::RunArgs;
 use crate::run_errors::describe_failure;
 use crate::signals::StopSignal;
 
@@ -36,16 +37,7 @@ pub(crate) async fn pay_epochs<C: PayoutChain>(
     advice: Advice<'_>,
 ) -> Result<(), CliError> {
     if args.inputs.is_none() {
-        let start = executor
-            .next_epoch()
-            .await
-            .map_err(|e| describe_failure(None, &e))?;
-        jobs = (start..start.saturating_add(args.epochs))
-            .map(|epoch| Job {
-                inputs: synthetic_inputs(epoch, args.synthetic),
-                minted: MintedSupply::FromChain,
-            })
-            .collect();
+        jobs = synthetic_jobs(&executor, args).await?;
     }
     let stop_flag = executor.stop_flag();
     let flag = std::sync::Arc::clone(&stop_flag);

@@ -150,3 +150,32 @@ impl RunArgs {
         }
     }
 }
+
+/// Arguments of `tokenomics status`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct StatusArgs {
+    /// The journal file to read (as given to `run --journal`, or the path `run` printed).
+    #[arg(long)]
+    pub(crate) journal: PathBuf,
+    /// Print a JSON list of epochs instead of a table.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Also read the chain (reads only: nothing is sent, no key, no lock) and show, per
+    /// epoch, what it shows beside the journal; exit 1 where the journal claims more.
+    #[arg(long)]
+    pub(crate) check_chain: bool,
+    /// With --check-chain: the chain the journal pays on (default luxtensor).
+    #[arg(long, value_enum)]
+    pub(crate) chain: Option<ChainKind>,
+    /// With --check-chain: the node's URL (repeat for failover); required.
+    #[arg(long = "rpc-url")]
+    pub(crate) rpc_url: Vec<String>,
+    /// With --check-chain: bearer token for a node that asks for one.
+    #[arg(long, env = "TOKENOMICS_RPC_TOKEN", hide_env_values = true)]
+    pub(crate) rpc_token: Option<String>,
+    /// With --check-chain: configuration file (TOML; `[rpc]`, and `[evm]` for --chain evm).
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) evm: EvmFlags,
+}

@@ -8,22 +8,22 @@
 //! ledger, or under the user's data folder named after the node's chain id and URL.
 //! `--chain evm` connects through `crate::evm_connect` instead.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, DevnetHandle, LedgerPath};
-use payout_executor::{EpochExecutor, ExecutorError, Journal, MintedSupply, PayoutPreview};
+use payout_executor::{EpochExecutor, ExecutorError, Journal, PayoutPreview};
 use payout_luxtensor::LuxtensorPayout;
-use rpc_resilience::ResilientClient;
-use tokenomics_core::{Amount, EpochInputs};
+use tokenomics_core::Amount;
 
-use tokenomics_config::{inputs_in_dir, read_inputs, Config, Error};
+use tokenomics_config::{inputs_in_dir, Config, Error};
 
 use crate::dry_run_cmd::{dry_run, dry_run_evm, ledger_snapshot};
 use crate::echo::hide_keys;
-use crate::error::{refused_field, CliError};
+use crate::error::CliError;
 use crate::evm_connect::{connect_evm, nonce_advice, nonce_journal, EvmSetup};
+use crate::jobs::{read_jobs, Job};
 use crate::journal_path::{check_journal_flag, node_journal};
+use crate::luxtensor_client::luxtensor_client;
 use crate::metrics_server::serve_metrics;
 use crate::pay_epochs::pay_epochs;
 use crate::run_args::ChainKind;
@@ -33,13 +33,6 @@ use crate::signals;
 
 /// Where the embedded devnet's ledger and the default journal live.
 const DATA_DIR: &str = "tokenomics-data";
-
-/// One epoch to pay and where its minted supply comes from.
-#[derive(Debug)]
-pub(crate) struct Job {
-    pub(crate) inputs: EpochInputs,
-    pub(crate) minted: MintedSupply,
-}
 
 /// Reads everything, then pays each epoch in order; stops at the first error.
 pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
@@ -63,32 +56,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
         Some(path) => vec![path.clone()],
         None => Vec::new(),
     };
-    let mut jobs = Vec::with_capacity(files.len());
-    let mut seen: BTreeMap<u64, &Path> = BTreeMap::new();
-    for file in &files {
-        let loaded = read_inputs(file)?;
-        // Plan once now so that bad inputs stop the run before anything is sent.
-        tokenomics_core::EpochPlan::build(&config.params(), &loaded.inputs)
-            .map_err(|error| Error::refused_inputs(file, &error))?;
-        let epoch = loaded.inputs.epoch;
-        if i64::try_from(epoch).is_err() {
-            let reason = "must be at most 9223372036854775807 to be journaled";
-            return Err(refused_field(file, "epoch", reason.into()));
-        }
-        if let Some(first) = seen.insert(epoch, file) {
-            let reason = format!("{epoch} is also the epoch of {}", first.display());
-            return Err(refused_field(file, "epoch", reason));
-        }
-        let minted = if loaded.minted_given {
-            MintedSupply::Given
-        } else {
-            MintedSupply::FromChain
-        };
-        jobs.push(Job {
-            inputs: loaded.inputs,
-            minted,
-        });
-    }
+    let jobs = read_jobs(&files, &config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -220,29 +188,6 @@ async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), C
         devnet.shutdown().await;
     }
     result
-}
-
-/// A client for Luxtensor nodes: `urls` in failover order, the `[rpc]` section, Luxtensor's
-/// policy (keyed writes are replay-safe) and classifier, the bearer token, and the health
-/// monitor when `health`.
-pub(crate) fn luxtensor_client(
-    config: &Config,
-    urls: &[String],
-    token: Option<String>,
-    health: bool,
-) -> Result<ResilientClient, CliError> {
-    let mut builder = ResilientClient::builder()
-        .config(config.rpc.clone())
-        .idempotency(luxtensor_protocol::policy())
-        .classifier(luxtensor_protocol::classifier())
-        .bearer_token(token)
-        .health_monitor(health);
-    for url in urls {
-        builder = builder.endpoint(url.clone());
-    }
-    builder
-        .build()
-        .map_err(|e| CliError::BadInput(hide_keys(&format!("--rpc-url: {e}"))))
 }
 
 async fn start_devnet(ledger: LedgerPath, max_supply: Amount) -> Result<DevnetHandle, CliError> {

@@ -20,10 +20,9 @@ use tokenomics_config::Config;
 use crate::error::CliError;
 use crate::evm_cli::{evm_client, node_chain_id};
 use crate::evm_connect::contract;
-use crate::run_args::{ChainKind, EvmFlags};
-use crate::run_cmd::luxtensor_client;
+use crate::luxtensor_client::luxtensor_client;
+use crate::run_args::{ChainKind, EvmFlags, StatusArgs};
 use crate::run_errors::journal_error;
-use crate::status_cmd::StatusArgs;
 
 /// Checks the flags, connects (reads only), compares and prints; exit 1 on a disagreement.
 pub(crate) fn run(args: &StatusArgs) -> Result<(), CliError> {

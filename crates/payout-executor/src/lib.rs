@@ -65,6 +65,7 @@ mod next_epoch;
 mod prepare;
 mod recheck;
 mod report;
+mod run;
 pub mod sample;
 mod seam;
 mod status_check;

@@ -17,7 +17,7 @@ use rusqlite::Connection;
 
 use crate::error::{JournalError, Result};
 use crate::transfers;
-use crate::PaidBy;
+use crate::{Journal, PaidBy};
 
 /// Groups that may wait for the writer: the sender slows down rather than queue an
 /// epoch's worth of confirmations in memory.
@@ -35,6 +35,17 @@ type Group = Vec<(u32, PaidBy)>;
 pub struct ConfirmWriter {
     groups: Option<SyncSender<Group>>,
     thread: Option<JoinHandle<Result<()>>>,
+}
+
+impl Journal {
+    /// A thread that journals `epoch`'s confirmations behind the caller (see
+    /// [`ConfirmWriter`]); `None` for a journal in memory, which has no file to share.
+    pub fn confirm_writer(&self, epoch: u64) -> Result<Option<ConfirmWriter>> {
+        self.path
+            .as_deref()
+            .map(|path| ConfirmWriter::start(path, epoch))
+            .transpose()
+    }
 }
 
 impl ConfirmWriter {

@@ -1,12 +1,12 @@
 //! The journal's rows of one per transfer: written for the plan (many rows per `INSERT`),
-//! marked confirmed (one transaction per group, or by a [`ConfirmWriter`]), and the reads
+//! marked confirmed (one transaction per group, or by a `ConfirmWriter`), and the reads
 //! over them (confirmed indices, what unfinished epochs owe, what an epoch mints, progress).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tokenomics_core::{Amount, EpochPlan};
 
 use crate::error::Result;
-use crate::{corrupt, key, units, ConfirmWriter, Journal, PaidBy, Stage};
+use crate::{corrupt, key, units, Journal, PaidBy, Stage};
 
 impl Journal {
     /// The plan indices of `epoch`'s confirmed transfers.
@@ -79,15 +79,6 @@ impl Journal {
         )?;
         tx.commit()?;
         Ok(())
-    }
-
-    /// A thread that journals `epoch`'s confirmations behind the caller (see
-    /// [`ConfirmWriter`]); `None` for a journal in memory, which has no file to share.
-    pub fn confirm_writer(&self, epoch: u64) -> Result<Option<ConfirmWriter>> {
-        self.path
-            .as_deref()
-            .map(|path| ConfirmWriter::start(path, epoch))
-            .transpose()
     }
 
     /// (confirmed, total) transfers of `epoch`.
