@@ -1,5 +1,5 @@
 //! `tokenomics schedule`: emission and minted supply era by era, optionally drawn as SVG
-//! (see `chart.rs`); the table says in which epoch max supply (or `--mint-cap`, the
+//! (the `supply-chart` crate); the table says in which epoch max supply (or `--mint-cap`, the
 //! chain's own cap on minting) is reached.
 
 use std::io::Write;
@@ -9,8 +9,8 @@ use tokenomics_core::{schedule, Amount, EmissionParams, Era};
 
 use tokenomics_config::{parse_amount, Config, Error};
 
-use crate::chart::{draw, grouped, ChartData};
 use crate::error::CliError;
+use supply_chart::{draw, grouped, ChartData};
 
 /// Arguments of `tokenomics schedule`.
 #[derive(Debug, clap::Args)]
@@ -64,7 +64,7 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<(), CliError> {
     // The chart first: a reader closing stdout early (`| head`) must not lose it.
     if let Some(svg) = &args.svg {
         let data = ChartData::new(&eras, cap, cap_name, config.emission.halving_interval);
-        draw(svg, &data)?;
+        draw(svg, &data).map_err(|e| CliError::Failed(e.to_string()))?;
     }
     let mut out = std::io::stdout().lock();
     let max_supply = config.emission.max_supply;

@@ -1,14 +1,30 @@
-//! The `schedule --svg` chart: minted supply over epochs, with the cap, each halving and
-//! the epoch the cap is reached; axes in readable units ("21M", "8.76M"). f64 is used
-//! here for drawing only, never for an amount that is paid.
+//! The supply chart: minted supply over epochs as SVG, with the cap, each halving and the
+//! epoch the cap is reached; axes in readable units ("21M", "8.76M"). f64 is used here for
+//! drawing only, never for an amount that is paid.
+//!
+//! [`ChartData::new`] computes what is shown from `tokenomics_core::schedule`'s eras;
+//! [`draw`] writes the SVG (`tokenomics schedule --svg`, and the README's picture).
+//!
+//! ```no_run
+//! use supply_chart::{draw, ChartData};
+//! use tokenomics_core::{schedule, Params};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let params = Params::default();
+//! let eras = schedule(&params.emission, None)?;
+//! let data = ChartData::new(&eras, params.emission.max_supply, "max supply", params.emission.halving_interval);
+//! draw("supply.svg".as_ref(), &data)?;
+//! # Ok(())
+//! # }
+//! ```
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use std::path::Path;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use tokenomics_core::{Amount, Era, SCALE};
-
-use crate::error::CliError;
 
 /// Room past the epoch where the supply stops changing, so the flat part shows.
 const ZOOM_MARGIN: f64 = 1.1;
@@ -19,9 +35,24 @@ const SUPPLY: RGBColor = RGBColor(31, 119, 180);
 const CAP: RGBColor = RGBColor(214, 39, 40);
 const HALVING: RGBColor = RGBColor(150, 150, 150);
 
+/// Why the chart could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChartError {
+    /// Drawing or writing the SVG file failed (a retry helps only once the file's folder
+    /// is writable).
+    #[error("{}: cannot draw: {reason}", path.display())]
+    Draw {
+        /// The SVG file.
+        path: std::path::PathBuf,
+        /// What failed.
+        reason: String,
+    },
+}
+
 /// What the chart shows, computed from the eras before anything is drawn.
 #[derive(Debug)]
-pub(crate) struct ChartData {
+pub struct ChartData {
     /// Corners of the supply curve (linear inside an era, flat after the cap).
     points: Vec<(f64, f64)>,
     /// The last epoch shown on the x axis.
@@ -46,7 +77,7 @@ fn mdt(amount: Amount) -> f64 {
 impl ChartData {
     /// The view: up to where the supply stops changing (the cap, with a margin), else
     /// the whole horizon.
-    pub(crate) fn new(
+    pub fn new(
         eras: &[Era],
         max_supply: Amount,
         cap_name: &'static str,
@@ -84,7 +115,7 @@ impl ChartData {
 }
 
 /// "21M", "8.76M", "500k", "0": three significant figures at most.
-pub(crate) fn short(value: f64) -> String {
+pub fn short(value: f64) -> String {
     let (scaled, suffix) = match value.abs() {
         v if v >= 1e9 => (value / 1e9, "B"),
         v if v >= 1e6 => (value / 1e6, "M"),
@@ -97,7 +128,7 @@ pub(crate) fn short(value: f64) -> String {
 }
 
 /// `20999` as "20,999".
-pub(crate) fn grouped(value: u64) -> String {
+pub fn grouped(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, digit) in digits.chars().enumerate() {
@@ -110,9 +141,10 @@ pub(crate) fn grouped(value: u64) -> String {
 }
 
 /// Draws `data` as an SVG file at `path`.
-pub(crate) fn draw(path: &Path, data: &ChartData) -> Result<(), CliError> {
-    let fail = |error: &dyn std::fmt::Display| {
-        CliError::Failed(format!("{}: cannot draw: {error}", path.display()))
+pub fn draw(path: &Path, data: &ChartData) -> Result<(), ChartError> {
+    let fail = |error: &dyn std::fmt::Display| ChartError::Draw {
+        path: path.to_path_buf(),
+        reason: error.to_string(),
     };
     let max_y = data.cap.max(1.0) * 1.12;
     let root = SVGBackend::new(path, (960, 540)).into_drawing_area();
