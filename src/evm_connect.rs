@@ -9,9 +9,11 @@
 
 use std::path::{Path, PathBuf};
 
-use evm_sender::anvil::{self, Anvil, AnvilConfig};
-use evm_sender::{EvmSender, SenderConfig, Signer};
-use payout_evm::{to_evm, Contracts, EvmError, EvmPayout};
+use evm_sender::anvil::{self, Anvil};
+use evm_sender::{SenderConfig, Signer};
+use payout_evm::{
+    deploy_with_dev_key, local_anvil, nonce_journal, to_evm, Contracts, EvmError, EvmPayout,
+};
 use payout_executor::ExecutorError;
 use rpc_resilience::ResilientClient;
 use tempfile::TempDir;
@@ -46,12 +48,6 @@ pub(crate) async fn connect_evm(args: &RunArgs, config: &Config) -> Result<EvmSe
     } else {
         connect_node(args, config).await
     }
-}
-
-/// The EVM sender's nonce journal of the tokenomics journal `journal`: beside it, its
-/// extension replaced by `nonces.sqlite` (`journal.sqlite` -> `journal.nonces.sqlite`).
-pub(crate) fn nonce_journal(journal: &Path) -> PathBuf {
-    journal.with_extension("nonces.sqlite")
 }
 
 /// The command that resolves a nonce taken from under a journaled operation
@@ -134,15 +130,7 @@ async fn connect_anvil(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliE
     let sender_config = sender_config(args, config, chain_id.unwrap_or(anvil::CHAIN_ID))?;
     // `ANVIL_BIN`, the working directory's repository, `PATH` (the rule: `anvil::Lookup`).
     let bin = anvil::find().map_err(|e| CliError::Failed(e.to_string()))?;
-    // Anvil mines a block per transaction; a receipt more than one block deep needs blocks
-    // that come on their own.
-    let block_time = (sender_config.confirmations > 1)
-        .then(|| vec!["--block-time".to_string(), "1".to_string()]);
-    let anvil_config = AnvilConfig {
-        chain_id,
-        args: block_time.unwrap_or_default(),
-        ..AnvilConfig::default()
-    };
+    let anvil_config = local_anvil(chain_id, sender_config.confirmations);
     // Started on this thread, the main one (`run` blocks on this future there): the anvil
     // dies with the thread that started it, so not a pool thread that may end before it.
     let node = Anvil::spawn(&bin, &anvil_config).map_err(|e| CliError::Failed(e.to_string()))?;
@@ -155,18 +143,9 @@ async fn connect_anvil(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliE
     eprintln!("journal: {}", journal.display());
     let urls = vec![node.url().to_string()];
     let client = evm_client(&urls, config.rpc.clone())?;
-    let signer = Signer::from_hex(anvil::DEV_KEY).map_err(|e| CliError::Failed(e.to_string()))?;
-    let nonces = nonce_journal(&journal);
-    let deployer = EvmSender::open(
-        sender_config.clone(),
-        client.clone(),
-        signer.clone(),
-        &nonces,
-    )
-    .await
-    .map_err(|e| evm_error(EvmError::Sender(e).into()))?;
-    let contracts = EvmPayout::deploy(&deployer).await.map_err(evm_error)?;
-    drop(deployer);
+    let (contracts, signer) = deploy_with_dev_key(sender_config.clone(), client.clone(), &journal)
+        .await
+        .map_err(evm_error)?;
     eprintln!(
         "deployed token {} and payout {}",
         contracts.token, contracts.payout

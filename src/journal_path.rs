@@ -1,12 +1,7 @@
-//! Where a node's journals live by default: tied to the node, not to the working folder.
-//!
-//! Under the user's data folder (`$XDG_DATA_HOME`, else `~/.local/share`), in
-//! `tokenomics/journals/`, named after what the journal is for, the node's chain id and a
-//! hash of its URLs, so every working folder finds the same journal for the same node.
+//! The `--journal` flag's checks, and the default journal of a node under the user's data
+//! folder (the naming rule is `payout_journal::node_journal_path`).
 
 use std::path::{Path, PathBuf};
-
-use sha2::{Digest, Sha256};
 
 use crate::echo::hide_keys;
 use crate::error::CliError;
@@ -36,15 +31,16 @@ pub(crate) fn check_journal_flag(path: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `<data>/tokenomics/journals/<kind>-<chain id>-<hash of the URLs>.sqlite`, its folder
-/// created when `create` (a dry run creates nothing).
+/// The default journal of a node ([`payout_journal::node_journal_path`]) under the user's
+/// data folder (`$XDG_DATA_HOME`, else `~/.local/share`), its folder created when `create`
+/// (a dry run creates nothing).
 pub(crate) fn node_journal(
     kind: &str,
     chain_id: u64,
     urls: &[String],
     create: bool,
 ) -> Result<PathBuf, CliError> {
-    let base = std::env::var_os("XDG_DATA_HOME")
+    let data = std::env::var_os("XDG_DATA_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
@@ -53,14 +49,12 @@ pub(crate) fn node_journal(
                 "--journal: required when neither XDG_DATA_HOME nor HOME is set".into(),
             )
         })?;
-    let dir = base.join("tokenomics").join("journals");
     if create {
+        let dir = payout_journal::journals_folder(&data);
         std::fs::create_dir_all(&dir)
             .map_err(|e| CliError::Failed(format!("{}: cannot create: {e}", dir.display())))?;
     }
-    let mut sorted: Vec<&str> = urls.iter().map(String::as_str).collect();
-    sorted.sort_unstable();
-    let digest = Sha256::digest(sorted.join("\n").as_bytes());
-    let tag: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-    Ok(dir.join(format!("{kind}-{chain_id}-{tag}.sqlite")))
+    Ok(payout_journal::node_journal_path(
+        &data, kind, chain_id, urls,
+    ))
 }

@@ -20,7 +20,7 @@ use tokenomics_config::{inputs_in_dir, Config, Error};
 use crate::dry_run_cmd::{dry_run, dry_run_evm, ledger_snapshot};
 use crate::echo::hide_keys;
 use crate::error::CliError;
-use crate::evm_connect::{connect_evm, nonce_advice, nonce_journal, EvmSetup};
+use crate::evm_connect::{connect_evm, nonce_advice, EvmSetup};
 use crate::jobs::{read_jobs, Job};
 use crate::journal_path::{check_journal_flag, node_journal};
 use crate::luxtensor_client::luxtensor_client;
@@ -30,6 +30,7 @@ use crate::run_args::ChainKind;
 pub(crate) use crate::run_args::RunArgs;
 use crate::run_errors::journal_error;
 use crate::signals;
+use payout_evm::nonce_journal;
 
 /// Where the embedded devnet's ledger and the default journal live.
 const DATA_DIR: &str = "tokenomics-data";

@@ -37,6 +37,7 @@ mod balances;
 mod close;
 mod deploy;
 mod error;
+mod local;
 mod open;
 mod pay;
 mod preview;
@@ -58,6 +59,7 @@ pub use balances::EvmBalances;
 pub use close::EpochProgress;
 pub use deploy::Contracts;
 pub use error::EvmError;
+pub use local::{deploy_with_dev_key, local_anvil, nonce_journal};
 pub use pay::{chunk, chunk_count, PaidChunk, CHUNKS_IN_FLIGHT, CHUNK_SIZE};
 pub use state::{EpochState, PayoutReader};
 
