@@ -151,32 +151,24 @@ impl EpochReport {
         }
     }
 
+    /// The report of `plan` with this outcome: the plan's figures, the counts of this run
+    /// still zero (the executor fills them in).
     pub(crate) fn new(plan: &EpochPlan, outcome: Outcome, rpc: MetricsSnapshot) -> EpochReport {
         let mut recipients: Vec<_> = plan.transfers.iter().map(|t| t.to).collect();
         recipients.sort_unstable();
         recipients.dedup();
         EpochReport {
-            epoch: plan.epoch,
             outcome,
-            plan_hash: plan.plan_hash,
             emission: plan.emission,
             unmet_burned: plan.unmet_burned,
             fees_burned: plan.fees_burned,
             from_pool: plan.from_pool,
             minted: plan.from_mint,
-            mint_capped_by_chain: false,
             paid: plan.total,
             recycling_pool_after: plan.recycling_pool_after,
             transfers: plan.transfers.len() as u64,
             recipients: recipients.len() as u64,
-            confirmed_now: 0,
-            found_on_chain: 0,
-            verified_records: 0,
-            verified_recipients: 0,
-            elapsed_ms: 0,
-            retries: 0,
-            breaker_trips: 0,
-            rpc,
+            ..EpochReport::closed(plan.epoch, plan.plan_hash, rpc)
         }
     }
 }
