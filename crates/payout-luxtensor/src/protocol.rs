@@ -37,13 +37,8 @@ pub(crate) fn from_hex(call: &'static str, text: &str) -> Result<Amount> {
         .map(Amount::from_base_units)
         .map_err(|_| LuxtensorError::Malformed {
             call,
-            reason: format!("{:?} is not a hex quantity", short(text)),
+            reason: format!("{:?} is not a hex quantity", value_echo::shorten(text)),
         })
-}
-
-/// A value the node sent, cut for error messages by the workspace's one rule.
-fn short(text: &str) -> String {
-    value_echo::shorten(text)
 }
 
 /// The memo the epoch's mint carries: how it was opened, as
@@ -81,7 +76,7 @@ fn tx_hash<'de, D: serde::Deserializer<'de>>(
 ) -> std::result::Result<TxHash, D::Error> {
     let text = String::deserialize(deserializer)?;
     text.parse().map_err(|_| {
-        serde::de::Error::custom(format!("{:?} is not a transaction hash", short(&text)))
+        serde::de::Error::custom(format!("{:?} is not a transaction hash", value_echo::shorten(&text)))
     })
 }
 
@@ -118,7 +113,7 @@ impl RawRecord {
             text.parse::<Address>()
                 .map_err(|_| LuxtensorError::Malformed {
                     call: CALL,
-                    reason: format!("{:?} is not an address", short(text)),
+                    reason: format!("{:?} is not an address", value_echo::shorten(text)),
                 })
         };
         Ok(WriteRecord {
