@@ -7,3 +7,4 @@ mod evm_close;
 mod evm_dry_run;
 mod evm_executor;
 mod evm_payout;
+mod evm_verify;
