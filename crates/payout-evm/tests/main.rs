@@ -6,5 +6,7 @@ mod evm_authority;
 mod evm_close;
 mod evm_dry_run;
 mod evm_executor;
+mod evm_open;
+mod evm_pay;
 mod evm_payout;
 mod evm_verify;
