@@ -10,4 +10,5 @@ mod evm_executor;
 mod evm_open;
 mod evm_pay;
 mod evm_payout;
+mod evm_reads;
 mod evm_verify;
