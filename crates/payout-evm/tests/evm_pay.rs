@@ -171,3 +171,29 @@ async fn chunks_in_flight_is_at_least_one() {
     check(backend.chunks_in_flight(), 1);
     check(backend.contracts(), contracts);
 }
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn a_chunk_reverted_without_revert_data_keeps_the_nodes_message_as_its_reason() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_for(&synthetic_inputs(5, 10), Amount::ZERO);
+    let (backend, contracts) = opened(&anvil, dir.path(), &plan).await;
+    // While chunk 0 waits in the pool, the token's code becomes `revert(0, 0)`: the chunk
+    // reverts with no data, and so does the call that asks why.
+    let code = json!([contracts.token.to_string(), "0x60006000fd"]);
+    let bare = async {
+        anvil.rpc("anvil_setCode", code).await;
+    };
+    let refused = anvil.while_pending(pay(&backend, &plan, &[0]), bare).await;
+    let error = refused.unwrap_err();
+    match error.backend::<EvmError>() {
+        Some(EvmError::Reverted {
+            epoch: 5,
+            tx_hash: Some(_),
+            reason,
+            ..
+        }) => check(reason.as_str(), "execution reverted"),
+        _ => panic!("expected the chunk reverted, got {error:?}"),
+    }
+}
