@@ -253,3 +253,19 @@ async fn a_sampled_recipients_balance_moved_by_someone_else_fails_the_balance_ch
         true,
     );
 }
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn an_opening_lowers_the_emission_room_by_exactly_what_it_mints() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (backend, _) = setup(&anvil, dir.path()).await;
+    let plan = plan_for(&synthetic_inputs(7, 10), Amount::ZERO);
+    assert!(plan.from_mint > Amount::ZERO);
+    let before = backend.emission_room().await.unwrap();
+    open_and_pay(&backend, &plan, &[]).await;
+    check(
+        backend.emission_room().await.unwrap(),
+        before.checked_sub(plan.from_mint, "t").unwrap(),
+    );
+}
