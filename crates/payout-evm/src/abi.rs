@@ -134,7 +134,8 @@ pub(crate) fn to_hash(call: &'static str, value: B256) -> Result<Hash256> {
 }
 
 /// The readable reason of revert data: one of the two contracts' errors, `Error(string)` /
-/// `Panic(uint)`, else `None`.
+/// `Panic(uint)`, else `None`. Data that reads as nothing (a bare `revert()`, an empty
+/// message) is `None` too, so the caller keeps what the node said instead of an empty reason.
 pub(crate) fn revert_reason(data: &[u8]) -> Option<String> {
     if let Ok(error) = IEpochPayout::IEpochPayoutErrors::abi_decode(data) {
         return Some(format!("{error:?}"));
@@ -142,7 +143,7 @@ pub(crate) fn revert_reason(data: &[u8]) -> Option<String> {
     if let Ok(error) = IMDTToken::IMDTTokenErrors::abi_decode(data) {
         return Some(format!("{error:?}"));
     }
-    alloy_sol_types::decode_revert_reason(data)
+    alloy_sol_types::decode_revert_reason(data).filter(|reason| !reason.is_empty())
 }
 
 #[cfg(test)]
@@ -241,5 +242,77 @@ mod tests {
         let encoded = IMDTToken::IMDTTokenErrors::ERC20InsufficientBalance(data).abi_encode();
         let reason = revert_reason(&encoded).unwrap();
         check(reason.contains("ERC20InsufficientBalance"), true);
+    }
+
+    /// The reason `creation_code` gives for `artifact`.
+    #[track_caller]
+    fn artifact_refusal(artifact: &str) -> String {
+        match creation_code("X", artifact)
+            .unwrap_err()
+            .backend::<EvmError>()
+        {
+            Some(EvmError::Artifact { name: "X", reason }) => reason.clone(),
+            other => panic!("expected an artifact error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_artifact_without_usable_creation_code_is_refused_saying_why() {
+        check(artifact_refusal("{").starts_with("EOF while parsing"), true);
+        check(
+            artifact_refusal(r#"{"abi": []}"#),
+            "no `bytecode` string".into(),
+        );
+        check(
+            artifact_refusal(r#"{"bytecode": "0xzz"}"#),
+            "`bytecode` is not hex".into(),
+        );
+        check(
+            artifact_refusal(r#"{"bytecode": "0x"}"#),
+            "`bytecode` is empty".into(),
+        );
+    }
+
+    #[test]
+    fn a_require_message_and_a_panic_are_decoded_and_other_bytes_are_not() {
+        let message = alloy_sol_types::Revert::from("MDTToken: exceeds category allocation");
+        let data = alloy_sol_types::SolError::abi_encode(&message);
+        check(
+            revert_reason(&data)
+                .unwrap()
+                .contains("MDTToken: exceeds category allocation"),
+            true,
+        );
+        let panic = alloy_sol_types::Panic::from(0x11);
+        let data = alloy_sol_types::SolError::abi_encode(&panic);
+        check(revert_reason(&data).unwrap().contains("overflow"), true);
+        check(revert_reason(&[0xde, 0xad, 0xbe, 0xef]), None);
+    }
+
+    #[test]
+    fn empty_revert_data_gives_no_reason_so_the_nodes_message_is_kept() {
+        check(revert_reason(&[]), None);
+    }
+
+    #[test]
+    fn a_payout_contract_error_is_decoded_by_name() {
+        let error = IEpochPayout::ChunkAlreadyPaid { epoch: 7, chunk: 3 };
+        let data = IEpochPayout::IEpochPayoutErrors::ChunkAlreadyPaid(error).abi_encode();
+        let reason = revert_reason(&data).unwrap();
+        check(
+            reason.contains("ChunkAlreadyPaid")
+                && reason.contains("epoch: 7")
+                && reason.contains("chunk: 3"),
+            true,
+        );
+    }
+
+    #[test]
+    fn addresses_convert_both_ways_unchanged() {
+        let evm: Address = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"
+            .parse()
+            .unwrap();
+        check(to_evm(to_core(evm)), evm);
+        check(to_core(evm).as_bytes(), &evm.into_array());
     }
 }

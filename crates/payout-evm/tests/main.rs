@@ -4,6 +4,11 @@ mod evm_support;
 
 mod evm_authority;
 mod evm_close;
+mod evm_close_executor;
 mod evm_dry_run;
 mod evm_executor;
+mod evm_open;
+mod evm_pay;
 mod evm_payout;
+mod evm_reads;
+mod evm_verify;

@@ -2,6 +2,8 @@
 //! with anvil's first dev key, a backend over them, plans, and the one `check` helper.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod storage;
+
 use std::path::Path;
 use std::time::Duration;
 
