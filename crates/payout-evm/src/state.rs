@@ -97,7 +97,7 @@ impl PayoutReader {
         }
         Ok(Some(EpochState {
             memo: Opening {
-                plan_hash: to_hash("epochRecord", record.planHash)?,
+                plan_hash: to_hash(record.planHash),
                 minted_supply: to_amount("epochRecord", record.mintedSupplyBefore)?,
             },
             from_mint: to_amount("epochRecord", record.fromMint)?,
