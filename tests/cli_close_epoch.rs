@@ -1,68 +1,22 @@
-//! Recipients the chain would refuse, and the way out of an epoch that can never
-//! complete, through the binary against a real anvil: the zero address refused by `plan`
-//! and `run` (every chain, `--dry-run` too) and the token and payout contracts by `run
-//! --chain evm`, each with exit 2, the field named and nothing sent; `close-epoch` closing
-//! a stranded epoch once, after which `run` moves on and the remainder pays a later
-//! epoch; `close-epoch` refusing a payable epoch, sending nothing.
+//! The way out of an epoch that can never complete, through the binary against a real
+//! anvil: `close-epoch` closing a stranded epoch once, after which `run` moves on and the
+//! remainder pays a later epoch; `close-epoch` refusing a payable epoch, sending nothing,
+//! and refused on the Luxtensor protocol.
 
-use crate::anvil;
 use crate::common;
 use crate::evm;
 
-use std::path::PathBuf;
-use std::process::Output;
 use std::sync::atomic::AtomicBool;
 
-use anvil::{CHAIN_ID, DEV_KEY};
 use common::{check_error as check, text};
-use evm::{Evm, DEPLOY_TXS};
+use evm::{Evm, NONCES};
 use payout_evm::CHUNK_SIZE;
 use payout_executor::{Journal, Opening, PaidBy, Stage};
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokenomics_core::synthetic_inputs;
-use tokenomics_core::{Amount, EpochInputs, EpochPlan, Params, ZERO_ADDRESS};
-
-/// The zero address as inputs files write it.
-const ZERO: &str = "0x0000000000000000000000000000000000000000";
-
-/// The run's nonce journal: backends here use it, so that the binary later finds every
-/// nonce of this account journaled.
-const NONCES: &str = "journal.nonces.sqlite";
+use tokenomics_core::{Amount, EpochPlan, Params, ZERO_ADDRESS};
 
 impl Evm {
-    fn journal(&self) -> PathBuf {
-        self.dir.path().join("journal.sqlite")
-    }
-
-    /// `tokenomics <command> --chain evm` with the connection flags and the journal.
-    fn tokenomics(&self, command: &str, args: &[&str]) -> Output {
-        std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-            .args([command, "--chain", "evm", "--rpc-url", &self.anvil.url])
-            .args(["--token-address", &self.contracts.token.to_string()])
-            .args(["--payout-address", &self.contracts.payout.to_string()])
-            .args(["--chain-id", &CHAIN_ID.to_string(), "--journal"])
-            .arg(self.journal())
-            .args(args)
-            .env("TOKENOMICS_SIGNER_KEY", DEV_KEY)
-            .output()
-            .unwrap()
-    }
-
-    /// `tokenomics status --json` of the journal.
-    fn status(&self) -> Output {
-        let journal = self.journal();
-        common::tokenomics(&["status", "--json", "--journal", journal.to_str().unwrap()])
-    }
-
-    /// Writes `inputs` (without `minted_supply` when `from_chain`) to `name`.
-    fn inputs_file(&self, name: &str, inputs: &EpochInputs, from_chain: bool) -> String {
-        let mut value = serde_json::to_value(inputs).unwrap();
-        if from_chain {
-            value.as_object_mut().unwrap().remove("minted_supply");
-        }
-        common::write(self.dir.path(), name, &value.to_string())
-    }
-
     /// Journals `plan`, opens it on chain and pays its `chunks` as a run would, returning
     /// what the last chunk gave; the journal and the backend are closed again.
     async fn half_pay(&self, plan: &EpochPlan, chunks: &[u32]) -> bool {
@@ -113,94 +67,6 @@ fn plan(epoch: u64, strand: bool) -> EpochPlan {
         plan.plan_hash = plan.compute_hash();
     }
     plan
-}
-
-#[test]
-fn plan_refuses_a_zero_address_recipient_naming_the_field() {
-    common::check_refused(
-        "0x00000000000000000000000000000000000000a2",
-        ZERO,
-        "miners[1].address: 0x0000000000000000000000000000000000000000 is the zero address",
-    );
-    common::check_refused(
-        "0x00000000000000000000000000000000000000f2",
-        ZERO,
-        "dao_address: 0x0000000000000000000000000000000000000000 is the zero address",
-    );
-}
-
-#[test]
-fn run_and_dry_run_on_the_luxtensor_protocol_refuse_a_zero_address_before_starting_anything() {
-    let dir = tempfile::tempdir().unwrap();
-    let bad = common::INPUTS.replacen("0x00000000000000000000000000000000000000e1", ZERO, 1);
-    let inputs = common::write(dir.path(), "inputs.json", &bad);
-    for extra in [&[][..], &["--dry-run"][..]] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-            .current_dir(dir.path())
-            .args(["run", "--inputs", &inputs])
-            .args(extra)
-            .output()
-            .unwrap();
-        common::check_bad_input(&out, "inputs.json", "infrastructure[0].address");
-    }
-    assert!(
-        !dir.path().join("tokenomics-data").exists(),
-        "nothing started"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
-async fn run_on_evm_refuses_the_zero_address_the_token_and_the_payout_contract_sending_nothing() {
-    let evm = Evm::start().await;
-    let base = synthetic_inputs(1, 50);
-    let cases = [
-        (ZERO_ADDRESS, "dao_address", "the zero address"),
-        (
-            tokenomics_core::Address::from_bytes(evm.contracts.token.into_array()),
-            "dao_address",
-            "the token contract",
-        ),
-        (
-            tokenomics_core::Address::from_bytes(evm.contracts.payout.into_array()),
-            "dao_address",
-            "the payout contract",
-        ),
-    ];
-    for (address, field, what) in cases {
-        let mut inputs = base.clone();
-        inputs.dao_address = address;
-        let file = evm.inputs_file("refused.json", &inputs, false);
-        let out = evm.tokenomics("run", &["--inputs", &file]);
-        check(
-            &out,
-            2,
-            &format!("refused.json: {field}: {address} is {what}"),
-        );
-    }
-    // A miner too, and in the second file of a folder: the first is not paid either.
-    let folder = evm.dir.path().join("epochs");
-    std::fs::create_dir(&folder).unwrap();
-    std::fs::write(folder.join("a.json"), serde_json::to_string(&base).unwrap()).unwrap();
-    let mut second = synthetic_inputs(2, 50);
-    second.miners[3].address =
-        tokenomics_core::Address::from_bytes(evm.contracts.payout.into_array());
-    std::fs::write(
-        folder.join("b.json"),
-        serde_json::to_string(&second).unwrap(),
-    )
-    .unwrap();
-    let out = evm.tokenomics("run", &["--inputs", folder.to_str().unwrap()]);
-    check(&out, 2, "b.json: miners[3].address");
-    check(&out, 2, "the payout contract");
-    assert_eq!(evm.anvil.dev_nonce().await, DEPLOY_TXS, "nothing sent");
-    assert_eq!(
-        evm.backend(NONCES).await.minted_supply().await.unwrap(),
-        Amount::ZERO
-    );
-    let status = evm.status();
-    let journaled: Value = serde_json::from_slice(&status.stdout).unwrap_or(json!([]));
-    assert_eq!(journaled, json!([]), "nothing journaled");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,33 +1,16 @@
 //! What an operator meets around a run, against the real binary (the embedded devnet, a
-//! `tokenomics devnet`, a real anvil): a journal file that is not one, `--journal` paths,
-//! a closed stdout, flags named in refusals, a dry run beside a devnet holding the ledger,
-//! what is logged on a resume and printed after a failure.
+//! `tokenomics devnet`): a journal file that is not one, `--journal` paths, a closed
+//! stdout, a dry run beside a devnet holding the ledger, what is logged on a resume and
+//! printed after a failure.
 
-use crate::anvil;
 use crate::common;
+use crate::operator;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use common::{text, INPUTS};
-
-/// `tokenomics <args>` in `dir` (also its HOME), with anvil's dev key in the environment.
-fn tokenomics(dir: &Path, args: &[&str]) -> Output {
-    common::tokenomics_in(dir)
-        .args(args)
-        .env_remove("XDG_DATA_HOME")
-        .env("TOKENOMICS_SIGNER_KEY", anvil::DEV_KEY)
-        .output()
-        .unwrap()
-}
-
-/// Exits with `code`; the error line contains `message`; stdout is empty.
-#[track_caller]
-fn check(out: &Output, code: i32, message: &str) {
-    common::check_error(out, code, message);
-    assert_eq!(text(&out.stdout), "", "nothing on stdout");
-}
+use operator::{check, tokenomics};
 
 #[test]
 fn run_refuses_a_database_that_is_not_a_journal_and_leaves_it_untouched() {
@@ -216,117 +199,4 @@ fn a_run_that_fails_prints_no_table() {
         "{}",
         text(&out.stderr)
     );
-}
-
-#[test]
-#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
-fn deploy_names_chain_id_when_the_node_reports_another() {
-    let anvil = anvil::Anvil::start();
-    let dir = tempfile::tempdir().unwrap();
-    let out = tokenomics(
-        dir.path(),
-        &["deploy", "--rpc-url", &anvil.url, "--chain-id", "1"],
-    );
-    check(
-        &out,
-        2,
-        "--chain-id: chain id mismatch: configured 1, the node says 31337",
-    );
-}
-
-#[test]
-#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
-fn contracts_missing_or_not_owned_as_needed_are_refused_naming_their_flag() {
-    let anvil = anvil::Anvil::start();
-    let dir = tempfile::tempdir().unwrap();
-    let deployed = tokenomics(dir.path(), &["deploy", "--rpc-url", &anvil.url, "--json"]);
-    assert!(deployed.status.success(), "{}", text(&deployed.stderr));
-    let contracts: serde_json::Value = serde_json::from_slice(&deployed.stdout).unwrap();
-    let (token, payout) = (
-        contracts["token"].as_str().unwrap(),
-        contracts["payout"].as_str().unwrap(),
-    );
-    let nothing = "0x00000000000000000000000000000000000000a1";
-    let run = |token: &str, payout: &str| {
-        tokenomics(
-            dir.path(),
-            &[
-                "run",
-                "--chain",
-                "evm",
-                "--rpc-url",
-                &anvil.url,
-                "--token-address",
-                token,
-                "--payout-address",
-                payout,
-                "--journal",
-                "j.sqlite",
-            ],
-        )
-    };
-    check(
-        &run(token, nothing),
-        2,
-        "--payout-address: no payout contract at 0x",
-    );
-    check(
-        &run(nothing, payout),
-        2,
-        "--token-address: no token contract at 0x",
-    );
-    // The token as payout: it is owned by the payout contract, not by the signer.
-    check(
-        &run(token, token),
-        2,
-        "--payout-address: the payout contract",
-    );
-}
-
-#[test]
-fn addresses_are_exactly_40_hex_digits_in_every_flag_field_and_key() {
-    let dir = tempfile::tempdir().unwrap();
-    let a1 = "0x00000000000000000000000000000000000000a1";
-    for bad in [
-        format!("0x0{}", &a1[2..]),
-        format!("0x{}", &a1[3..]),
-        format!("0x00{}", &a1[2..]),
-    ] {
-        let inputs = common::write(
-            dir.path(),
-            "in.json",
-            &INPUTS.replace("0x00000000000000000000000000000000000000f1", &bad),
-        );
-        check(
-            &tokenomics(dir.path(), &["plan", "--inputs", &inputs]),
-            2,
-            "community_address: invalid address",
-        );
-        std::fs::write(
-            dir.path().join("c.toml"),
-            format!("[executor]\ntreasury = \"{bad}\"\n"),
-        )
-        .unwrap();
-        check(
-            &tokenomics(dir.path(), &["schedule", "--config", "c.toml"]),
-            2,
-            "[executor] treasury: invalid address",
-        );
-        let flags = [
-            "run",
-            "--chain",
-            "evm",
-            "--rpc-url",
-            "http://127.0.0.1:9",
-            "--payout-address",
-            a1,
-            "--token-address",
-            &bad,
-        ];
-        check(
-            &tokenomics(dir.path(), &flags),
-            2,
-            "--token-address: invalid address",
-        );
-    }
 }

@@ -3,38 +3,16 @@
 //! is named in the spec. The binary says what it accepts in its own refusal of an
 //! unknown field ("expected one of `a`, `b`"), asked once per object and section.
 
-use crate::node;
+use crate::spec;
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
+use spec::{block, check, differences, inputs_without, plan, tokenomics, SPEC};
 
-const SPEC: &str = include_str!("../docs/SPEC.md");
 /// A field no version of the binary accepts.
 const UNKNOWN: &str = "zz_unknown";
-
-/// The fenced block after the `<!-- spec:NAME -->` marker.
-fn block<'a>(spec: &'a str, name: &str) -> &'a str {
-    let marker = format!("<!-- spec:{name} -->");
-    let after = &spec[spec
-        .find(&marker)
-        .unwrap_or_else(|| panic!("{marker} missing"))..];
-    let start = after.find("```").unwrap();
-    let body = &after[start..];
-    let body = &body[body.find('\n').unwrap() + 1..];
-    &body[..body.find("```").unwrap()]
-}
-
-/// Runs the binary in `dir` (short relative paths keep its messages short).
-fn tokenomics(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tokenomics"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
 
 /// The names the binary lists after "expected" when it refuses an unknown field.
 fn accepted(out: &Output) -> BTreeSet<String> {
@@ -51,22 +29,6 @@ fn accepted(out: &Output) -> BTreeSet<String> {
         .step_by(2)
         .map(str::to_string)
         .collect()
-}
-
-/// What differs between the names of `what` in the spec and in the binary.
-fn differences(what: &str, spec: &BTreeSet<String>, binary: &BTreeSet<String>) -> Vec<String> {
-    let mut out = Vec::new();
-    for name in binary.difference(spec) {
-        out.push(format!(
-            "{what}: `{name}` is accepted by the binary but not named in the spec"
-        ));
-    }
-    for name in spec.difference(binary) {
-        out.push(format!(
-            "{what}: `{name}` is named in the spec but refused by the binary"
-        ));
-    }
-    out
 }
 
 /// Every object of `value`: its name in messages (`network`, `miners[]`, "" for the root)
@@ -164,41 +126,6 @@ fn config_drift(spec: &str) -> Vec<String> {
     drift
 }
 
-/// The spec's inputs example without `field` (it names both `utility_score` and
-/// `network`, which one file may not give together).
-fn inputs_without(field: &str) -> String {
-    let mut example: Value = serde_json::from_str(block(SPEC, "inputs")).unwrap();
-    example.as_object_mut().unwrap().remove(field).unwrap();
-    example.to_string()
-}
-
-/// `plan --json` of `inputs` with `config` (none when `None`).
-fn plan(inputs: &str, config: Option<&str>) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("i.json"), inputs).unwrap();
-    let mut args = vec!["plan", "--inputs", "i.json", "--json"];
-    if let Some(config) = config {
-        std::fs::write(dir.path().join("c.toml"), config).unwrap();
-        args.extend(["--config", "c.toml"]);
-    }
-    let out = tokenomics(dir.path(), &args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-#[track_caller]
-fn check(drift: Vec<String>) {
-    assert!(
-        drift.is_empty(),
-        "docs/SPEC.md and the binary differ:\n{}",
-        drift.join("\n")
-    );
-}
-
 #[test]
 fn every_input_field_of_the_spec_and_only_those_are_accepted() {
     check(inputs_drift(SPEC));
@@ -221,39 +148,6 @@ fn the_spec_config_defaults_are_the_binary_defaults() {
     let spec = plan(&inputs, Some(block(SPEC, "config")));
     assert_eq!(spec["plan_hash"], plan(&inputs, None)["plan_hash"]);
     plan(&inputs, Some(&config_all_keys(SPEC)));
-}
-
-/// Object keys of `value`, recursively, as paths (`transfers[].to`).
-fn key_paths(path: &str, value: &Value, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let sub = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                out.insert(sub.clone());
-                key_paths(&sub, child, out);
-            }
-        }
-        Value::Array(items) => {
-            if let Some(first) = items.first() {
-                key_paths(&format!("{path}[]"), first, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-#[test]
-fn the_plan_json_has_exactly_the_fields_of_the_spec() {
-    let spec: Value = serde_json::from_str(block(SPEC, "plan")).unwrap();
-    let printed = plan(&inputs_without("network"), None);
-    let (mut named, mut shown) = (BTreeSet::new(), BTreeSet::new());
-    key_paths("", &spec, &mut named);
-    key_paths("", &printed, &mut shown);
-    check(differences("plan", &named, &shown));
 }
 
 #[test]
@@ -288,72 +182,4 @@ fn a_config_key_the_binary_does_not_know_is_reported() {
         config_drift(&spec),
         ["[executor]: `sample_seed` is named in the spec but refused by the binary"]
     );
-}
-
-/// `tokenomics <args>` in `dir`, whose stdout must be JSON (the command must succeed).
-fn json_of(dir: &Path, args: &[&str]) -> Value {
-    let out = tokenomics(dir, args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{args:?}: {stderr}");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// The fields of the spec's `block` and of `printed`, compared.
-fn json_drift(block_name: &str, printed: &Value) -> Vec<String> {
-    let spec: Value = serde_json::from_str(block(SPEC, block_name)).unwrap();
-    let (mut named, mut shown) = (BTreeSet::new(), BTreeSet::new());
-    key_paths("", &spec, &mut named);
-    key_paths("", printed, &mut shown);
-    differences(block_name, &named, &shown)
-}
-
-#[test]
-fn the_status_and_dry_run_json_have_exactly_the_fields_of_the_spec() {
-    // The embedded devnet: `run` without --rpc-url, in a folder of its own.
-    let dir = tempfile::tempdir().unwrap();
-    let synthetic = ["--synthetic", "5", "--epochs", "1"];
-    let dry = json_of(
-        dir.path(),
-        &[&["run", "--dry-run", "--json"][..], &synthetic].concat(),
-    );
-    let paid = tokenomics(dir.path(), &[&["run"][..], &synthetic].concat());
-    assert!(
-        paid.status.success(),
-        "{}",
-        String::from_utf8_lossy(&paid.stderr)
-    );
-    let journal = "tokenomics-data/journal.sqlite";
-    let status = json_of(dir.path(), &["status", "--json", "--journal", journal]);
-    let mut drift = json_drift("dry-run", &dry);
-    drift.extend(json_drift("status", &status));
-    check(drift);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_status_check_chain_json_has_exactly_the_fields_of_the_spec() {
-    let node = node::Node::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "--synthetic",
-        "5",
-        "--epochs",
-        "1",
-        "--journal",
-        "journal.sqlite",
-    ];
-    let paid = node::finish(node::run(&node, dir.path(), &args)).await;
-    assert_eq!(paid.code, Some(0), "{}", paid.stderr);
-    let checked = json_of(
-        dir.path(),
-        &[
-            "status",
-            "--json",
-            "--check-chain",
-            "--rpc-url",
-            &node.url,
-            "--journal",
-            "journal.sqlite",
-        ],
-    );
-    check(json_drift("status-check", &checked));
 }

@@ -1,5 +1,5 @@
 //! What the exactly-once CLI tests share: a `tokenomics devnet` process on loopback,
-//! JSON-RPC reads over HTTP, and `tokenomics run` command lines.
+//! JSON-RPC reads over HTTP, `tokenomics run` command lines and how a run ended.
 // Declared only by the test files that use it, each of which uses its own part.
 #![allow(dead_code)]
 
@@ -176,4 +176,21 @@ pub(crate) async fn finish(mut command: Command) -> Finished {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
+}
+
+/// Exits with `code`, `stdout` and `stderr` within what it printed, and no panic.
+#[track_caller]
+pub(crate) fn check_exit(run: &Finished, code: i32, stdout: &str, stderr: &str) {
+    assert_eq!(run.code, Some(code), "stderr: {}", run.stderr);
+    assert!(
+        run.stdout.contains(stdout),
+        "{stdout:?} not in: {}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains(stderr),
+        "{stderr:?} not in: {}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }
