@@ -76,7 +76,10 @@ fn tx_hash<'de, D: serde::Deserializer<'de>>(
 ) -> std::result::Result<TxHash, D::Error> {
     let text = String::deserialize(deserializer)?;
     text.parse().map_err(|_| {
-        serde::de::Error::custom(format!("{:?} is not a transaction hash", value_echo::shorten(&text)))
+        serde::de::Error::custom(format!(
+            "{:?} is not a transaction hash",
+            value_echo::shorten(&text)
+        ))
     })
 }
 
