@@ -13,7 +13,7 @@ pub const GWEI: u128 = 1_000_000_000;
 /// The smallest fee bump nodes accept for a replacement: 12.5 %.
 pub const MIN_FEE_BUMP_BPS: u32 = 1_250;
 
-/// Settings of an [`crate::EvmSender`]; every field has a documented default except `chain_id`.
+/// Settings of an `EvmSender`; every field has a documented default except `chain_id`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SenderConfig {
     /// The chain id transactions are signed for; `eth_chainId` must say the same.

@@ -3,26 +3,8 @@
 //! `confirmations` deep. Until then its newest bytes are sent again when the node no longer
 //! knows them (dropped, or taken by a reorg), never on every poll.
 
-use alloy_primitives::{Address, B256};
-
-use crate::journal::{OpRecord, OpState};
-use crate::sender::now_ms;
-use crate::{rpc, Error, EvmSender, Result};
-
-/// Where a confirmed (or reverted) transaction was mined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Confirmation {
-    /// The transaction that was mined (one of the operation's journaled attempts).
-    pub tx_hash: B256,
-    /// Its block.
-    pub block_number: u64,
-    /// The canonical hash of that block when it was checked.
-    pub block_hash: B256,
-    /// Gas it used.
-    pub gas_used: u64,
-    /// The created contract, for a contract creation.
-    pub contract_address: Option<Address>,
-}
+use crate::journal::{now_ms, OpRecord, OpState};
+use crate::{rpc, Confirmation, Error, EvmSender, Result};
 
 /// What the chain says about one operation.
 #[derive(Debug)]

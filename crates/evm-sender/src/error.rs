@@ -216,7 +216,7 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
-    /// No anvil binary in any place [`crate::anvil::find`] looked at (the message names
+    /// No anvil binary in any place `anvil::find` looked at (the message names
     /// them and how to install anvil).
     #[error(transparent)]
     AnvilNotFound(#[from] crate::anvil::NotFound),

@@ -86,6 +86,7 @@
 pub mod anvil;
 mod config;
 mod confirm;
+mod confirmation;
 mod error;
 mod journal;
 mod logs;
@@ -97,7 +98,7 @@ mod tx;
 
 pub use alloy_primitives::{Address, Bytes, B256, U256};
 pub use config::{FeeBump, SenderConfig, GWEI, MIN_FEE_BUMP_BPS};
-pub use confirm::Confirmation;
+pub use confirmation::Confirmation;
 pub use error::{Error, Result};
 pub use logs::{Log, Receipt};
 pub use reader::EvmReader;

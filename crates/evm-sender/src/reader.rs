@@ -2,9 +2,8 @@
 //! latest block or at a given one, the chain id, and the newest block `confirmations` deep.
 //!
 //! It sends nothing and takes no lock, so a tool can look at what the chain shows while
-//! the sender that owns the key keeps working. [`EvmSender`](crate::EvmSender) reads
-//! through one of these too ([`EvmSender::reader`](crate::EvmSender::reader)), so the
-//! "confirmed block" rule is written once, here.
+//! the sender that owns the key keeps working. `EvmSender` reads through one of these too
+//! (`EvmSender::reader`), so the "confirmed block" rule is written once, here.
 
 use alloy_primitives::{Address, Bytes};
 use rpc_resilience::ResilientClient;

@@ -2,7 +2,7 @@
 //! comparing in constant time, and the marker that tells RPC methods whether
 //! their HTTP request carried the right token.
 //!
-//! The HTTP layer ([`crate::http::BearerAuthLayer`]) checks the header once per
+//! The HTTP layer (`http::BearerAuthLayer`) checks the header once per
 //! request; methods only read the [`Authorization`] extension it leaves behind.
 
 use rand::RngExt;

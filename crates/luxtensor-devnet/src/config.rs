@@ -45,7 +45,7 @@ impl Default for Limits {
     }
 }
 
-/// Everything [`crate::Devnet::start`] needs.
+/// Everything `Devnet::start` needs.
 #[derive(Clone)]
 pub struct DevnetConfig {
     /// Address to listen on; must be loopback (port 0 picks a free port).
@@ -80,7 +80,7 @@ impl Default for DevnetConfig {
 }
 
 impl DevnetConfig {
-    /// Checks what [`crate::Devnet::start`] would refuse before touching anything:
+    /// Checks what `Devnet::start` would refuse before touching anything:
     /// a non-loopback address, or a token that can never authenticate
     /// ([`crate::auth::check_token`]).
     pub fn validate(&self) -> Result<(), DevnetError> {

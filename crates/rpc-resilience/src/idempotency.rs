@@ -5,7 +5,7 @@
 //! Ethereum JSON-RPC: by default it replays the reads of [`STANDARD_READS`] and nothing else.
 //! Callers add what their protocol makes safe: [`ReplaySafeMethods`], [`SignedTransactions`],
 //! their own policy, combined with [`IdempotencyPolicy::or`]; or per call with
-//! [`crate::CallOptions::idempotent`].
+//! `CallOptions::idempotent`.
 
 /// Decides whether a call may be sent again after it may have reached the server.
 pub trait IdempotencyPolicy: Send + Sync + std::fmt::Debug {

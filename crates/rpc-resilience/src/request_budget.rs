@@ -22,7 +22,7 @@ use crate::ConfigError;
 pub const MAX_REQUESTS_PER_WINDOW: u32 = 1_000_000;
 
 /// A request budget; clones share it. Give the same handle to every builder of a run
-/// ([`crate::ResilientClientBuilder::request_budget`]) so all their requests count together.
+/// (`ResilientClientBuilder::request_budget`) so all their requests count together.
 #[derive(Debug, Clone)]
 pub struct RequestBudget {
     shared: Arc<Shared>,

@@ -1,17 +1,31 @@
-//! The split of a plan's total: category pools, then each group by largest remainder.
+//! The split of a plan's total into [`Transfer`]s: category pools, then each group by
+//! largest remainder.
 //!
 //! **Invariant:** the transfers sum to `total` exactly; a category whose weights sum to
 //! zero pays nothing and its pool goes to the DAO.
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
+use crate::address::Address;
 use crate::amount::Amount;
 use crate::error::Result;
 use crate::inputs::EpochInputs;
 use crate::params::Params;
-use crate::plan::Transfer;
 use crate::recipients::Recipient;
 use crate::split::{apportion, apportion_by, Category};
+
+/// One payment of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    /// The recipient.
+    pub to: Address,
+    /// How much, never zero.
+    pub amount: Amount,
+    /// Which category it is paid from.
+    pub category: Category,
+}
 
 /// Splits `total` between categories, then inside each one; empty pools go to the DAO.
 pub(crate) fn pay_categories(

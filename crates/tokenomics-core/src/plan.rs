@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::address::Address;
 use crate::amount::Amount;
 use crate::digest::{inputs_digest, CanonicalHasher, Hash256};
 use crate::emission::{emission_for, utility_from_network};
@@ -21,24 +20,13 @@ use crate::fees::split_fees;
 use crate::fraction::{Fraction, Ratio};
 use crate::inputs::EpochInputs;
 use crate::params::Params;
-use crate::pay::pay_categories;
+use crate::pay::{pay_categories, Transfer};
 use crate::recipients::sorted_recipients;
 use crate::refused::check_recipients;
 use crate::split::Category;
 
 /// From this many recipients on, the inputs digest is hashed on a second thread.
 const PARALLEL_MIN: usize = 1 << 16;
-
-/// One payment of the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Transfer {
-    /// The recipient.
-    pub to: Address,
-    /// How much, never zero.
-    pub amount: Amount,
-    /// Which category it is paid from.
-    pub category: Category,
-}
 
 /// What one epoch emits, burns, recycles and pays, to the base unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -38,6 +38,14 @@ pub(crate) struct Attempt {
     pub(crate) created_ms: u64,
 }
 
+/// The wall clock as attempts record it ([`Attempt::created_ms`]): milliseconds since the
+/// Unix epoch, 0 before it.
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
 /// One operation with its attempts (oldest first; never empty once inserted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OpRecord {

@@ -15,8 +15,6 @@ mod nonces;
 mod room;
 mod signing;
 
-pub(crate) use signing::now_ms;
-
 /// Sends transactions exactly once per operation id, by nonce. See the crate docs.
 #[derive(Debug)]
 pub struct EvmSender {

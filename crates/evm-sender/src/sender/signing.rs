@@ -1,7 +1,7 @@
 //! Journaling a new operation: its gas limit and price, signing it at a nonce, and
 //! sending its newest journaled bytes.
 
-use crate::journal::{Attempt, OpRecord};
+use crate::journal::{now_ms, Attempt, OpRecord};
 use crate::rpc::{self, EstimateError, SendOutcome};
 use crate::tx::{sign_legacy, TxParams};
 use crate::{Error, Result, TxRequest};
@@ -139,10 +139,4 @@ fn same_request(op: OpRecord, request: &TxRequest) -> Result<OpRecord> {
     } else {
         Err(Error::OpConflict { op_id: op.op_id })
     }
-}
-
-pub(crate) fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
