@@ -11,4 +11,5 @@ mod evm_open;
 mod evm_pay;
 mod evm_payout;
 mod evm_reads;
+mod evm_refusals;
 mod evm_verify;
