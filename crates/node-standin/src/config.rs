@@ -21,6 +21,11 @@ pub struct StandInConfig {
     ///    `parentHash`; a receipt's `blockHash` (and its logs') is the transaction's own
     ///    hash, which no stored block has (what the node's receipts of its pool carry).
     pub zero_block_hashes: bool,
+    /// 1b. A transaction the pool took (forwarded, or swallowed by the intrinsic gas rule)
+    ///     that anvil has no receipt for gets a made-up one while its slot TTL lasts:
+    ///     status 1, block 0, a zero block hash, 21,000 gas, no logs (the node's receipt
+    ///     of a pending transaction). A left-out transaction (5) gets none.
+    pub fabricated_receipts: bool,
     /// 2. At most [`max_pending_per_sender`](Self::max_pending_per_sender) transactions per
     ///    sender hold a slot; a slot is given back only when its transaction is mined with
     ///    status 1, else (a resent duplicate, a refused, reverted or never mined
@@ -65,6 +70,7 @@ impl Default for StandInConfig {
     fn default() -> Self {
         Self {
             zero_block_hashes: false,
+            fabricated_receipts: false,
             sender_slots: false,
             max_pending_per_sender: 16,
             slot_ttl: Duration::from_secs(30 * 60),
@@ -87,6 +93,7 @@ impl StandInConfig {
     pub fn luxtensor() -> Self {
         Self {
             zero_block_hashes: true,
+            fabricated_receipts: true,
             sender_slots: true,
             request_window: true,
             intrinsic_gas: true,

@@ -5,6 +5,7 @@
 //! | # | behaviour | switch |
 //! |---|---|---|
 //! | 1 | blocks have a zero `hash` and `parentHash`; a receipt's `blockHash` is no stored block's | `zero_block_hashes` |
+//! | 1b | a pending transaction has a made-up receipt: status 1, a zero block hash | `fabricated_receipts` |
 //! | 2 | 16 pending transactions per sender; a resent duplicate or a failed transaction keeps its slot for 30 minutes | `sender_slots` |
 //! | 3 | 100 HTTP requests per 60-second window (a batch is one), then HTTP 429 with a JSON-RPC error -32000 | `request_window` |
 //! | 4 | a gas limit below 21,000 + 68 per calldata byte is answered its hash and never mined; estimates and calls hide reverts; `eth_gasPrice` below the pool's 1 gwei minimum | `intrinsic_gas`, `estimates_hide_reverts`, `low_gas_price` |

@@ -4,6 +4,7 @@
 //! (decode, hash, signer); one that cannot be read goes to anvil as it came.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::time::Duration;
 
 use alloy_consensus::transaction::SignerRecoverable;
 use alloy_consensus::{Transaction, TxEnvelope};
@@ -14,6 +15,7 @@ use tokio::time::Instant;
 
 use crate::config::StandInConfig;
 use crate::counters::{Counters, Dropped};
+use crate::rewrite::ZERO_HASH;
 use crate::rpc::RpcError;
 use crate::upstream::Upstream;
 use crate::StandInError;
@@ -43,6 +45,20 @@ pub(crate) struct Pool {
     gas_in_block: u64,
     /// Left-out transactions whose nonce is used once the nonces below it are mined.
     left_out: Vec<(Address, u64)>,
+    /// Transactions taken into the pool (forwarded or swallowed): the node fabricates a
+    /// receipt for them while anvil has none.
+    pooled: HashMap<B256, Pooled>,
+}
+
+/// A transaction the pool took, as a fabricated receipt names it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pooled {
+    hash: B256,
+    from: Address,
+    to: Option<Address>,
+    added: Instant,
+    /// Its gas limit, counted in the block's gas when anvil takes it (behaviour 5 on).
+    gas: Option<u64>,
 }
 
 /// What the pool says about one `eth_sendRawTransaction`.
@@ -50,14 +66,15 @@ pub(crate) struct Pool {
 pub(crate) enum Verdict {
     /// Answered by the stand-in (a hash, or a refusal); anvil never sees it.
     Answer(Result<Value, RpcError>),
-    /// Sent to anvil as it came; `gas` is added to the block's when anvil takes it.
-    Forward { gas: Option<u64> },
+    /// Sent to anvil as it came; [`Pool::forwarded`] with `tx` when anvil takes it.
+    Forward { tx: Option<Pooled> },
 }
 
 /// What the pool reads of a transaction.
 struct Read {
     hash: B256,
     sender: Address,
+    to: Option<Address>,
     nonce: u64,
     gas_limit: u64,
     gas_price: u128,
@@ -70,6 +87,7 @@ fn read(raw: &str) -> Option<Read> {
     Some(Read {
         hash: *tx.tx_hash(),
         sender: tx.recover_signer().ok()?,
+        to: tx.to(),
         nonce: tx.nonce(),
         gas_limit: tx.gas_limit(),
         gas_price: tx.gas_price().unwrap_or(tx.max_fee_per_gas()),
@@ -95,7 +113,14 @@ impl Pool {
         raw: &str,
     ) -> Result<Verdict, StandInError> {
         let Some(tx) = read(raw) else {
-            return Ok(Verdict::Forward { gas: None });
+            return Ok(Verdict::Forward { tx: None });
+        };
+        let mut pooled = Pooled {
+            hash: tx.hash,
+            from: tx.sender,
+            to: tx.to,
+            added: Instant::now(),
+            gas: None,
         };
         if config.low_gas_price && tx.gas_price < config.min_gas_price {
             counters.dropped(Dropped::LowGasPrice);
@@ -114,6 +139,7 @@ impl Pool {
         let hash = json!(format!("{:#x}", tx.hash));
         if config.intrinsic_gas && tx.gas_limit < intrinsic_gas(tx.data_len) {
             counters.dropped(Dropped::IntrinsicGas);
+            self.pooled.insert(tx.hash, pooled);
             return Ok(Verdict::Answer(Ok(hash)));
         }
         if config.block_gas_overflow {
@@ -128,16 +154,40 @@ impl Pool {
                 self.settle_left_out(node).await?;
                 return Ok(Verdict::Answer(Ok(hash)));
             }
-            return Ok(Verdict::Forward {
-                gas: Some(tx.gas_limit),
-            });
+            pooled.gas = Some(tx.gas_limit);
         }
-        Ok(Verdict::Forward { gas: None })
+        Ok(Verdict::Forward { tx: Some(pooled) })
     }
 
-    /// Anvil took a forwarded transaction of `gas`: the block has that much less room.
-    pub(crate) fn forwarded(&mut self, gas: u64) {
-        self.gas_in_block = self.gas_in_block.saturating_add(gas);
+    /// Anvil took a forwarded transaction: it is pooled, and the block has its gas limit
+    /// less room.
+    pub(crate) fn forwarded(&mut self, tx: Pooled) {
+        if let Some(gas) = tx.gas {
+            self.gas_in_block = self.gas_in_block.saturating_add(gas);
+        }
+        self.pooled.insert(tx.hash, tx);
+    }
+
+    /// The receipt the node makes up for a transaction still in its pool (taken less than
+    /// `ttl` ago): status 1 in block 0 with a zero hash, a transfer's gas, no logs.
+    pub(crate) fn fabricated_receipt(&self, hash: &str, ttl: Duration) -> Option<Value> {
+        let tx = self.pooled.get(&hash.parse::<B256>().ok()?)?;
+        if Instant::now().saturating_duration_since(tx.added) >= ttl {
+            return None;
+        }
+        Some(json!({
+            "transactionHash": format!("{:#x}", tx.hash),
+            "transactionIndex": "0x0",
+            "blockHash": ZERO_HASH,
+            "blockNumber": "0x0",
+            "from": format!("{:#x}", tx.from),
+            "to": tx.to.map(|to| format!("{to:#x}")),
+            "contractAddress": null,
+            "cumulativeGasUsed": "0x5208",
+            "gasUsed": "0x5208",
+            "status": "0x1",
+            "logs": [],
+        }))
     }
 
     /// Whether any left-out transaction still waits for its nonce to be used.

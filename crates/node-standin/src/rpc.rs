@@ -114,10 +114,27 @@ impl Shared {
                         )
                     });
                 after.apply(&mut answer);
+                if call.get("method").and_then(Value::as_str) == Some("eth_getTransactionReceipt") {
+                    self.fabricate_receipt(&call, &mut answer).await;
+                }
                 answers[index] = Some(answer);
             }
         }
         Ok(answers.into_iter().flatten().collect())
+    }
+
+    /// Anvil has no receipt for a transaction the pool took: the node's made-up one.
+    async fn fabricate_receipt(&self, call: &Value, answer: &mut Value) {
+        if !self.config.fabricated_receipts || answer.get("result") != Some(&Value::Null) {
+            return;
+        }
+        let Some(hash) = call.pointer("/params/0").and_then(Value::as_str) else {
+            return;
+        };
+        let pool = self.pool.lock().await;
+        if let Some(receipt) = pool.fabricated_receipt(hash, self.config.slot_ttl) {
+            answer["result"] = receipt;
+        }
     }
 
     /// `eth_sendRawTransaction` through the pool; forwarded under its lock, so the block's
@@ -132,14 +149,14 @@ impl Shared {
                 pool.send(&self.config, &self.node, &self.counters, raw)
                     .await?
             }
-            None => Verdict::Forward { gas: None },
+            None => Verdict::Forward { tx: None },
         };
         match verdict {
             Verdict::Answer(result) => Ok(reply(id, result)),
-            Verdict::Forward { gas } => {
+            Verdict::Forward { tx } => {
                 let answer = self.node.forward(&call).await?;
-                if let (Some(gas), Some(_)) = (gas, answer.get("result")) {
-                    pool.forwarded(gas);
+                if let (Some(tx), Some(_)) = (tx, answer.get("result")) {
+                    pool.forwarded(tx);
                 }
                 Ok(answer)
             }

@@ -1,9 +1,10 @@
-//! Behaviour 1: every block has a zero hash, and a receipt names a block no stored block is.
+//! Behaviour 1: every block has a zero hash, a receipt names a block no stored block is, and
+//! a transaction still pending has a made-up receipt.
 
 use node_standin::{StandInConfig, ZERO_HASH};
 use serde_json::{json, Value};
 
-use crate::support::{call, check, receipt_once_mined, sent, stand_in, tx};
+use crate::support::{call, check, receipt_once_mined, sent, stand_in, stand_in_no_mining, tx};
 
 fn config() -> StandInConfig {
     StandInConfig {
@@ -64,4 +65,29 @@ async fn a_receipt_names_a_block_hash_that_no_stored_block_has() {
     )
     .await;
     check(stored, Value::Null);
+}
+
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+#[tokio::test]
+async fn a_pending_transaction_has_a_made_up_receipt_with_status_1() {
+    let stand_in = stand_in_no_mining(StandInConfig {
+        fabricated_receipts: true,
+        ..StandInConfig::default()
+    })
+    .await;
+    let hash = sent(stand_in.url(), &tx(0)).await;
+    let params = json!([hash]);
+    check(
+        call(
+            stand_in.node_url(),
+            "eth_getTransactionReceipt",
+            params.clone(),
+        )
+        .await,
+        Value::Null,
+    );
+    let receipt = call(stand_in.url(), "eth_getTransactionReceipt", params).await;
+    check(receipt["status"].clone(), json!("0x1"));
+    check(receipt["blockHash"].clone(), json!(ZERO_HASH));
+    check(receipt["blockNumber"].clone(), json!("0x0"));
 }

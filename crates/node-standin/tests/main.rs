@@ -6,6 +6,7 @@ mod support;
 mod block_gas;
 mod block_hashes;
 mod gas_rules;
+mod luxtensor;
 mod nonce_tag;
 mod request_window;
 mod sender_slots;
