@@ -24,6 +24,7 @@ mod config;
 mod counters;
 mod error;
 mod http;
+mod left_out;
 mod pool;
 mod rewrite;
 mod rpc;

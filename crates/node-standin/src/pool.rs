@@ -15,6 +15,7 @@ use tokio::time::Instant;
 
 use crate::config::StandInConfig;
 use crate::counters::{Counters, Dropped};
+use crate::left_out::LeftOut;
 use crate::rewrite::ZERO_HASH;
 use crate::rpc::RpcError;
 use crate::upstream::Upstream;
@@ -43,8 +44,8 @@ pub(crate) struct Pool {
     /// Anvil's head when `gas_in_block` started counting.
     head: Option<u64>,
     gas_in_block: u64,
-    /// Left-out transactions whose nonce is used once the nonces below it are mined.
-    left_out: Vec<(Address, u64)>,
+    /// Left-out nonces to use on anvil, and the transactions waiting behind them.
+    left_out: LeftOut,
     /// Transactions taken into the pool (forwarded or swallowed): the node fabricates a
     /// receipt for them while anvil has none.
     pooled: HashMap<B256, Pooled>,
@@ -142,6 +143,11 @@ impl Pool {
             self.pooled.insert(tx.hash, pooled);
             return Ok(Verdict::Answer(Ok(hash)));
         }
+        if config.block_gas_overflow && self.left_out.blocks(tx.sender, tx.nonce) {
+            self.left_out.hold(tx.sender, tx.nonce, format!("0x{raw}"));
+            self.pooled.insert(tx.hash, pooled);
+            return Ok(Verdict::Answer(Ok(hash)));
+        }
         if config.block_gas_overflow {
             let head = node.quantity("eth_blockNumber", json!([])).await?;
             if self.head != Some(head) {
@@ -150,7 +156,7 @@ impl Pool {
             }
             if self.gas_in_block.saturating_add(tx.gas_limit) > config.block_gas_limit {
                 counters.dropped(Dropped::BlockGas);
-                self.left_out.push((tx.sender, tx.nonce));
+                self.left_out.leave_out(tx.sender, tx.nonce);
                 self.settle_left_out(node).await?;
                 return Ok(Verdict::Answer(Ok(hash)));
             }
@@ -195,23 +201,9 @@ impl Pool {
         !self.left_out.is_empty()
     }
 
-    /// Uses the nonce of each left-out transaction whose sender's nonces below it are all
-    /// mined (`anvil_setNonce` to the next); forgets those the account has passed.
+    /// Uses the left-out nonces anvil can take now and sends what waited behind them.
     pub(crate) async fn settle_left_out(&mut self, node: &Upstream) -> Result<(), StandInError> {
-        let mut waiting = Vec::new();
-        for (sender, nonce) in std::mem::take(&mut self.left_out) {
-            let params = json!([format!("{sender:#x}"), "latest"]);
-            let latest = node.quantity("eth_getTransactionCount", params).await?;
-            if latest == nonce {
-                let next = format!("{:#x}", nonce.saturating_add(1));
-                node.call("anvil_setNonce", json!([format!("{sender:#x}"), next]))
-                    .await?;
-            } else if latest < nonce {
-                waiting.push((sender, nonce));
-            }
-        }
-        self.left_out = waiting;
-        Ok(())
+        self.left_out.settle(node).await
     }
 
     /// Takes a slot of the sender's quota for `tx`; false when they are all taken, after
