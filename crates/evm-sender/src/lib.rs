@@ -97,12 +97,12 @@ mod signer;
 mod tx;
 
 pub use alloy_primitives::{Address, Bytes, B256, U256};
-pub use config::{FeeBump, SenderConfig, GWEI, MIN_FEE_BUMP_BPS};
+pub use config::{ConfirmBy, FeeBump, SenderConfig, GWEI, MIN_FEE_BUMP_BPS};
 pub use confirmation::Confirmation;
 pub use error::{Error, Result};
 pub use logs::{Log, Receipt};
 pub use reader::EvmReader;
 pub use rpc::EvmClassifier;
-pub use sender::{EvmSender, OpHandle};
+pub use sender::{EvmSender, Mined, OpHandle, OpStatus};
 pub use signer::Signer;
 pub use tx::{SignedTx, TxRequest};

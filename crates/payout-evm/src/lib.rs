@@ -37,6 +37,7 @@ mod balances;
 mod close;
 mod deploy;
 mod error;
+mod follow;
 mod local;
 mod open;
 mod pay;
