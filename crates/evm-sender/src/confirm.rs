@@ -143,6 +143,12 @@ impl EvmSender {
             };
             if self.config.confirm_by == ConfirmBy::BlockHash {
                 let canonical = rpc::block_hash(&self.client, receipt.block_number).await?;
+                if canonical.is_some_and(|hash| hash.is_zero()) {
+                    return Err(Error::NoBlockHash {
+                        op_id: op.op_id.clone(),
+                        block_number: receipt.block_number,
+                    });
+                }
                 if receipt.block_hash.is_zero() || canonical != Some(receipt.block_hash) {
                     continue; // not in the canonical chain (or a made-up receipt): not mined
                 }
