@@ -47,7 +47,7 @@ impl EvmPayout {
     /// it open with this plan (nothing sent).
     ///
     /// Refused before sending: an epoch open with another plan or figures
-    /// ([`ExecutorError::ChainConflict`]); a payout contract that would not hold the
+    /// ([`ExecutorError::ChainConflict`](payout_executor::ExecutorError::ChainConflict)); a payout contract that would not hold the
     /// epoch's total plus `owed`, what unfinished epochs still pay from it
     /// ([`PayoutReader::check_funds`](super::PayoutReader::check_funds)).
     pub async fn open_epoch(&self, plan: &EpochPlan, memo: &Opening, owed: Amount) -> Result<bool> {
