@@ -24,7 +24,8 @@ pub struct OpStatus {
     /// or below.
     pub head: u64,
     /// The newest of its journaled transactions that has a receipt, if any (any block
-    /// hash, any depth: not checked against the canonical chain).
+    /// hash, any depth: not checked against the canonical chain); read only once the nonce
+    /// is used.
     pub mined: Option<Mined>,
     /// The journal holds it as confirmed (a cache of an earlier look, or of
     /// [`EvmSender::mark_confirmed`]).
@@ -50,7 +51,7 @@ pub struct Mined {
 
 impl EvmSender {
     /// One look at `op_id` (`None`: not journaled): the account's `latest` nonce, the head,
-    /// and the newest receipt of its journaled transactions. Sends nothing, waits for
+    /// and, once the nonce is used, the newest receipt of its journaled transactions. Sends nothing, waits for
     /// nothing, writes nothing: a caller that can read what the operation did decides.
     pub async fn op_status(&self, op_id: &str) -> Result<Option<OpStatus>> {
         let Some(op) = self.journal()?.find(op_id)? else {
@@ -59,7 +60,13 @@ impl EvmSender {
         let account_nonce = rpc::nonce(&self.client, self.address(), "latest").await?;
         let head = rpc::head(&self.client).await?;
         let mut mined = None;
-        for attempt in op.attempts.iter().rev() {
+        // Before its nonce is used no transaction of it is mined: a receipt would be made up.
+        let attempts = if account_nonce > op.nonce {
+            op.attempts.as_slice()
+        } else {
+            &[]
+        };
+        for attempt in attempts.iter().rev() {
             if let Some(receipt) = rpc::receipt(&self.client, attempt.signed.hash).await? {
                 mined = Some(Mined {
                     at: Confirmation {
