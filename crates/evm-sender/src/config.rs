@@ -20,6 +20,9 @@ pub struct SenderConfig {
     pub chain_id: u64,
     /// Blocks a receipt must be deep (its own block counts as 1). Default 1.
     pub confirmations: u64,
+    /// What makes a receipt `confirmations` deep count: its block hash compared with the
+    /// canonical block's (default), or its block number alone ([`ConfirmBy`]).
+    pub confirm_by: ConfirmBy,
     /// Gas price = `eth_gasPrice * gas_price_multiplier_bps / 10_000`, rounded up. Default
     /// 12,500 (1.25x).
     pub gas_price_multiplier_bps: u32,
@@ -66,6 +69,7 @@ impl SenderConfig {
         Self {
             chain_id,
             confirmations: 1,
+            confirm_by: ConfirmBy::BlockHash,
             gas_price_multiplier_bps: 12_500,
             min_gas_price_wei: GWEI,
             gas_limit_margin_bps: 12_000,
@@ -172,6 +176,21 @@ impl SenderConfig {
         }
         Ok(with_margin.min(self.max_gas_per_tx).max(needed))
     }
+}
+
+/// How [`EvmSender::wait_confirmed`](crate::EvmSender::wait_confirmed) trusts a status-1
+/// receipt `confirmations` deep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConfirmBy {
+    /// Its block hash must be the canonical block's at its height (`eth_getBlockByNumber`),
+    /// and not zero: a reorg or a made-up receipt is not trusted. For nodes that serve real
+    /// block hashes; on a node that answers zero hashes nothing ever confirms.
+    #[default]
+    BlockHash,
+    /// Its block number alone, whatever its hash: for nodes whose block hashes mean
+    /// nothing. A made-up receipt is trusted: a caller that can read what the transaction
+    /// did (a contract's state) should decide by that ([`EvmSender::op_status`](crate::EvmSender::op_status)).
+    Depth,
 }
 
 /// Opt-in replacement of a transaction still unmined: same nonce, a higher gas price.

@@ -1,10 +1,11 @@
 //! Confirmation: an operation is done when the account's nonce has passed it and one of its
-//! journaled hashes has a status-1 receipt in the canonical block at that height, at least
-//! `confirmations` deep. Until then its newest bytes are sent again when the node no longer
+//! journaled hashes has a status-1 receipt at least `confirmations` deep, in the canonical
+//! block at that height (a non-zero hash equal to `eth_getBlockByNumber`'s) with
+//! [`ConfirmBy::BlockHash`], at that depth whatever its hash with [`ConfirmBy::Depth`]. Until then its newest bytes are sent again when the node no longer
 //! knows them (dropped, or taken by a reorg), never on every poll.
 
 use crate::journal::{now_ms, OpRecord, OpState};
-use crate::{rpc, Confirmation, Error, EvmSender, Result};
+use crate::{rpc, ConfirmBy, Confirmation, Error, EvmSender, Result};
 
 /// What the chain says about one operation.
 #[derive(Debug)]
@@ -140,9 +141,17 @@ impl EvmSender {
             let Some(receipt) = rpc::receipt(&self.client, attempt.signed.hash).await? else {
                 continue;
             };
-            let canonical = rpc::block_hash(&self.client, receipt.block_number).await?;
-            if canonical != Some(receipt.block_hash) {
-                continue; // not in the canonical chain (or a made-up receipt): not mined
+            if self.config.confirm_by == ConfirmBy::BlockHash {
+                let canonical = rpc::block_hash(&self.client, receipt.block_number).await?;
+                if canonical.is_some_and(|hash| hash.is_zero()) {
+                    return Err(Error::NoBlockHash {
+                        op_id: op.op_id.clone(),
+                        block_number: receipt.block_number,
+                    });
+                }
+                if receipt.block_hash.is_zero() || canonical != Some(receipt.block_hash) {
+                    continue; // not in the canonical chain (or a made-up receipt): not mined
+                }
             }
             let depth = view
                 .head

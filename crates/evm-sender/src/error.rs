@@ -88,6 +88,17 @@ pub enum Error {
         /// The account's nonce on chain.
         chain_nonce: u64,
     },
+    /// Confirming by block hash ([`ConfirmBy::BlockHash`](crate::ConfirmBy)) on a node that
+    /// answers a zero hash for the canonical block holding a receipt: its hashes can confirm
+    /// nothing. Nothing is recorded; confirm by depth ([`ConfirmBy::Depth`](crate::ConfirmBy))
+    /// on such a node, or decide by what the transaction did.
+    #[error("operation {op_id}: the node answers a zero hash for block {block_number}, so block hashes cannot confirm it; confirm by depth on this node")]
+    NoBlockHash {
+        /// The operation.
+        op_id: String,
+        /// The block its receipt names.
+        block_number: u64,
+    },
     /// The node's pool holds transactions of the account past every nonce this journal knows
     /// (sent with a deleted or another nonce journal, or by another program with the key).
     /// Nothing was sent: a new nonce would collide with them. Once they are mined (the

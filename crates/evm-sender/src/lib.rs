@@ -12,6 +12,7 @@
 //! | [`EvmSender`] | `open` (checks chain id and nonces), `submit` / `prepare`, `wait_confirmed`, `confirm_all`, `call` |
 //! | [`EvmReader`] | read-only: `eth_call` at a block, the chain id, the newest block `confirmations` deep; no key, no journal, sends nothing |
 //! | [`OpHandle`], [`Confirmation`] | an operation as journaled; where it was mined |
+//! | [`OpStatus`], [`Mined`], [`ConfirmBy`] | one look at an operation (nonce used, newest receipt: hints); how `wait_confirmed` trusts a receipt |
 //! | [`EvmClassifier`] | the retry classifier to build the client with: a node's JSON-RPC error answer is not retried |
 //! | [`anvil::Anvil`] | a local anvil for tests and tools: found ([`anvil::find`]), started on 127.0.0.1 port 0, killed on drop; [`anvil::DEV_KEY`] |
 //! | [`Error`] | the one error type; [`Error::is_retryable`] says whether trying again can help |
@@ -32,11 +33,15 @@
 //!   are committed to the journal before they are sent. After a crash the same bytes are sent
 //!   again: one transaction per nonce (with [`FeeBump`] on, replacements of that same nonce,
 //!   each journaled first).
-//! - **Done = canonical receipt.** An operation is confirmed when the account's nonce has
-//!   passed it and a journaled hash has a receipt with status 1 whose block hash is the
-//!   canonical block's at that height, `confirmations` deep. A receipt in another block (a
-//!   reorg, or a node's made-up receipt for a pooled transaction) is not trusted; a reorg
-//!   puts the operation back to pending. Journaled bytes are sent again only when the node
+//! - **Done = a receipt deep enough.** [`EvmSender::wait_confirmed`] counts an operation
+//!   confirmed when the account's nonce has passed it and a journaled hash has a receipt with
+//!   status 1 `confirmations` deep: with [`ConfirmBy::BlockHash`] (the default) its block
+//!   hash must be the canonical block's at that height, not zero (a node answering zero
+//!   hashes is [`Error::NoBlockHash`]); with [`ConfirmBy::Depth`] any hash. A receipt in
+//!   another block (a reorg, or a node's made-up receipt for a pooled transaction) is not
+//!   trusted by hash; a reorg puts the operation back to pending. A caller that can read
+//!   what the transaction did decides by that instead: [`EvmSender::op_status`] (one look,
+//!   nothing sent), [`EvmSender::keep_sent`], [`EvmSender::mark_confirmed`]. Journaled bytes are sent again only when the node
 //!   no longer knows their hash (`eth_getTransactionByHash` is null), never on every poll: a
 //!   node keeps a duplicate's pending slot. Status 0 is
 //!   [`Error::Reverted`]. The journal's "confirmed" is a cache: whenever the account's
@@ -97,12 +102,12 @@ mod signer;
 mod tx;
 
 pub use alloy_primitives::{Address, Bytes, B256, U256};
-pub use config::{FeeBump, SenderConfig, GWEI, MIN_FEE_BUMP_BPS};
+pub use config::{ConfirmBy, FeeBump, SenderConfig, GWEI, MIN_FEE_BUMP_BPS};
 pub use confirmation::Confirmation;
 pub use error::{Error, Result};
 pub use logs::{Log, Receipt};
 pub use reader::EvmReader;
 pub use rpc::EvmClassifier;
-pub use sender::{EvmSender, OpHandle};
+pub use sender::{EvmSender, Mined, OpHandle, OpStatus};
 pub use signer::Signer;
 pub use tx::{SignedTx, TxRequest};

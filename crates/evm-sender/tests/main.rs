@@ -6,5 +6,6 @@ mod common;
 mod anvil_lookup;
 mod authority;
 mod chain_events;
+mod confirm_by;
 mod limits;
 mod send;

@@ -12,6 +12,7 @@ use payout_executor::{PaidBy, TxHash};
 use rpc_resilience::MetricsSnapshot;
 use tokenomics_core::{Address, Amount, EpochPlan, Refused};
 
+use crate::follow::Tracked;
 use crate::pay::{chunk, chunk_count, payout_op, PaidChunk, CHUNK_SIZE};
 use crate::EvmPayout;
 use payout_executor::Opening;
@@ -76,15 +77,21 @@ impl PayoutChain for EvmPayout {
     }
 
     async fn applied(&self, plan: &EpochPlan, pending: &[u32]) -> Result<Vec<(u32, PaidBy)>> {
-        let paid = self.paid_chunks(plan.epoch, chunk_count(plan)).await?;
+        // What the contract shows `confirmations` deep; a chunk paid above that is waited
+        // for by `pay`.
+        let block = self.reader.reader().confirmed_block().await;
+        let block = block.map_err(crate::error::sender)?;
+        let paid = self
+            .paid_chunks_at(plan.epoch, chunk_count(plan), Some(block))
+            .await?;
         let mut found = Vec::new();
         for k in chunks_of(pending) {
             if paid.get(k as usize).copied().unwrap_or(false) {
-                let op = payout_op(plan.epoch, k);
+                let op = Tracked::nothing(&payout_op(plan.epoch, k));
                 let paid = PaidChunk {
                     chunk: k,
                     transfers: chunk(plan, k).len(),
-                    confirmation: self.confirm_journaled(&op).await?,
+                    confirmation: self.paid_by(&op).await?,
                 };
                 found.extend(transfers_of(&paid));
             }

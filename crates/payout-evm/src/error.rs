@@ -76,6 +76,20 @@ pub enum EvmError {
         /// The decoded revert reason, or what is known of it.
         reason: String,
     },
+    /// Every operation id of a transaction of the epoch (`<id>`, `<id>:retry<n>`) had its
+    /// nonce used while the payout contract, read past those blocks, does not show it done
+    /// (the node leaves transactions out of blocks, or another account's transactions take
+    /// the contract's state elsewhere). A later run tries again only after the cause is
+    /// found: its ids are used up.
+    #[error("epoch {epoch}: {what}: {attempts} transactions used their nonces and the payout contract shows none of them done")]
+    NotShown {
+        /// The epoch.
+        epoch: u64,
+        /// Which transaction (`open`, `chunk 3`).
+        what: String,
+        /// How many were sent.
+        attempts: u32,
+    },
 }
 
 impl BackendFailure for EvmError {
@@ -111,7 +125,9 @@ impl BackendFailure for EvmError {
 
     fn epoch(&self) -> Option<u64> {
         match self {
-            EvmError::ChunkGas { epoch, .. } | EvmError::Reverted { epoch, .. } => Some(*epoch),
+            EvmError::ChunkGas { epoch, .. }
+            | EvmError::Reverted { epoch, .. }
+            | EvmError::NotShown { epoch, .. } => Some(*epoch),
             _ => None,
         }
     }

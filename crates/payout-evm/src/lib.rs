@@ -30,6 +30,12 @@
 //! that lost its sender journal reads `paidChunkWord` and sends exactly the chunks still
 //! missing, under the same numbers. The sender's journal makes each operation one
 //! transaction per nonce (same bytes resent after a crash).
+//!
+//! The contract also says when an operation is done (`follow.rs`): the epoch record or
+//! the chunk's bit read `confirmations` deep, never a receipt or a block hash (a node may
+//! make up receipts or answer zero hashes). A nonce used by a transaction that did not do
+//! it is followed by the same operation under its next id (`<id>:retry<n>`, a new nonce),
+//! which the contract refuses if it was done after all.
 
 mod abi;
 mod backend;
@@ -37,6 +43,7 @@ mod balances;
 mod close;
 mod deploy;
 mod error;
+mod follow;
 mod local;
 mod open;
 mod pay;

@@ -8,6 +8,7 @@ use tokenomics_core::{Amount, EpochPlan};
 
 use crate::abi::{to_b256, to_u256, IEpochPayout};
 use crate::error::EvmError;
+use crate::follow::{Ended, Proof, Tracked};
 use crate::EvmPayout;
 use payout_executor::Opening;
 use payout_executor::PayoutPreview;
@@ -41,47 +42,47 @@ impl EvmPayout {
         self.reader.epoch_record(epoch).await
     }
 
-    /// Opens `plan`'s epoch with `memo` (`open:<epoch>`) and waits until it is confirmed;
-    /// returns `true` when the contract already had it open with this plan (nothing sent).
+    /// Opens `plan`'s epoch with `memo` (`open:<epoch>`) and waits until the contract shows
+    /// it `confirmations` deep (`follow.rs`); returns `true` when the contract already had
+    /// it open with this plan (nothing sent).
     ///
     /// Refused before sending: an epoch open with another plan or figures
-    /// ([`ExecutorError::ChainConflict`]); a payout contract that would not hold the
+    /// ([`ExecutorError::ChainConflict`](payout_executor::ExecutorError::ChainConflict)); a payout contract that would not hold the
     /// epoch's total plus `owed`, what unfinished epochs still pay from it
     /// ([`PayoutReader::check_funds`](super::PayoutReader::check_funds)).
     pub async fn open_epoch(&self, plan: &EpochPlan, memo: &Opening, owed: Amount) -> Result<bool> {
         let epoch = plan.epoch;
+        let base = open_op(epoch);
+        let proof = Proof::Open(plan, memo);
         if self.is_open(plan, memo).await? {
-            self.confirm_journaled(&open_op(epoch)).await?;
-            return Ok(true);
+            // Open at the head: done once the contract shows it `confirmations` deep.
+            return match self.until_shown(Tracked::nothing(&base), proof).await? {
+                Ended::Shown(_) => Ok(true),
+                Ended::Failed(error) => Err(crate::error::sender(error)),
+                Ended::GaveUp(_) => self.open_refused(plan, memo, None).await,
+            };
         }
-        let payout = self.contracts.payout;
         self.reader.check_funds(plan, owed).await?;
-        let data = Bytes::from(
-            IEpochPayout::openEpochCall {
-                epoch,
-                planHash: to_b256(memo.plan_hash),
-                mintedSupplyBefore: to_u256(memo.minted_supply),
-                fromMint: to_u256(plan.from_mint),
-            }
-            .abi_encode(),
-        );
-        let request = TxRequest::call(payout, data.clone());
-        let (op, confirmed) = match self.submit_fresh(&open_op(epoch), request).await {
-            Ok(sent) => sent,
-            Err(evm_sender::Error::WouldRevert { .. }) => {
-                return self.open_refused(plan, memo, data, None).await
-            }
-            Err(error) => return Err(crate::error::sender(error)),
+        let request = TxRequest::call(self.contracts.payout, open_call(plan, memo));
+        let ended = match self.start(&base, request, 0).await? {
+            Ok(tracked) => self.until_shown(tracked, proof).await?,
+            Err(ended) => ended,
         };
-        if confirmed.is_some() {
-            return Ok(false);
-        }
-        match self.sender.wait_confirmed(&op).await {
-            Ok(_) => Ok(false),
-            Err(evm_sender::Error::Reverted { tx_hash, .. }) => {
-                self.open_refused(plan, memo, data, Some(tx_hash)).await
+        match ended {
+            Ended::Shown(_) => Ok(false),
+            Ended::Failed(evm_sender::Error::WouldRevert { .. }) => {
+                self.open_refused(plan, memo, None).await
             }
-            Err(error) => Err(crate::error::sender(error)),
+            Ended::Failed(evm_sender::Error::Reverted { tx_hash, .. }) => {
+                self.open_refused(plan, memo, Some(tx_hash)).await
+            }
+            Ended::Failed(error) => Err(crate::error::sender(error)),
+            Ended::GaveUp(attempts) => Err(EvmError::NotShown {
+                epoch,
+                what: "open".into(),
+                attempts,
+            }
+            .into()),
         }
     }
 
@@ -91,12 +92,12 @@ impl EvmPayout {
         &self,
         plan: &EpochPlan,
         memo: &Opening,
-        data: Bytes,
         tx_hash: Option<evm_sender::B256>,
     ) -> Result<bool> {
         if self.is_open(plan, memo).await? {
             return Ok(true);
         }
+        let data = open_call(plan, memo);
         let reason = self.reason_now(self.contracts.payout, data).await;
         Err(EvmError::Reverted {
             epoch: plan.epoch,
@@ -112,20 +113,16 @@ impl EvmPayout {
     async fn is_open(&self, plan: &EpochPlan, memo: &Opening) -> Result<bool> {
         self.reader.opened_with(plan, memo).await
     }
+}
 
-    /// Waits for `op_id` if the sender's journal knows it (a run that sent it and stopped
-    /// before its confirmation); nothing when it does not.
-    pub(crate) async fn confirm_journaled(
-        &self,
-        op_id: &str,
-    ) -> Result<Option<evm_sender::Confirmation>> {
-        match self.sender.wait_confirmed(op_id).await {
-            Ok(done) => Ok(Some(done)),
-            // Not journaled here, or reverted (the contract's record is what counts).
-            Err(evm_sender::Error::UnknownOp { .. } | evm_sender::Error::Reverted { .. }) => {
-                Ok(None)
-            }
-            Err(error) => Err(crate::error::sender(error)),
-        }
+/// The `openEpoch` call data of `plan`'s epoch with `memo`.
+fn open_call(plan: &EpochPlan, memo: &Opening) -> Bytes {
+    IEpochPayout::openEpochCall {
+        epoch: plan.epoch,
+        planHash: to_b256(memo.plan_hash),
+        mintedSupplyBefore: to_u256(memo.minted_supply),
+        fromMint: to_u256(plan.from_mint),
     }
+    .abi_encode()
+    .into()
 }

@@ -16,6 +16,7 @@ use tokenomics_core::{EpochPlan, Transfer};
 
 use crate::abi::{to_evm, to_u256, IEpochPayout};
 use crate::error::EvmError;
+use crate::follow::{Ended, Proof, Tracked};
 use crate::EvmPayout;
 use payout_executor::{ExecutorError, Result};
 
@@ -72,8 +73,9 @@ impl EvmPayout {
 
     /// Pays the chunks of `pending` (in that order, each once: `payout:<epoch>:<chunk>`)
     /// that the contract does not mark paid, [`EvmPayout::chunks_in_flight`] at a time, calling
-    /// `on_confirmed` for each once it is confirmed (those already paid included, without
-    /// sending; its error stops the payment). `stop` set: no new chunk is sent, those in flight are waited for, then
+    /// `on_confirmed` for each once the contract shows it paid `confirmations` deep (those
+    /// already paid included, without sending; its error stops the payment). A chunk whose
+    /// nonce a transaction used without paying it is sent again under its next id. `stop` set: no new chunk is sent, those in flight are waited for, then
     /// [`ExecutorError::Interrupted`]. A chunk that would revert, or reverts, stops with
     /// the reason ([`EvmError::Reverted`]); one above `max_gas_per_tx` is
     /// [`EvmError::ChunkGas`], nothing sent for it.
@@ -86,10 +88,9 @@ impl EvmPayout {
     ) -> Result<()> {
         let epoch = plan.epoch;
         let paid = self.paid_chunks(epoch, chunk_count(plan)).await?;
-        let mut in_flight: VecDeque<(u32, String)> = VecDeque::new();
+        let mut in_flight: VecDeque<(u32, Tracked)> = VecDeque::new();
         let mut unsent = 0usize;
         for (position, &k) in pending.iter().enumerate() {
-            let transfers = chunk(plan, k).len();
             if stop.load(Ordering::Relaxed) {
                 unsent = pending[position..]
                     .iter()
@@ -97,37 +98,28 @@ impl EvmPayout {
                     .sum();
                 break;
             }
-            if transfers == 0 {
+            if chunk(plan, k).is_empty() {
                 continue; // past the plan's last chunk: nothing to pay
             }
-            let op = payout_op(epoch, k);
+            let base = payout_op(epoch, k);
             if paid.get(k as usize).copied().unwrap_or(false) {
-                let confirmation = self.confirm_journaled(&op).await?;
-                on_confirmed(PaidChunk {
-                    chunk: k,
-                    transfers,
-                    confirmation,
-                })?;
-                continue;
-            }
-            let request = TxRequest::call(self.contracts.payout, chunk_call(plan, k));
-            match self.submit_fresh(&op, request).await {
-                Ok((_, Some(done))) => on_confirmed(PaidChunk {
-                    chunk: k,
-                    transfers,
-                    confirmation: Some(done),
-                })?,
-                Ok((op, None)) => in_flight.push_back((k, op)),
-                Err(error) => return Err(self.refused(plan, k, error).await),
+                // Paid at the head: done once the contract shows it `confirmations` deep.
+                in_flight.push_back((k, Tracked::nothing(&base)));
+            } else {
+                let request = TxRequest::call(self.contracts.payout, chunk_call(plan, k));
+                match self.start(&base, request, 0).await? {
+                    Ok(tracked) => in_flight.push_back((k, tracked)),
+                    Err(ended) => on_confirmed(self.chunk_ended(plan, k, ended).await?)?,
+                }
             }
             if in_flight.len() >= self.in_flight {
-                if let Some((k, op)) = in_flight.pop_front() {
-                    on_confirmed(self.confirm_chunk(plan, k, &op).await?)?;
+                if let Some((k, tracked)) = in_flight.pop_front() {
+                    on_confirmed(self.confirm_chunk(plan, k, tracked).await?)?;
                 }
             }
         }
-        while let Some((k, op)) = in_flight.pop_front() {
-            on_confirmed(self.confirm_chunk(plan, k, &op).await?)?;
+        while let Some((k, tracked)) = in_flight.pop_front() {
+            on_confirmed(self.confirm_chunk(plan, k, tracked).await?)?;
         }
         if stop.load(Ordering::Relaxed) && unsent > 0 {
             return Err(ExecutorError::Interrupted {
@@ -138,28 +130,47 @@ impl EvmPayout {
         Ok(())
     }
 
-    /// Waits for chunk `k`'s operation; status 0 is the revert with its reason, unless
-    /// the contract marks the chunk paid anyway (paid by another run meanwhile).
-    async fn confirm_chunk(&self, plan: &EpochPlan, k: u32, op: &str) -> Result<PaidChunk> {
+    /// Follows chunk `k`'s operation until the contract shows the chunk paid
+    /// `confirmations` deep (`follow.rs`).
+    async fn confirm_chunk(&self, plan: &EpochPlan, k: u32, tracked: Tracked) -> Result<PaidChunk> {
+        let ended = self
+            .until_shown(tracked, Proof::Chunk(plan.epoch, k))
+            .await?;
+        self.chunk_ended(plan, k, ended).await
+    }
+
+    /// How following chunk `k` ended, as the chunk paid or the epoch's error: a revert
+    /// stops with its reason unless the contract marks the chunk paid at the head anyway
+    /// (paid by another run meanwhile).
+    async fn chunk_ended(&self, plan: &EpochPlan, k: u32, ended: Ended) -> Result<PaidChunk> {
         let transfers = chunk(plan, k).len();
-        match self.sender.wait_confirmed(op).await {
-            Ok(done) => Ok(PaidChunk {
-                chunk: k,
-                transfers,
-                confirmation: Some(done),
-            }),
-            Err(error) => {
-                let paid = self.paid_chunks(plan.epoch, k as usize + 1).await?;
-                if paid.get(k as usize).copied().unwrap_or(false) {
-                    return Ok(PaidChunk {
-                        chunk: k,
-                        transfers,
-                        confirmation: None,
-                    });
+        let paid = |confirmation| PaidChunk {
+            chunk: k,
+            transfers,
+            confirmation,
+        };
+        let error = match ended {
+            Ended::Shown(confirmation) => return Ok(paid(confirmation)),
+            Ended::Failed(error) => error,
+            Ended::GaveUp(attempts) => {
+                return Err(EvmError::NotShown {
+                    epoch: plan.epoch,
+                    what: format!("chunk {k}"),
+                    attempts,
                 }
-                Err(self.refused(plan, k, error).await)
+                .into())
+            }
+        };
+        if self.reader.chunk_paid_at(plan.epoch, k, None).await? {
+            let base = payout_op(plan.epoch, k);
+            let proof = Proof::Chunk(plan.epoch, k);
+            if let Ended::Shown(confirmation) =
+                self.until_shown(Tracked::nothing(&base), proof).await?
+            {
+                return Ok(paid(confirmation));
             }
         }
+        Err(self.refused(plan, k, error).await)
     }
 
     /// The epoch's error for chunk `k`'s sender error: its gas, or its revert reason.

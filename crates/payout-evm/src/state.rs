@@ -128,6 +128,19 @@ impl PayoutReader {
         Ok(paid)
     }
 
+    /// Whether the contract marks chunk `k` of `epoch` paid at `block` (`None`: the
+    /// latest): one `paidChunkWord` call.
+    pub async fn chunk_paid_at(&self, epoch: u64, k: u32, block: Option<u64>) -> Result<bool> {
+        let call = IEpochPayout::paidChunkWordCall {
+            epoch,
+            word: U256::from(k / 256),
+        };
+        let bits = self
+            .view_at("payout", self.contracts.payout, call, block)
+            .await?;
+        Ok(bits.bit((k % 256) as usize))
+    }
+
     /// What the contract shows of an epoch of `transfers` transfers at the newest block
     /// `confirmations` deep (a chunk mined but not confirmed yet is not shown): the record
     /// and, when open, its chunk bits spread over the transfers (chunk `k` is transfers

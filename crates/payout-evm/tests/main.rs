@@ -5,6 +5,7 @@ mod evm_support;
 mod evm_authority;
 mod evm_close;
 mod evm_close_executor;
+mod evm_contract_decides;
 mod evm_dry_run;
 mod evm_executor;
 mod evm_open;

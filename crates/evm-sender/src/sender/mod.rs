@@ -14,6 +14,9 @@ use crate::{Confirmation, Error, EvmReader, Result, SenderConfig, Signer, TxRequ
 mod nonces;
 mod room;
 mod signing;
+mod status;
+
+pub use status::{Mined, OpStatus};
 
 /// Sends transactions exactly once per operation id, by nonce. See the crate docs.
 #[derive(Debug)]

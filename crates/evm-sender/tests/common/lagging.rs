@@ -1,6 +1,8 @@
 //! A JSON-RPC server on 127.0.0.1 in front of a real anvil that shows each receipt `lag`
 //! after anvil first has it, as anvil itself briefly does (its `latest` nonce moves a moment
-//! before the receipt is stored), here for long enough to observe every time.
+//! before the receipt is stored), here for long enough to observe every time; and, with
+//! `zero_hashes`, answers every block hash as zero (blocks and receipts), as the Luxtensor
+//! node does.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -28,6 +30,7 @@ pub const METHODS: &[&str] = &[
 struct State {
     anvil: ResilientClient,
     lag: Duration,
+    zero_hashes: bool,
     /// When anvil first answered each receipt (by transaction hash).
     seen: Mutex<HashMap<String, Instant>>,
 }
@@ -40,9 +43,15 @@ pub struct LaggingReceipts {
 
 impl LaggingReceipts {
     pub async fn start(anvil_url: &str, lag: Duration) -> LaggingReceipts {
+        LaggingReceipts::start_with(anvil_url, lag, false).await
+    }
+
+    /// [`LaggingReceipts::start`], every block hash zero when `zero_hashes`.
+    pub async fn start_with(anvil_url: &str, lag: Duration, zero_hashes: bool) -> LaggingReceipts {
         let state = State {
             anvil: super::client(anvil_url),
             lag,
+            zero_hashes,
             seen: Mutex::default(),
         };
         let mut module = RpcModule::new(state);
@@ -50,11 +59,18 @@ impl LaggingReceipts {
             module
                 .register_async_method(method, move |params, state, _| async move {
                     let params: Value = params.parse().unwrap_or(Value::Array(Vec::new()));
-                    let answer: Value = state
+                    let mut answer: Value = state
                         .anvil
                         .call(method, params.clone())
                         .await
                         .map_err(error_object)?;
+                    if state.zero_hashes {
+                        for field in ["hash", "blockHash", "parentHash"] {
+                            if let Some(hash) = answer.get_mut(field).filter(|v| !v.is_null()) {
+                                *hash = Value::String(format!("0x{}", "0".repeat(64)));
+                            }
+                        }
+                    }
                     if method != "eth_getTransactionReceipt" || answer.is_null() {
                         return Ok::<_, ErrorObjectOwned>(answer);
                     }

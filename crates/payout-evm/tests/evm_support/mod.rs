@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod storage;
+pub mod zero_hashes;
 
 use std::path::Path;
 use std::time::Duration;

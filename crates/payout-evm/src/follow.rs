@@ -1,0 +1,196 @@
+//! The payout contract's state is the authority: an operation (an opening, a chunk's
+//! payout) is done when the contract shows it, read at the newest block `confirmations`
+//! deep, whatever the sender's receipts and block hashes say.
+//!
+//! While it does not, its transaction is tracked by one look per poll interval (the
+//! contract, then the account's nonce): an unused nonce keeps its journaled bytes sent
+//! (again only when the node lost them); a nonce used by a transaction that, once the
+//! contract is read past that block, did not do it (left out of a block, a receipt made
+//! up, a transaction the journal does not know) is sent again under the next operation id
+//! (`<id>:retry<n>`, a new nonce): the contract refuses an epoch's other opening and a
+//! chunk paid twice, so this is safe. A status-0 receipt stops with its revert.
+
+use evm_sender::{Confirmation, TxRequest};
+use tokenomics_core::EpochPlan;
+
+use crate::{op_id, EvmPayout, MAX_RETRY_IDS};
+use payout_executor::{Opening, Result};
+
+/// What the contract shows when an operation is done.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Proof<'a> {
+    /// The epoch's record with this plan's memo and mint.
+    Open(&'a EpochPlan, &'a Opening),
+    /// Chunk `.1`'s bit of epoch `.0`.
+    Chunk(u64, u32),
+}
+
+/// An operation tracked: its base id, the retry id in force and its request; `op` is
+/// `None` when nothing of ours is tracked (done by another run: only the contract is read).
+#[derive(Debug, Clone)]
+pub(crate) struct Tracked {
+    base: String,
+    n: u32,
+    op: Option<String>,
+    request: Option<TxRequest>,
+}
+
+impl Tracked {
+    /// Nothing of ours: wait for the contract only.
+    pub(crate) fn nothing(base: &str) -> Tracked {
+        Tracked {
+            base: base.into(),
+            n: 0,
+            op: None,
+            request: None,
+        }
+    }
+}
+
+/// How following an operation ended.
+#[derive(Debug)]
+pub(crate) enum Ended {
+    /// The contract shows it; our transaction that did it, when one is known.
+    Shown(Option<Confirmation>),
+    /// The sender's error for it: a revert (status 0, or refused before sending), a gas
+    /// limit, the wait's time limit.
+    Failed(evm_sender::Error),
+    /// Every retry id used its nonce without the contract showing it done.
+    GaveUp(u32),
+}
+
+impl EvmPayout {
+    /// Sends `base`'s operation, or picks up one an earlier run sent: the first retry id
+    /// from `from` that is not journaled (sent now) or whose transaction may still do it
+    /// (not reverted). `Err`: the sender refused to send it (a revert, its gas).
+    pub(crate) async fn start(
+        &self,
+        base: &str,
+        request: TxRequest,
+        from: u32,
+    ) -> Result<std::result::Result<Tracked, Ended>> {
+        for n in from..MAX_RETRY_IDS {
+            let op = op_id(base, n);
+            let status = self
+                .sender
+                .op_status(&op)
+                .await
+                .map_err(crate::error::sender)?;
+            let reverted = status
+                .is_some_and(|s| s.nonce_used() && s.mined.is_some_and(|mined| !mined.success));
+            if reverted {
+                continue; // reverted in an earlier run: the next id
+            }
+            if let Err(error) = self.sender.submit(&op, request.clone()).await {
+                return Ok(Err(Ended::Failed(error)));
+            }
+            return Ok(Ok(Tracked {
+                base: base.into(),
+                n,
+                op: Some(op),
+                request: Some(request),
+            }));
+        }
+        Ok(Err(Ended::GaveUp(MAX_RETRY_IDS)))
+    }
+
+    /// Whether the contract shows `proof` at `block`.
+    async fn shown(&self, proof: Proof<'_>, block: u64) -> Result<bool> {
+        Ok(match proof {
+            Proof::Open(plan, memo) => self
+                .reader
+                .epoch_state(plan.epoch, Some(block))
+                .await?
+                .is_some_and(|s| s.memo == *memo && s.from_mint == plan.from_mint),
+            Proof::Chunk(epoch, k) => self.reader.chunk_paid_at(epoch, k, Some(block)).await?,
+        })
+    }
+
+    /// Follows `tracked` until the contract shows `proof` `confirmations` deep (see the
+    /// module docs); gives up with the sender's `ConfirmTimeout` after its `confirm_timeout`.
+    pub(crate) async fn until_shown(
+        &self,
+        mut tracked: Tracked,
+        proof: Proof<'_>,
+    ) -> Result<Ended> {
+        let config = self.sender.config();
+        let started = tokio::time::Instant::now();
+        // The head by which a transaction used the tracked operation's nonce.
+        let mut used_by = None;
+        loop {
+            let block = self.reader.reader().confirmed_block().await;
+            let block = block.map_err(crate::error::sender)?;
+            if self.shown(proof, block).await? {
+                return Ok(Ended::Shown(self.paid_by(&tracked).await?));
+            }
+            if let Some(op) = tracked.op.clone() {
+                let status = self.sender.op_status(&op).await;
+                let Some(status) = status.map_err(crate::error::sender)? else {
+                    return Ok(Ended::Failed(evm_sender::Error::UnknownOp { op_id: op }));
+                };
+                if !status.nonce_used() {
+                    used_by = None;
+                    self.sender
+                        .keep_sent(&status)
+                        .await
+                        .map_err(crate::error::sender)?;
+                } else if block >= *used_by.get_or_insert(status.head) {
+                    // Read past the block that used the nonce, the contract does not show it.
+                    if let Some(mined) = status.mined.filter(|mined| !mined.success) {
+                        return Ok(Ended::Failed(evm_sender::Error::Reverted {
+                            op_id: op,
+                            tx_hash: mined.at.tx_hash,
+                            block_number: mined.at.block_number,
+                            gas_used: mined.at.gas_used,
+                        }));
+                    }
+                    tracing::warn!(
+                        op_id = op,
+                        nonce = status.nonce,
+                        "the nonce was used and the payout contract does not show the operation done: sent again under the next id"
+                    );
+                    let Some(request) = tracked.request.clone() else {
+                        return Ok(Ended::GaveUp(tracked.n));
+                    };
+                    tracked = match self.start(&tracked.base, request, tracked.n + 1).await? {
+                        Ok(next) => next,
+                        Err(ended) => return Ok(ended),
+                    };
+                    used_by = None;
+                }
+            }
+            if let Some(limit) = config.confirm_timeout {
+                if started.elapsed() >= limit {
+                    let op_id = tracked.op.unwrap_or(tracked.base);
+                    let waited_ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
+                    let error = evm_sender::Error::ConfirmTimeout { op_id, waited_ms };
+                    return Ok(Ended::Failed(error));
+                }
+            }
+            tokio::time::sleep(config.poll_interval).await;
+        }
+    }
+
+    /// The transaction of ours that did what the contract shows: the tracked operation's
+    /// successful receipt (journaled as confirmed), else the newest retry id of its base
+    /// journaled as confirmed or with a successful receipt; `None`: another run's.
+    pub(crate) async fn paid_by(&self, tracked: &Tracked) -> Result<Option<Confirmation>> {
+        let newest_first = (0..MAX_RETRY_IDS).rev().map(|n| op_id(&tracked.base, n));
+        for op in tracked.op.iter().cloned().chain(newest_first) {
+            let status = self.sender.op_status(&op).await;
+            let Some(status) = status.map_err(crate::error::sender)? else {
+                continue;
+            };
+            if let Some(done) = status.confirmed {
+                return Ok(Some(done));
+            }
+            if let Some(mined) = status.mined.filter(|mined| mined.success) {
+                self.sender
+                    .mark_confirmed(&op, mined.at)
+                    .map_err(crate::error::sender)?;
+                return Ok(Some(mined.at));
+            }
+        }
+        Ok(None)
+    }
+}
