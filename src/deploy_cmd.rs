@@ -52,7 +52,9 @@ pub(crate) fn run(args: DeployArgs) -> Result<(), CliError> {
     let contracts = runtime.block_on(async {
         let urls = std::slice::from_ref(&args.rpc_url);
         let config = ResilienceConfig::default(); // deploy takes no --config: no limit
-        let budget = config.request_budget().map_err(|e| CliError::Failed(e.to_string()))?;
+        let budget = config
+            .request_budget()
+            .map_err(|e| CliError::Failed(e.to_string()))?;
         let client = evm_client(urls, config, &budget)?;
         let chain_id = match args.chain_id {
             Some(id) => id,

@@ -101,7 +101,9 @@ async fn evm_reader(
     config: &Config,
     budget: &RequestBudget,
 ) -> Result<PayoutReader, CliError> {
-    Ok(payout_reader(&args.evm, &args.rpc_url, config, budget).await?.0)
+    Ok(payout_reader(&args.evm, &args.rpc_url, config, budget)
+        .await?
+        .0)
 }
 
 /// The payout contract's read-only views (no key, no nonce journal) and the node's chain

@@ -217,6 +217,9 @@ fn requests_per_minute_is_unlimited_at_zero_and_bounded_by_the_budgets_window() 
     check(
         with(|c| c.requests_per_minute = 1_000_001),
         None,
-        Some(("requests_per_minute", "must be at most 1000000 (0: no limit)")),
+        Some((
+            "requests_per_minute",
+            "must be at most 1000000 (0: no limit)",
+        )),
     );
 }

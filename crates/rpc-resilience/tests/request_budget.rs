@@ -65,7 +65,10 @@ async fn requests_per_minute_limits_a_client_built_from_the_config_alone() {
     let c = builder(&[&server.url], config).build().unwrap();
     let start = Instant::now();
     let at = seconds_at_each(&[&c, &c, &c], start).await;
-    check((at, c.request_budget().limit()), (vec![0, 0, 60], Some((2, MINUTE))));
+    check(
+        (at, c.request_budget().limit()),
+        (vec![0, 0, 60], Some((2, MINUTE))),
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -125,10 +125,9 @@ impl EvmSection {
             evm_sender::Error::InvalidConfig { field, reason } => {
                 let found = match field {
                     "max_pending" => format!(", found {}", self.max_pending),
-                    "block_gas_limit" => format!(
-                        " ({}), found {}",
-                        self.max_gas_per_tx, self.block_gas_limit
-                    ),
+                    "block_gas_limit" => {
+                        format!(" ({}), found {}", self.max_gas_per_tx, self.block_gas_limit)
+                    }
                     "intrinsic_gas_base" => format!(" ({}), found {base}", self.max_gas_per_tx),
                     _ => String::new(),
                 };

@@ -280,7 +280,10 @@ fn the_evm_node_limits_default_to_the_senders_and_reach_its_config_as_written() 
 #[test]
 fn an_evm_node_limit_out_of_range_or_not_an_integer_is_refused_naming_the_key() {
     let cases = [
-        ("max_pending = 0", "[evm] max_pending: must be at least 1, found 0"),
+        (
+            "max_pending = 0",
+            "[evm] max_pending: must be at least 1, found 0",
+        ),
         (
             "block_gas_limit = 9999999",
             "[evm] block_gas_limit: must be at least max_gas_per_tx (10000000), found 9999999",
