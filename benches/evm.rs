@@ -12,6 +12,8 @@
 //! same run. Whole-epoch figures for the baseline are derived and printed as such: a lower
 //! bound, since anvil's cost per block grows with the state (the whole trie is rebuilt for
 //! each block), which weighs on one block per recipient far more than on one per 300.
+//! `requests_per_epoch` counts the HTTP requests (a JSON-RPC batch once, as a node's request
+//! limit counts them) of the epoch's open and pay, from the client's request budget.
 //! `EVM_BENCH_POLL_MS` and `EVM_BENCH_IN_FLIGHT` override the sender's polling and the
 //! transactions in flight.
 //! Run: `cargo xtask bench evm` (or `cargo bench --bench evm`); anvil from `ANVIL_BIN`, else
@@ -183,6 +185,10 @@ fn main() {
         single.rpc_calls as f64 / single.txs as f64,
     );
     println!(
+        "  HTTP requests (a batch once): the epoch {}, the transfers {}",
+        whole.requests, single.requests,
+    );
+    println!(
         "{}",
         serde_json::json!({
             "recipients": whole.recipients,
@@ -195,6 +201,7 @@ fn main() {
             "baseline_gas_per_recipient": round(single.gas_per_recipient(), 0),
             "speedup": round(speedup, 2),
             "gas_ratio": round(gas_ratio, 3),
+            "requests_per_epoch": whole.requests,
         })
     );
 }

@@ -16,6 +16,7 @@ use tokenomics_config::Config;
 
 use crate::error::CliError;
 use crate::evm_connect::{connect_evm, EvmSetup};
+use crate::request_budget::run_budget;
 use crate::run_args::{ChainKind, EvmFlags, RunArgs};
 use crate::run_errors::{describe_failure, journal_error};
 
@@ -85,7 +86,7 @@ pub(crate) fn run(args: CloseArgs) -> Result<(), CliError> {
     let closed = runtime.block_on(async {
         let EvmSetup {
             payout, journal, ..
-        } = connect_evm(&run_args, &config).await?;
+        } = connect_evm(&run_args, &config, &run_budget(&config)?).await?;
         let opened = Journal::open(&journal).map_err(|e| journal_error(&journal, &e))?;
         let mut executor =
             EpochExecutor::new(config.params(), config.executor.executor(), payout, opened);

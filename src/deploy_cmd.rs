@@ -51,7 +51,11 @@ pub(crate) fn run(args: DeployArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))?;
     let contracts = runtime.block_on(async {
         let urls = std::slice::from_ref(&args.rpc_url);
-        let client = evm_client(urls, ResilienceConfig::default())?;
+        let config = ResilienceConfig::default(); // deploy takes no --config: no limit
+        let budget = config
+            .request_budget()
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+        let client = evm_client(urls, config, &budget)?;
         let chain_id = match args.chain_id {
             Some(id) => id,
             None => node_chain_id(&client).await?,

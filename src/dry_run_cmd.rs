@@ -11,6 +11,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rpc_resilience::RequestBudget;
 use rusqlite::{Connection, OpenFlags};
 use tempfile::TempDir;
 
@@ -58,10 +59,11 @@ pub(crate) fn ledger_snapshot(ledger: &Path) -> Result<Option<(TempDir, PathBuf)
 pub(crate) async fn dry_run_evm(
     args: &RunArgs,
     config: &Config,
+    budget: &RequestBudget,
     jobs: Vec<Job>,
     files: &[PathBuf],
 ) -> Result<(), CliError> {
-    let (reader, chain_id) = payout_reader(&args.evm, &args.rpc_url, config).await?;
+    let (reader, chain_id) = payout_reader(&args.evm, &args.rpc_url, config, budget).await?;
     let refused = reader.refused_recipients();
     for (job, file) in jobs.iter().zip(files) {
         tokenomics_core::check_recipients(&job.inputs, &refused)

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use evm_sender::{Address, Signer};
 use payout_evm::to_evm;
-use rpc_resilience::{ResilienceConfig, ResilientClient};
+use rpc_resilience::{RequestBudget, ResilienceConfig, ResilientClient};
 
 use crate::echo::{hide_keys, shorten_echoes};
 use crate::error::CliError;
@@ -40,13 +40,16 @@ pub(crate) fn parse_address(flag: &str, text: &str) -> Result<Address, CliError>
 }
 
 /// A client for EVM nodes: `urls` in failover order, `config` (the `[rpc]` section), and
-/// the sender's classifier (a node's JSON-RPC error answer is not retried).
+/// the sender's classifier (a node's JSON-RPC error answer is not retried); its requests
+/// count against the command's `budget` (`crate::request_budget::run_budget`).
 pub(crate) fn evm_client(
     urls: &[String],
     config: ResilienceConfig,
+    budget: &RequestBudget,
 ) -> Result<ResilientClient, CliError> {
     let mut builder = ResilientClient::builder()
         .config(config)
+        .request_budget(budget.clone())
         .classifier(evm_sender::EvmClassifier);
     for url in urls {
         builder = builder.endpoint(url.clone());

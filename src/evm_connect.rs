@@ -15,7 +15,7 @@ use payout_evm::{
     deploy_with_dev_key, local_anvil, nonce_journal, to_evm, Contracts, EvmError, EvmPayout,
 };
 use payout_executor::ExecutorError;
-use rpc_resilience::ResilientClient;
+use rpc_resilience::{RequestBudget, ResilientClient};
 use tempfile::TempDir;
 use tokenomics_config::Config;
 
@@ -41,12 +41,17 @@ pub(crate) struct EvmSetup {
 
 /// Connects to the node of `--rpc-url`, or starts a fresh anvil and deploys on it; then
 /// opens the sender's journal and checks chain id and ownership ([`EvmPayout::connect`]).
-pub(crate) async fn connect_evm(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliError> {
+/// Every client it builds counts against `budget`, the command's one request budget.
+pub(crate) async fn connect_evm(
+    args: &RunArgs,
+    config: &Config,
+    budget: &RequestBudget,
+) -> Result<EvmSetup, CliError> {
     args.evm.check(args.chain)?;
     if args.rpc_url.is_empty() {
-        connect_anvil(args, config).await
+        connect_anvil(args, config, budget).await
     } else {
-        connect_node(args, config).await
+        connect_node(args, config, budget).await
     }
 }
 
@@ -69,7 +74,11 @@ pub(crate) fn nonce_advice(error: &ExecutorError, nonces: &Path) -> Option<Strin
 }
 
 /// `--rpc-url`: the contracts and the key are required; nothing is sent here.
-async fn connect_node(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliError> {
+async fn connect_node(
+    args: &RunArgs,
+    config: &Config,
+    budget: &RequestBudget,
+) -> Result<EvmSetup, CliError> {
     let contracts = Contracts {
         token: contract(
             "--token-address",
@@ -84,7 +93,7 @@ async fn connect_node(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliEr
     };
     let signer = load_signer(args.signer_key_file.as_ref())?;
     let urls = args.rpc_url.clone();
-    let client = evm_client(&urls, config.rpc.clone())?;
+    let client = evm_client(&urls, config.rpc.clone(), budget)?;
     let chain_id = match args.evm.chain_id.or(config.evm.chain_id) {
         Some(id) => id,
         None => node_chain_id(&client).await?,
@@ -114,7 +123,11 @@ async fn connect_node(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliEr
 }
 
 /// No `--rpc-url`: a fresh anvil, its first dev key, fresh contracts and fresh journals.
-async fn connect_anvil(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliError> {
+async fn connect_anvil(
+    args: &RunArgs,
+    config: &Config,
+    budget: &RequestBudget,
+) -> Result<EvmSetup, CliError> {
     let only_with_url = [
         ("--token-address", args.evm.token_address.is_some()),
         ("--payout-address", args.evm.payout_address.is_some()),
@@ -142,7 +155,7 @@ async fn connect_anvil(args: &RunArgs, config: &Config) -> Result<EvmSetup, CliE
     let journal = journal_dir.path().join("journal.sqlite");
     eprintln!("journal: {}", journal.display());
     let urls = vec![node.url().to_string()];
-    let client = evm_client(&urls, config.rpc.clone())?;
+    let client = evm_client(&urls, config.rpc.clone(), budget)?;
     let (contracts, signer) = deploy_with_dev_key(sender_config.clone(), client.clone(), &journal)
         .await
         .map_err(evm_error)?;

@@ -19,6 +19,7 @@ mod metrics_server;
 mod pay_epochs;
 mod plan_cmd;
 mod progress;
+mod request_budget;
 mod run_args;
 mod run_cmd;
 mod run_errors;

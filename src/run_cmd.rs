@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use luxtensor_devnet::{Devnet, DevnetConfig, DevnetError, DevnetHandle, LedgerPath};
 use payout_executor::{EpochExecutor, ExecutorError, Journal, PayoutPreview};
 use payout_luxtensor::LuxtensorPayout;
+use rpc_resilience::RequestBudget;
 use tokenomics_core::Amount;
 
 use tokenomics_config::{inputs_in_dir, Config, Error};
@@ -26,6 +27,7 @@ use crate::journal_path::{check_journal_flag, node_journal};
 use crate::luxtensor_client::luxtensor_client;
 use crate::metrics_server::serve_metrics;
 use crate::pay_epochs::pay_epochs;
+use crate::request_budget::run_budget;
 use crate::run_args::ChainKind;
 pub(crate) use crate::run_args::RunArgs;
 use crate::run_errors::journal_error;
@@ -58,13 +60,15 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
         None => Vec::new(),
     };
     let jobs = read_jobs(&files, &config)?;
+    // One budget for every client of this run (`[rpc] requests_per_minute`).
+    let budget = run_budget(&config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Failed(format!("cannot start the async runtime: {e}")))?;
     match args.chain {
-        ChainKind::Evm => runtime.block_on(run_evm(args, config, jobs, &files)),
-        ChainKind::Luxtensor => runtime.block_on(run_jobs(args, config, jobs)),
+        ChainKind::Evm => runtime.block_on(run_evm(args, config, &budget, jobs, &files)),
+        ChainKind::Luxtensor => runtime.block_on(run_jobs(args, config, &budget, jobs)),
     }
 }
 
@@ -75,6 +79,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), CliError> {
 async fn run_evm(
     args: RunArgs,
     config: Config,
+    budget: &RequestBudget,
     jobs: Vec<Job>,
     files: &[PathBuf],
 ) -> Result<(), CliError> {
@@ -85,14 +90,14 @@ async fn run_evm(
         None => None,
     };
     if args.dry_run {
-        let result = dry_run_evm(&args, &config, jobs, files).await;
+        let result = dry_run_evm(&args, &config, budget, jobs, files).await;
         drop(metrics_server);
         return result;
     }
     // A stop while connecting drops the connection under way: a local anvil is killed and
     // its temporary folder removed (nothing was paid yet).
     let setup = tokio::select! {
-        setup = connect_evm(&args, &config) => setup?,
+        setup = connect_evm(&args, &config, budget) => setup?,
         () = stop.stopped() => {
             return Err(CliError::Failed("stopped on request before the first epoch; nothing was paid".into()))
         }
@@ -122,7 +127,12 @@ async fn run_evm(
     result
 }
 
-async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), CliError> {
+async fn run_jobs(
+    args: RunArgs,
+    config: Config,
+    budget: &RequestBudget,
+    jobs: Vec<Job>,
+) -> Result<(), CliError> {
     // The recorder goes in first, so the metrics count every call from the first one.
     let metrics_server = match args.metrics_addr {
         Some(addr) => Some(serve_metrics(addr).await?),
@@ -159,7 +169,7 @@ async fn run_jobs(args: RunArgs, config: Config, jobs: Vec<Job>) -> Result<(), C
     };
     // The health monitor probes each endpoint every `health_interval_ms` and feeds its
     // breaker, so a stalled node is noticed between epochs, not only on a failed call.
-    let client = luxtensor_client(&config, &urls, token, true)?;
+    let client = luxtensor_client(&config, &urls, token, true, budget)?;
     let chain = LuxtensorPayout::new(client.clone(), config.executor.luxtensor());
     let journal_path = match (&args.journal, &devnet) {
         (Some(path), _) => path.clone(),

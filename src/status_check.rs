@@ -15,12 +15,14 @@ use evm_sender::EvmReader;
 use payout_evm::{Contracts, EvmError, PayoutReader};
 use payout_executor::{check_status, CheckedEpoch, ExecutorError, Journal, ShowsChain};
 use payout_luxtensor::LuxtensorPayout;
+use rpc_resilience::RequestBudget;
 use tokenomics_config::Config;
 
 use crate::error::CliError;
 use crate::evm_cli::{evm_client, node_chain_id};
 use crate::evm_connect::contract;
 use crate::luxtensor_client::luxtensor_client;
+use crate::request_budget::run_budget;
 use crate::run_args::{ChainKind, EvmFlags, StatusArgs};
 use crate::run_errors::journal_error;
 
@@ -34,6 +36,7 @@ pub(crate) fn run(args: &StatusArgs) -> Result<(), CliError> {
         ));
     }
     let config = Config::load(args.config.as_deref())?;
+    let budget = run_budget(&config)?;
     // A journal that cannot be read is refused before the node is asked anything.
     drop(Journal::open_read_only(&args.journal).map_err(|e| journal_error(&args.journal, &e))?);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -44,14 +47,14 @@ pub(crate) fn run(args: &StatusArgs) -> Result<(), CliError> {
         match chain {
             ChainKind::Luxtensor => {
                 let token = args.rpc_token.clone();
-                let client = luxtensor_client(&config, &args.rpc_url, token, false)?;
+                let client = luxtensor_client(&config, &args.rpc_url, token, false, &budget)?;
                 check(
                     args,
                     &LuxtensorPayout::new(client, config.executor.luxtensor()),
                 )
                 .await
             }
-            ChainKind::Evm => check(args, &evm_reader(args, &config).await?).await,
+            ChainKind::Evm => check(args, &evm_reader(args, &config, &budget).await?).await,
         }
     })?;
     let mut out = std::io::stdout().lock();
@@ -93,8 +96,14 @@ async fn check(args: &StatusArgs, chain: &impl ShowsChain) -> Result<Vec<Checked
 }
 
 /// The payout contract's read-only views for `status --check-chain` ([`payout_reader`]).
-async fn evm_reader(args: &StatusArgs, config: &Config) -> Result<PayoutReader, CliError> {
-    Ok(payout_reader(&args.evm, &args.rpc_url, config).await?.0)
+async fn evm_reader(
+    args: &StatusArgs,
+    config: &Config,
+    budget: &RequestBudget,
+) -> Result<PayoutReader, CliError> {
+    Ok(payout_reader(&args.evm, &args.rpc_url, config, budget)
+        .await?
+        .0)
 }
 
 /// The payout contract's read-only views (no key, no nonce journal) and the node's chain
@@ -106,6 +115,7 @@ pub(crate) async fn payout_reader(
     flags: &EvmFlags,
     rpc_url: &[String],
     config: &Config,
+    budget: &RequestBudget,
 ) -> Result<(PayoutReader, u64), CliError> {
     let contracts = Contracts {
         token: contract(
@@ -119,7 +129,7 @@ pub(crate) async fn payout_reader(
             config.evm.payout_address,
         )?,
     };
-    let client = evm_client(rpc_url, config.rpc.clone())?;
+    let client = evm_client(rpc_url, config.rpc.clone(), budget)?;
     let actual = node_chain_id(&client).await?;
     let sender = config
         .evm

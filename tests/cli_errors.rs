@@ -83,6 +83,10 @@ const BAD_CONFIGS: &[(&str, &str)] = &[
         "[rpc] health_stall_probes: must be at least 1",
     ),
     (
+        "[rpc]\nrequests_per_minute = 1000001\n",
+        "[rpc] requests_per_minute: must be at most 1000000 (0: no limit), found 1000001",
+    ),
+    (
         "[rpc]\nfailure_window = 0\n",
         "[rpc] failure_window: must be at least 1",
     ),

@@ -12,6 +12,8 @@ mod node;
 mod operator;
 #[path = "common/paid.rs"]
 mod paid;
+#[path = "common/proxy.rs"]
+mod proxy;
 #[path = "common/spec.rs"]
 mod spec;
 
@@ -35,6 +37,7 @@ mod cli_operator_flags;
 mod cli_output;
 mod cli_plan;
 mod cli_refused_recipients;
+mod cli_request_budget;
 mod cli_run;
 mod cli_run_evm;
 mod cli_secrets;

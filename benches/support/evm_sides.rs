@@ -47,6 +47,9 @@ pub(crate) struct Side {
     pub(crate) txs: u64,
     pub(crate) gas: u64,
     pub(crate) rpc_calls: u64,
+    /// HTTP requests (a JSON-RPC batch once), as a node's request limit counts them: the
+    /// client's request budget's count.
+    pub(crate) requests: u64,
 }
 
 impl Side {
@@ -89,6 +92,7 @@ impl Run {
             txs: u64::from(self.opening_gas.is_some()) + paid.len() as u64,
             gas: opening + paid.iter().map(|&(_, gas)| gas).sum::<u64>(),
             rpc_calls: 0,
+            requests: 0,
         }
     }
 }
@@ -152,6 +156,7 @@ pub(crate) async fn payout(setup: &Setup, dir: &Path, plan: &EpochPlan) -> Run {
     let payer = backend.sender().address();
     let nonce_before = nonce(&client, payer).await;
     let calls_before = client.metrics().requests;
+    let requests_before = client.request_budget().requests();
     let chunks: Vec<u32> = (0..chunk_count(plan) as u32).collect();
     let mut seen = Vec::with_capacity(chunks.len());
     let started = Instant::now();
@@ -171,6 +176,7 @@ pub(crate) async fn payout(setup: &Setup, dir: &Path, plan: &EpochPlan) -> Run {
         .expect("pay");
     let wall = started.elapsed();
     let rpc_calls = client.metrics().requests - calls_before;
+    let requests = client.request_budget().requests() - requests_before;
     assert!(!reopened, "a fresh payout contract has no open epoch");
     // `open` journals its transaction as `open:<epoch>`; its confirmation, read again.
     let opening = backend
@@ -197,6 +203,7 @@ pub(crate) async fn payout(setup: &Setup, dir: &Path, plan: &EpochPlan) -> Run {
             txs,
             gas,
             rpc_calls,
+            requests,
         },
         started,
         marks,
@@ -234,6 +241,7 @@ pub(crate) async fn baseline(setup: &Setup, dir: &Path, transfers: &[Transfer]) 
 
     let nonce_before = nonce(&client, holder).await;
     let calls_before = client.metrics().requests;
+    let requests_before = client.request_budget().requests();
     let mut in_flight = VecDeque::new();
     let (mut marks, mut paid) = (Vec::new(), Vec::new());
     let started = Instant::now();
@@ -257,6 +265,7 @@ pub(crate) async fn baseline(setup: &Setup, dir: &Path, transfers: &[Transfer]) 
     }
     let wall = started.elapsed();
     let rpc_calls = client.metrics().requests - calls_before;
+    let requests = client.request_budget().requests() - requests_before;
     let txs = nonce(&client, holder).await - nonce_before;
     assert_eq!(txs, transfers.len() as u64, "one transaction per transfer");
     let gas = paid.iter().map(|&(_, gas)| gas).sum();
@@ -267,6 +276,7 @@ pub(crate) async fn baseline(setup: &Setup, dir: &Path, transfers: &[Transfer]) 
             txs,
             gas,
             rpc_calls,
+            requests,
         },
         started,
         marks,

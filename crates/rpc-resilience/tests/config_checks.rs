@@ -209,3 +209,17 @@ fn an_invalid_config_is_not_retryable_and_never_reached_a_server() {
         "invalid configuration: timeout_ms: must be at least 1"
     );
 }
+
+#[test]
+fn requests_per_minute_is_unlimited_at_zero_and_bounded_by_the_budgets_window() {
+    check(with(|c| c.requests_per_minute = 0), None, None);
+    check(with(|c| c.requests_per_minute = 1_000_000), None, None);
+    check(
+        with(|c| c.requests_per_minute = 1_000_001),
+        None,
+        Some((
+            "requests_per_minute",
+            "must be at most 1000000 (0: no limit)",
+        )),
+    );
+}

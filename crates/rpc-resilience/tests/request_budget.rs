@@ -1,6 +1,7 @@
 //! The request budget and rate-limit answers, against real servers on 127.0.0.1 and tokio's
-//! paused clock: a shared window of N requests (a batch counts once), a node's Retry-After
-//! pausing every holder, and rate limits that are not node failures.
+//! paused clock: a shared window of N requests (a batch counts once; the config's
+//! `requests_per_minute`), a node's Retry-After pausing every holder, and rate limits that
+//! are not node failures.
 
 use crate::support;
 
@@ -52,6 +53,39 @@ async fn two_clients_sharing_three_requests_a_minute_send_the_fourth_a_minute_la
     let start = Instant::now();
     let at = seconds_at_each(&[&a, &b, &a, &b, &a], start).await;
     check((at, budget.requests()), (vec![0, 0, 0, 60, 60], 5));
+}
+
+#[tokio::test(start_paused = true)]
+async fn requests_per_minute_limits_a_client_built_from_the_config_alone() {
+    let server = Scripted::start(vec![Step::Ok(hex(1))]).await;
+    let config = ResilienceConfig {
+        requests_per_minute: 2,
+        ..exact_config()
+    };
+    let c = builder(&[&server.url], config).build().unwrap();
+    let start = Instant::now();
+    let at = seconds_at_each(&[&c, &c, &c], start).await;
+    check(
+        (at, c.request_budget().limit()),
+        (vec![0, 0, 60], Some((2, MINUTE))),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn clients_given_the_configs_one_budget_share_its_requests_per_minute() {
+    let server = Scripted::start(vec![Step::Ok(hex(1))]).await;
+    let config = ResilienceConfig {
+        requests_per_minute: 2,
+        ..exact_config()
+    };
+    let budget = config.request_budget().unwrap();
+    let (a, b) = (
+        sharing(&server.url, &budget, config.clone()),
+        sharing(&server.url, &budget, config),
+    );
+    let start = Instant::now();
+    let at = seconds_at_each(&[&a, &b, &a, &b], start).await;
+    check((at, budget.requests()), (vec![0, 0, 60, 60], 4));
 }
 
 #[tokio::test(start_paused = true)]

@@ -2,7 +2,9 @@
 //!
 //! Its defaults are `evm_sender::SenderConfig::new`'s, so they live in one place. The gas
 //! price multiplier is read from its decimal text (never through `f64`) and becomes basis
-//! points; `fee_bump = true` is the sender's opt-in [`FeeBump`] at its smallest step.
+//! points; `fee_bump = true` is the sender's opt-in [`FeeBump`] at its smallest step. The
+//! node's limits (`max_pending`, `block_gas_limit`, the intrinsic gas rule) are integers,
+//! checked by the sender's own rule (`SenderConfig::validate`) plus the floor of 21,000 gas.
 
 use std::time::Duration;
 
@@ -44,6 +46,16 @@ pub struct EvmSection {
     pub min_gas_price_wei: u64,
     /// Replace a transaction unmined after [`FEE_BUMP_AFTER`] at +12.5 %, same nonce.
     pub fee_bump: bool,
+    /// Transactions of the signer sent and not yet mined, at most (a node's slots per sender).
+    pub max_pending: u32,
+    /// Gas of the signer's unmined transactions, at most, when the node's latest block does
+    /// not give its `gasLimit`.
+    pub block_gas_limit: u64,
+    /// Intrinsic gas of a transaction: a gas limit is at least this plus
+    /// `intrinsic_gas_per_byte` per calldata byte.
+    pub intrinsic_gas_base: u64,
+    /// Intrinsic gas per calldata byte (see `intrinsic_gas_base`).
+    pub intrinsic_gas_per_byte: u64,
 }
 
 impl Default for EvmSection {
@@ -61,6 +73,10 @@ impl Default for EvmSection {
             // proof: the sender's default minimum is 1 gwei, far below u64::MAX.
             min_gas_price_wei: u64::try_from(sender.min_gas_price_wei).unwrap_or(u64::MAX),
             fee_bump: false,
+            max_pending: sender.max_pending,
+            block_gas_limit: sender.block_gas_limit,
+            intrinsic_gas_base: sender.intrinsic_gas_base,
+            intrinsic_gas_per_byte: sender.intrinsic_gas_per_byte,
         }
     }
 }
@@ -83,7 +99,45 @@ impl EvmSection {
             let reason = "must differ from token_address".into();
             return Err(refused("payout_address", reason));
         }
-        Ok(())
+        self.check_node_limits()
+    }
+
+    /// `max_pending`, `block_gas_limit` and the intrinsic gas rule: the sender's rule, with
+    /// the value found; the base at least 21,000 (no node mines less), and one calldata
+    /// byte's gas must fit in `max_gas_per_tx` beside it.
+    fn check_node_limits(&self) -> Result<(), Error> {
+        let base = self.intrinsic_gas_base;
+        if base < MIN_GAS {
+            let reason = format!("must be at least {MIN_GAS}, found {base}");
+            return Err(refused("intrinsic_gas_base", reason));
+        }
+        let room = self.max_gas_per_tx.saturating_sub(base);
+        if base <= self.max_gas_per_tx && self.intrinsic_gas_per_byte > room {
+            let reason = format!(
+                "must be at most max_gas_per_tx - intrinsic_gas_base ({room}): one calldata \
+                 byte must fit in a transaction, found {}",
+                self.intrinsic_gas_per_byte
+            );
+            return Err(refused("intrinsic_gas_per_byte", reason));
+        }
+        let config = self.sender_config(1, None)?;
+        config.validate().map_err(|error| match error {
+            evm_sender::Error::InvalidConfig { field, reason } => {
+                let found = match field {
+                    "max_pending" => format!(", found {}", self.max_pending),
+                    "block_gas_limit" => {
+                        format!(" ({}), found {}", self.max_gas_per_tx, self.block_gas_limit)
+                    }
+                    "intrinsic_gas_base" => format!(" ({}), found {base}", self.max_gas_per_tx),
+                    _ => String::new(),
+                };
+                refused(field, format!("{reason}{found}"))
+            }
+            other => Error::Setting {
+                name: "[evm]".into(),
+                reason: other.to_string(),
+            },
+        })
     }
 
     /// The gas price multiplier in basis points: 1 to 10, in steps of 0.0001.
@@ -115,6 +169,10 @@ impl EvmSection {
         config.max_gas_per_tx = self.max_gas_per_tx;
         config.gas_price_multiplier_bps = self.multiplier_bps()?;
         config.min_gas_price_wei = u128::from(self.min_gas_price_wei);
+        config.max_pending = self.max_pending;
+        config.block_gas_limit = self.block_gas_limit;
+        config.intrinsic_gas_base = self.intrinsic_gas_base;
+        config.intrinsic_gas_per_byte = self.intrinsic_gas_per_byte;
         config.fee_bump = self.fee_bump.then_some(FeeBump {
             after: FEE_BUMP_AFTER,
             bump_bps: MIN_FEE_BUMP_BPS,

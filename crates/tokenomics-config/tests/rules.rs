@@ -259,3 +259,63 @@ fn a_verify_sample_of_zero_is_refused() {
         "{got:?}"
     );
 }
+
+#[test]
+fn the_evm_node_limits_default_to_the_senders_and_reach_its_config_as_written() {
+    let limits = |c: Config| {
+        let sender = c.evm.sender_config(1, None).unwrap();
+        (
+            sender.max_pending,
+            sender.block_gas_limit,
+            sender.intrinsic_gas_base,
+            sender.intrinsic_gas_per_byte,
+        )
+    };
+    check(read_toml("", limits), Ok((16, 30_000_000, 21_000, 68)));
+    let text = "[evm]\nmax_pending = 4\nblock_gas_limit = 20000000\n\
+                intrinsic_gas_base = 21500\nintrinsic_gas_per_byte = 16\n";
+    check(read_toml(text, limits), Ok((4, 20_000_000, 21_500, 16)));
+}
+
+#[test]
+fn an_evm_node_limit_out_of_range_or_not_an_integer_is_refused_naming_the_key() {
+    let cases = [
+        (
+            "max_pending = 0",
+            "[evm] max_pending: must be at least 1, found 0",
+        ),
+        (
+            "block_gas_limit = 9999999",
+            "[evm] block_gas_limit: must be at least max_gas_per_tx (10000000), found 9999999",
+        ),
+        (
+            "intrinsic_gas_base = 20999",
+            "[evm] intrinsic_gas_base: must be at least 21000, found 20999",
+        ),
+        (
+            "intrinsic_gas_base = 10000001",
+            "[evm] intrinsic_gas_base: must be at most max_gas_per_tx (10000000), found 10000001",
+        ),
+        (
+            "intrinsic_gas_per_byte = 9979001",
+            "[evm] intrinsic_gas_per_byte: must be at most max_gas_per_tx - intrinsic_gas_base \
+             (9979000): one calldata byte must fit in a transaction, found 9979001",
+        ),
+        (
+            "max_pending = 16.5",
+            "[evm] max_pending: invalid type: string \"16.5\", expected u32",
+        ),
+        (
+            "max_pending = -1",
+            "[evm] max_pending: invalid value: integer `-1`, expected u32",
+        ),
+        (
+            "intrinsic_gas_per_byte = \"68\"",
+            "[evm] intrinsic_gas_per_byte: invalid type: string \"68\", expected u64",
+        ),
+    ];
+    for (line, reason) in cases {
+        let text = format!("[evm]\n{line}\n");
+        check(read_toml(&text, |_| ()), Err(&format!("{TOML}: {reason}")));
+    }
+}

@@ -112,7 +112,8 @@ impl ResilientClientBuilder {
     /// Counts every request (each batch once, health probes included) against this shared
     /// [`RequestBudget`]: a request over its limit waits for room instead of being sent,
     /// and a node's Retry-After pauses every client holding it. Give the same handle to
-    /// every builder of a run. Default: a budget of this client alone, without a limit.
+    /// every builder of a run. Default: a budget of this client alone, of the config's
+    /// `requests_per_minute` ([`ResilienceConfig::request_budget`]).
     pub fn request_budget(mut self, budget: RequestBudget) -> Self {
         self.requests = Some(budget);
         self
@@ -180,7 +181,10 @@ impl ResilientClientBuilder {
             value.set_sensitive(true);
             headers.insert("authorization", value);
         }
-        let requests = self.requests.clone().unwrap_or_default();
+        let requests = match self.requests.clone() {
+            Some(shared) => shared,
+            None => config.request_budget().map_err(RpcError::InvalidConfig)?,
+        };
         let classifier = self
             .classifier
             .clone()

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Backoff, BreakerConfig, Jitter, RetryPolicy};
+use crate::{Backoff, BreakerConfig, ConfigError, Jitter, RequestBudget, RetryPolicy};
 
 mod validate;
 
@@ -62,6 +62,10 @@ pub struct ResilienceConfig {
     pub failure_min_calls: usize,
     /// Health probes without head progress before an endpoint counts as stalled (3).
     pub health_stall_probes: u32,
+    /// HTTP requests per minute at most (a batch counts once), over every client sharing
+    /// the [`RequestBudget`] of [`ResilienceConfig::request_budget`]; 0, the default: no
+    /// limit (requests are still counted).
+    pub requests_per_minute: u32,
 }
 
 impl Default for ResilienceConfig {
@@ -88,6 +92,7 @@ impl Default for ResilienceConfig {
             failure_window: 20,
             failure_min_calls: 10,
             health_stall_probes: 3,
+            requests_per_minute: 0,
         }
     }
 }
@@ -121,6 +126,18 @@ impl ResilienceConfig {
             min_calls: self.failure_min_calls,
             recovery_timeout: Duration::from_millis(self.recovery_timeout_ms),
             half_open_max_calls: self.half_open_max_calls,
+        }
+    }
+
+    /// A new [`RequestBudget`] of `requests_per_minute` (unlimited when 0). Build it once and
+    /// give it to every client that must count together
+    /// (`ResilientClientBuilder::request_budget`); a builder given none makes one of its own
+    /// from its config. Refused: a value above [`crate::MAX_REQUESTS_PER_WINDOW`].
+    pub fn request_budget(&self) -> Result<RequestBudget, ConfigError> {
+        match self.requests_per_minute {
+            0 => Ok(RequestBudget::unlimited()),
+            n => RequestBudget::new(n, Duration::from_secs(60))
+                .map_err(|e| ConfigError::new("requests_per_minute", e.reason)),
         }
     }
 

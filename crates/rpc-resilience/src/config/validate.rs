@@ -3,7 +3,7 @@
 //! refused when the file is read, not when the first call fails).
 
 use super::ResilienceConfig;
-use crate::ConfigError;
+use crate::{ConfigError, MAX_REQUESTS_PER_WINDOW};
 
 /// The largest `batch_size` [`ResilienceConfig::validate`] accepts.
 ///
@@ -25,7 +25,8 @@ impl ResilienceConfig {
     ///
     /// Durations are at least 1 ms, counts at least 1, `backoff_factor` a finite number of at
     /// least 1.0, `retry_budget_ratio` finite in [0, 1000], `failure_rate_percent` in 1..=100,
-    /// `max_backoff_ms >= initial_backoff_ms` and `failure_min_calls <= failure_window`.
+    /// `max_backoff_ms >= initial_backoff_ms`, `failure_min_calls <= failure_window` and
+    /// `requests_per_minute` at most [`MAX_REQUESTS_PER_WINDOW`] (0: no limit).
     /// (`jitter` is checked when it is read: only known names deserialize.)
     ///
     /// ```
@@ -102,6 +103,15 @@ impl ResilienceConfig {
                 format!(
                     "must be a finite number of at least 1.0, found {}",
                     self.backoff_factor
+                ),
+            ));
+        }
+        if self.requests_per_minute > MAX_REQUESTS_PER_WINDOW {
+            return Err(ConfigError::new(
+                "requests_per_minute",
+                format!(
+                    "must be at most {MAX_REQUESTS_PER_WINDOW} (0: no limit), found {}",
+                    self.requests_per_minute
                 ),
             ));
         }
