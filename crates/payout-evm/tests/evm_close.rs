@@ -10,9 +10,9 @@ use alloy_primitives::{Address, Bytes};
 use alloy_sol_types::{sol, SolCall};
 use serde_json::json;
 
-use evm_support::{check, plan_for, Anvil};
-use payout_evm::{Contracts, EpochProgress, EvmError, EvmPayout};
-use payout_executor::{ExecutorError, Opening};
+use evm_support::{check, open_and_pay, plan_for, Anvil};
+use payout_evm::{Contracts, EpochProgress, EvmError};
+use payout_executor::ExecutorError;
 use tokenomics_core::synthetic_inputs;
 use tokenomics_core::{Amount, EpochPlan, ZERO_ADDRESS};
 
@@ -29,23 +29,6 @@ fn stranding_plan(epoch: u64) -> EpochPlan {
     plan.transfers[350].to = ZERO_ADDRESS;
     plan.plan_hash = plan.compute_hash();
     plan
-}
-
-/// Opens `plan` and pays `chunks`; returns what paying them gave.
-async fn open_and_pay(
-    backend: &EvmPayout,
-    plan: &EpochPlan,
-    chunks: &[u32],
-) -> Result<(), ExecutorError> {
-    let memo = Opening {
-        plan_hash: plan.plan_hash,
-        minted_supply: Amount::ZERO,
-    };
-    backend.open_epoch(plan, &memo, Amount::ZERO).await.unwrap();
-    let stop = AtomicBool::new(false);
-    backend
-        .pay_chunks(plan, chunks, &mut |_| Ok(()), &stop)
-        .await
 }
 
 /// The revert reason of an `EvmReverted` error.

@@ -5,16 +5,14 @@
 use crate::evm_support;
 
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
-use evm_support::{check, plan_for, Anvil};
+use evm_support::{check, open_and_pay, plan_for, Anvil};
 use payout_evm::{to_core, Contracts, EvmPayout, PayoutReader, CHUNK_SIZE};
 use payout_executor::{
     DryRunAhead, EpochExecutor, ExecutorConfig, ExecutorError, Journal, MintedSupply, OnChain,
-    Opening,
 };
 use tokenomics_core::synthetic_inputs;
-use tokenomics_core::{Amount, EpochPlan, Params};
+use tokenomics_core::{Amount, Params};
 
 /// A dry-run executor over the read-only views of `backend`'s contracts, with an empty
 /// journal (as a dry run without the run's journal).
@@ -34,20 +32,6 @@ async fn backend(anvil: &Anvil, dir: &Path) -> (EvmPayout, Contracts) {
     (backend, contracts)
 }
 
-/// Opens `plan` (minted supply 0) and pays its `chunks`.
-async fn open_and_pay(backend: &EvmPayout, plan: &EpochPlan, chunks: &[u32]) {
-    let memo = Opening {
-        plan_hash: plan.plan_hash,
-        minted_supply: Amount::ZERO,
-    };
-    backend.open_epoch(plan, &memo, Amount::ZERO).await.unwrap();
-    let stop = AtomicBool::new(false);
-    backend
-        .pay_chunks(plan, chunks, &mut |_| Ok(()), &stop)
-        .await
-        .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
 async fn a_dry_run_of_an_open_epoch_on_evm_would_send_the_transfers_of_unpaid_chunks_only() {
@@ -57,7 +41,7 @@ async fn a_dry_run_of_an_open_epoch_on_evm_would_send_the_transfers_of_unpaid_ch
     let inputs = synthetic_inputs(0, 700);
     let plan = plan_for(&inputs, Amount::ZERO);
     assert!(plan.transfers.len() > CHUNK_SIZE, "more than one chunk");
-    open_and_pay(&backend, &plan, &[0]).await;
+    open_and_pay(&backend, &plan, &[0]).await.unwrap();
 
     let report = preview(&backend)
         .dry_run(inputs, MintedSupply::FromChain, &mut DryRunAhead::default())

@@ -7,9 +7,9 @@ use crate::evm_support;
 use alloy_primitives::Address;
 use serde_json::json;
 
-use evm_support::{check, dev_address, plan_for, Anvil};
+use evm_support::{check, dev_address, opening, plan_for, Anvil};
 use payout_evm::{EvmError, EvmPayout};
-use payout_executor::{ExecutorError, Opening};
+use payout_executor::ExecutorError;
 use tokenomics_core::synthetic_inputs;
 use tokenomics_core::{Amount, EpochPlan};
 
@@ -20,17 +20,11 @@ fn stranger() -> Address {
     STRANGER.parse().unwrap()
 }
 
-/// The memo of `plan`, planned on a supply of zero.
-fn memo(plan: &EpochPlan) -> Opening {
-    Opening {
-        plan_hash: plan.plan_hash,
-        minted_supply: Amount::ZERO,
-    }
-}
-
 /// Opens `plan` through `backend`.
 async fn open(backend: &EvmPayout, plan: &EpochPlan) -> payout_executor::Result<bool> {
-    backend.open_epoch(plan, &memo(plan), Amount::ZERO).await
+    backend
+        .open_epoch(plan, &opening(plan, Amount::ZERO), Amount::ZERO)
+        .await
 }
 
 /// The `Reverted` error of an opening: its transaction and its reason.
@@ -102,7 +96,7 @@ async fn an_opening_reverted_because_another_plan_was_opened_meanwhile_is_a_conf
     );
     check(
         backend.epoch_record(3).await.unwrap(),
-        Some((memo(&other), other.from_mint)),
+        Some((opening(&other, Amount::ZERO), other.from_mint)),
     );
 }
 
@@ -123,7 +117,7 @@ async fn an_opening_a_reorg_took_is_sent_again_from_the_sender_journal_under_its
     check(open(&backend, &plan).await.unwrap(), false);
     check(
         backend.epoch_record(4).await.unwrap(),
-        Some((memo(&plan), plan.from_mint)),
+        Some((opening(&plan, Amount::ZERO), plan.from_mint)),
     );
     check(anvil.nonce(dev_address()).await, nonce + 1);
 }

@@ -6,19 +6,11 @@ use crate::evm_support;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use evm_support::{all_chunks, check, check_every_balance, dev_address, plan_for, Anvil};
+use evm_support::{all_chunks, check, check_every_balance, dev_address, opening, plan_for, Anvil};
 use payout_evm::{chunk_count, EvmPayout, PaidChunk};
-use payout_executor::{ExecutorError, Opening};
+use payout_executor::ExecutorError;
 use tokenomics_core::synthetic_inputs;
 use tokenomics_core::Amount;
-
-/// The memo of `plan` built on `minted`.
-fn memo(plan: &tokenomics_core::EpochPlan, minted: Amount) -> Opening {
-    Opening {
-        plan_hash: plan.plan_hash,
-        minted_supply: minted,
-    }
-}
 
 /// Pays every chunk of `plan`; returns the chunks reported.
 async fn pay_all(backend: &EvmPayout, plan: &tokenomics_core::EpochPlan) -> Vec<PaidChunk> {
@@ -52,7 +44,7 @@ async fn an_epoch_of_1000_recipients_pays_every_balance_and_mints_from_mint() {
     let started = Instant::now();
     check(
         backend
-            .open_epoch(&plan, &memo(&plan, minted), Amount::ZERO)
+            .open_epoch(&plan, &opening(&plan, minted), Amount::ZERO)
             .await
             .unwrap(),
         false,
@@ -89,7 +81,7 @@ async fn opening_again_with_the_same_plan_sends_nothing_and_another_plan_is_a_co
     let plan = plan_for(&synthetic_inputs(3, 10), Amount::ZERO);
     check(
         backend
-            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+            .open_epoch(&plan, &opening(&plan, Amount::ZERO), Amount::ZERO)
             .await
             .unwrap(),
         false,
@@ -97,14 +89,14 @@ async fn opening_again_with_the_same_plan_sends_nothing_and_another_plan_is_a_co
     let nonce = anvil.nonce(dev_address()).await;
     check(
         backend
-            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+            .open_epoch(&plan, &opening(&plan, Amount::ZERO), Amount::ZERO)
             .await
             .unwrap(),
         true,
     );
     let other = plan_for(&synthetic_inputs(3, 20), Amount::ZERO);
     let refused = backend
-        .open_epoch(&other, &memo(&other, Amount::ZERO), Amount::ZERO)
+        .open_epoch(&other, &opening(&other, Amount::ZERO), Amount::ZERO)
         .await;
     check(
         matches!(refused, Err(ExecutorError::ChainConflict { epoch: 3, .. })),
@@ -112,7 +104,7 @@ async fn opening_again_with_the_same_plan_sends_nothing_and_another_plan_is_a_co
     );
     check(anvil.nonce(dev_address()).await, nonce);
     let record = backend.epoch_record(3).await.unwrap();
-    check(record, Some((memo(&plan, Amount::ZERO), plan.from_mint)));
+    check(record, Some((opening(&plan, Amount::ZERO), plan.from_mint)));
 }
 
 #[tokio::test]
@@ -127,7 +119,7 @@ async fn a_fresh_journal_on_a_half_paid_epoch_pays_only_the_missing_chunks() {
     first.set_chunks_in_flight(1);
     let plan = plan_for(&synthetic_inputs(2, 1_000), Amount::ZERO);
     first
-        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+        .open_epoch(&plan, &opening(&plan, Amount::ZERO), Amount::ZERO)
         .await
         .unwrap();
     let stop = AtomicBool::new(false);
@@ -157,11 +149,11 @@ async fn a_fresh_journal_on_a_half_paid_epoch_pays_only_the_missing_chunks() {
     // The epoch's record on chain gives the plan back; opening again sends nothing.
     check(
         second.epoch_record(2).await.unwrap(),
-        Some((memo(&plan, Amount::ZERO), plan.from_mint)),
+        Some((opening(&plan, Amount::ZERO), plan.from_mint)),
     );
     check(
         second
-            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+            .open_epoch(&plan, &opening(&plan, Amount::ZERO), Amount::ZERO)
             .await
             .unwrap(),
         true,
@@ -186,7 +178,7 @@ async fn a_finished_epoch_run_again_sends_no_transaction() {
     let backend = anvil.backend(contracts, &journal).await;
     let plan = plan_for(&synthetic_inputs(4, 400), Amount::ZERO);
     backend
-        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+        .open_epoch(&plan, &opening(&plan, Amount::ZERO), Amount::ZERO)
         .await
         .unwrap();
     pay_all(&backend, &plan).await;
@@ -196,7 +188,7 @@ async fn a_finished_epoch_run_again_sends_no_transaction() {
     let again = anvil.backend(contracts, &journal).await;
     check(
         again
-            .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+            .open_epoch(&plan, &opening(&plan, Amount::ZERO), Amount::ZERO)
             .await
             .unwrap(),
         true,

@@ -5,41 +5,18 @@
 
 use crate::evm_support;
 
-use std::sync::atomic::AtomicBool;
-
 use alloy_primitives::{keccak256, Address, U256};
 use alloy_sol_types::SolValue;
 use serde_json::json;
 
 use evm_support::storage::word;
-use evm_support::{check, dev_address, plan_for, Anvil};
+use evm_support::{check, dev_address, open_and_pay, opening, plan_for, Anvil};
 use payout_evm::{to_core, to_evm, Contracts, EvmError, EvmPayout, PayoutReader};
 use payout_executor::{
-    ChainShows, ExecutorError, JournaledEpoch, Opening, PayoutPreview, ShowsChain, Stage,
+    ChainShows, ExecutorError, JournaledEpoch, PayoutPreview, ShowsChain, Stage,
 };
 use tokenomics_core::synthetic_inputs;
-use tokenomics_core::{Amount, EpochPlan};
-
-/// The memo of `plan`, planned on a supply of zero.
-fn memo(plan: &EpochPlan) -> Opening {
-    Opening {
-        plan_hash: plan.plan_hash,
-        minted_supply: Amount::ZERO,
-    }
-}
-
-/// Opens `plan` and pays its `chunks`.
-async fn open_and_pay(backend: &EvmPayout, plan: &EpochPlan, chunks: &[u32]) {
-    backend
-        .open_epoch(plan, &memo(plan), Amount::ZERO)
-        .await
-        .unwrap();
-    let stop = AtomicBool::new(false);
-    backend
-        .pay_chunks(plan, chunks, &mut |_| Ok(()), &stop)
-        .await
-        .unwrap();
-}
+use tokenomics_core::Amount;
 
 /// Deploys and connects a backend (nonce journal `j.sqlite` in `dir`).
 async fn setup(anvil: &Anvil, dir: &std::path::Path) -> (EvmPayout, Contracts) {
@@ -59,7 +36,7 @@ async fn unpaid_counts_the_pending_transfers_whose_chunk_the_contract_does_not_m
     let plan = plan_for(&synthetic_inputs(1, 700), Amount::ZERO);
     let n = plan.transfers.len() as u32;
     assert!(n > 600 && n <= 900, "{n} transfers: three chunks");
-    open_and_pay(&backend, &plan, &[1]).await;
+    open_and_pay(&backend, &plan, &[1]).await.unwrap();
     let all: Vec<u32> = (0..n).collect();
     check(backend.unpaid(&plan, &all).await.unwrap(), n as usize - 300);
     check(
@@ -78,7 +55,7 @@ async fn funds_needed_is_the_total_and_what_is_owed_less_what_the_epoch_mints() 
     let dir = tempfile::tempdir().unwrap();
     let (backend, _) = setup(&anvil, dir.path()).await;
     let plan = plan_for(&synthetic_inputs(2, 10), Amount::ZERO);
-    open_and_pay(&backend, &plan, &[0]).await;
+    open_and_pay(&backend, &plan, &[0]).await.unwrap();
     // What the epoch left in the contract is what a later epoch may owe.
     let left = backend
         .balance_of(backend.contracts().payout)
@@ -103,18 +80,26 @@ async fn opened_with_is_false_before_opening_true_for_the_plan_and_a_conflict_fo
     let (backend, _) = setup(&anvil, dir.path()).await;
     let plan = plan_for(&synthetic_inputs(4, 10), Amount::ZERO);
     check(
-        backend.opened_with(&plan, &memo(&plan)).await.unwrap(),
+        backend
+            .opened_with(&plan, &opening(&plan, Amount::ZERO))
+            .await
+            .unwrap(),
         false,
     );
-    open_and_pay(&backend, &plan, &[]).await;
+    open_and_pay(&backend, &plan, &[]).await.unwrap();
     check(
-        backend.opened_with(&plan, &memo(&plan)).await.unwrap(),
+        backend
+            .opened_with(&plan, &opening(&plan, Amount::ZERO))
+            .await
+            .unwrap(),
         true,
     );
     let other = plan_for(&synthetic_inputs(4, 20), Amount::ZERO);
     check(
         matches!(
-            backend.opened_with(&other, &memo(&other)).await,
+            backend
+                .opened_with(&other, &opening(&other, Amount::ZERO))
+                .await,
             Err(ExecutorError::ChainConflict { epoch: 4, .. })
         ),
         true,
@@ -128,7 +113,7 @@ async fn the_check_chain_view_of_a_journaled_epoch_marks_each_transfer_of_a_paid
     let dir = tempfile::tempdir().unwrap();
     let (backend, contracts) = setup(&anvil, dir.path()).await;
     let plan = plan_for(&synthetic_inputs(5, 700), Amount::ZERO);
-    open_and_pay(&backend, &plan, &[1]).await;
+    open_and_pay(&backend, &plan, &[1]).await.unwrap();
     let journaled = JournaledEpoch {
         epoch: 5,
         stage: Stage::Minted,
@@ -232,7 +217,7 @@ async fn a_sampled_recipients_balance_moved_by_someone_else_fails_the_balance_ch
     let (backend, contracts) = setup(&anvil, dir.path()).await;
     let plan = plan_for(&synthetic_inputs(6, 10), Amount::ZERO);
     let before = backend.balances(&plan, 16).await.unwrap();
-    open_and_pay(&backend, &plan, &[0]).await;
+    open_and_pay(&backend, &plan, &[0]).await.unwrap();
     check(
         backend.verify_balances(&plan, &before).await.unwrap(),
         before.sample.len(),
@@ -263,7 +248,7 @@ async fn an_opening_lowers_the_emission_room_by_exactly_what_it_mints() {
     let plan = plan_for(&synthetic_inputs(7, 10), Amount::ZERO);
     assert!(plan.from_mint > Amount::ZERO);
     let before = backend.emission_room().await.unwrap();
-    open_and_pay(&backend, &plan, &[]).await;
+    open_and_pay(&backend, &plan, &[]).await.unwrap();
     check(
         backend.emission_room().await.unwrap(),
         before.checked_sub(plan.from_mint, "t").unwrap(),

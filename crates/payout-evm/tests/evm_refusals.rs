@@ -10,19 +10,11 @@ use alloy_primitives::{keccak256, B256, U256};
 use alloy_sol_types::SolValue;
 use serde_json::json;
 
-use evm_support::{check, dev_address, plan_for, Anvil, CHAIN_ID};
+use evm_support::{check, dev_address, opening, plan_for, Anvil, CHAIN_ID};
 use payout_evm::{Contracts, EvmError, EvmPayout};
-use payout_executor::{ExecutorError, Opening};
+use payout_executor::ExecutorError;
 use tokenomics_core::synthetic_inputs;
 use tokenomics_core::Amount;
-
-/// The memo of `plan` built on `minted`.
-fn memo(plan: &tokenomics_core::EpochPlan, minted: Amount) -> Opening {
-    Opening {
-        plan_hash: plan.plan_hash,
-        minted_supply: minted,
-    }
-}
 
 #[tokio::test]
 #[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
@@ -36,7 +28,7 @@ async fn a_payout_contract_short_of_the_recycled_pool_is_refused_before_sending(
     let plan = plan_for(&inputs, Amount::ZERO);
     let nonce = anvil.nonce(dev_address()).await;
     let refused = backend
-        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+        .open_epoch(&plan, &opening(&plan, Amount::ZERO), Amount::ZERO)
         .await
         .unwrap_err();
     let message = refused.to_string();
@@ -102,7 +94,7 @@ async fn a_chunk_above_max_gas_per_tx_is_refused_naming_it_before_sending() {
         .await;
     let plan = plan_for(&synthetic_inputs(6, 400), Amount::ZERO);
     backend
-        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+        .open_epoch(&plan, &opening(&plan, Amount::ZERO), Amount::ZERO)
         .await
         .unwrap();
     let nonce = anvil.nonce(dev_address()).await;
@@ -130,7 +122,7 @@ async fn a_chunk_mined_with_status_0_stops_the_epoch_with_the_reason() {
     let backend = anvil.backend(contracts, &dir.path().join("j.sqlite")).await;
     let plan = plan_for(&synthetic_inputs(7, 10), Amount::ZERO);
     backend
-        .open_epoch(&plan, &memo(&plan, Amount::ZERO), Amount::ZERO)
+        .open_epoch(&plan, &opening(&plan, Amount::ZERO), Amount::ZERO)
         .await
         .unwrap();
     anvil.rpc("evm_setAutomine", json!([false])).await;

@@ -13,9 +13,9 @@ use alloy_sol_types::{sol, SolCall};
 use evm_sender::{EvmSender, TxRequest};
 
 use evm_support::storage::{chunk_word_slot, record_slot, totals_word, word, Field};
-use evm_support::{all_chunks, check, plan_for, signer, Anvil};
+use evm_support::{all_chunks, check, open_and_pay, plan_for, signer, Anvil};
 use payout_evm::{to_evm, Contracts, EvmPayout};
-use payout_executor::{ExecutorError, Opening, Verified};
+use payout_executor::{ExecutorError, Verified};
 use tokenomics_core::synthetic_inputs;
 use tokenomics_core::{Amount, EpochPlan};
 
@@ -31,20 +31,6 @@ async fn setup(anvil: &Anvil, dir: &Path) -> (EvmPayout, Contracts) {
         anvil.backend(contracts, &dir.join("j.sqlite")).await,
         contracts,
     )
-}
-
-/// Opens `plan` (planned on a supply of zero) and pays `chunks` of it.
-async fn open_and_pay(backend: &EvmPayout, plan: &EpochPlan, chunks: &[u32]) {
-    let memo = Opening {
-        plan_hash: plan.plan_hash,
-        minted_supply: Amount::ZERO,
-    };
-    backend.open_epoch(plan, &memo, Amount::ZERO).await.unwrap();
-    let stop = AtomicBool::new(false);
-    backend
-        .pay_chunks(plan, chunks, &mut |_| Ok(()), &stop)
-        .await
-        .unwrap();
 }
 
 /// Another sender of the dev key (its own nonce journal `name` in `dir`) sends `data` to
@@ -101,7 +87,9 @@ async fn a_record_that_minted_other_than_the_plan_is_a_conflict_not_a_verified_e
     let dir = tempfile::tempdir().unwrap();
     let (backend, contracts) = setup(&anvil, dir.path()).await;
     let plan = plan_for(&synthetic_inputs(2, 10), Amount::ZERO);
-    open_and_pay(&backend, &plan, &all_chunks(&plan)).await;
+    open_and_pay(&backend, &plan, &all_chunks(&plan))
+        .await
+        .unwrap();
     check(
         backend.verify_paid(&plan, Amount::ZERO, 4).await.is_ok(),
         true,
@@ -123,7 +111,7 @@ async fn an_epoch_with_a_chunk_still_unpaid_is_unverified_naming_the_records_tot
     let dir = tempfile::tempdir().unwrap();
     let (backend, _) = setup(&anvil, dir.path()).await;
     let plan = plan_for(&synthetic_inputs(3, 400), Amount::ZERO);
-    open_and_pay(&backend, &plan, &[0]).await;
+    open_and_pay(&backend, &plan, &[0]).await.unwrap();
     let paid: Amount = plan.transfers[..300]
         .iter()
         .try_fold(Amount::ZERO, |sum, t| sum.checked_add(t.amount, "t"))
@@ -145,7 +133,9 @@ async fn a_chunk_bit_cleared_under_a_complete_record_is_unverified_naming_the_ch
     let dir = tempfile::tempdir().unwrap();
     let (backend, contracts) = setup(&anvil, dir.path()).await;
     let plan = plan_for(&synthetic_inputs(4, 400), Amount::ZERO);
-    open_and_pay(&backend, &plan, &all_chunks(&plan)).await;
+    open_and_pay(&backend, &plan, &all_chunks(&plan))
+        .await
+        .unwrap();
     // Chunks 0 and 1 are bits 0 and 1 of word 0: keep chunk 0 only.
     anvil
         .set_storage(contracts.payout, chunk_word_slot(4, 0), word(0b01))
@@ -162,7 +152,7 @@ async fn a_chunk_paid_with_the_plans_total_to_recipients_in_another_order_is_unv
     let dir = tempfile::tempdir().unwrap();
     let (backend, contracts) = setup(&anvil, dir.path()).await;
     let plan = plan_for(&synthetic_inputs(5, 10), Amount::ZERO);
-    open_and_pay(&backend, &plan, &[]).await;
+    open_and_pay(&backend, &plan, &[]).await.unwrap();
     // Another run pays chunk 0 with the first two recipients swapped: same count, same
     // total, the record cannot tell; the chunk's Transfer logs can.
     let mut to: Vec<_> = plan.transfers.iter().map(|t| to_evm(t.to)).collect();
@@ -200,7 +190,7 @@ async fn a_journal_naming_a_transaction_without_the_chunks_event_is_unverified()
     let dir = tempfile::tempdir().unwrap();
     let (backend, contracts) = setup(&anvil, dir.path()).await;
     let plan = plan_for(&synthetic_inputs(6, 10), Amount::ZERO);
-    open_and_pay(&backend, &plan, &[]).await;
+    open_and_pay(&backend, &plan, &[]).await.unwrap();
     // This journal's `payout:6:0` is a transaction that paid nothing (a view called as a
     // transaction); another run pays the chunk.
     let nothing = TxRequest::call(
@@ -238,7 +228,7 @@ async fn a_chunk_no_paying_transaction_is_found_for_is_checked_by_its_bit_and_to
     let dir = tempfile::tempdir().unwrap();
     let (backend, contracts) = setup(&anvil, dir.path()).await;
     let plan = plan_for(&synthetic_inputs(7, 10), Amount::ZERO);
-    open_and_pay(&backend, &plan, &[]).await;
+    open_and_pay(&backend, &plan, &[]).await.unwrap();
     // The record and the bit say paid; no journal and no log names a transaction.
     let totals = totals_word(plan.total, 1);
     anvil

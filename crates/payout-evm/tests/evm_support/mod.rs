@@ -11,6 +11,7 @@ use std::time::Duration;
 use evm_sender::anvil::{self, AnvilConfig};
 use evm_sender::{Address, EvmSender, SenderConfig, Signer};
 use payout_evm::{Contracts, EvmPayout};
+use payout_executor::{ExecutorError, Opening};
 use rpc_resilience::{ResilienceConfig, ResilientClient};
 use serde_json::json;
 use tokenomics_core::{Amount, EpochInputs, EpochPlan, Params};
@@ -147,4 +148,28 @@ pub async fn check_every_balance(backend: &EvmPayout, plan: &EpochPlan) {
         }
     }
     check(wrong, Vec::new());
+}
+
+/// How `plan` is opened when it was planned on a minted supply of `minted`.
+pub fn opening(plan: &EpochPlan, minted: Amount) -> Opening {
+    Opening {
+        plan_hash: plan.plan_hash,
+        minted_supply: minted,
+    }
+}
+
+/// Opens `plan` (planned on a supply of zero) and pays its `chunks`: what paying gave.
+pub async fn open_and_pay(
+    backend: &EvmPayout,
+    plan: &EpochPlan,
+    chunks: &[u32],
+) -> Result<(), ExecutorError> {
+    backend
+        .open_epoch(plan, &opening(plan, Amount::ZERO), Amount::ZERO)
+        .await
+        .unwrap();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    backend
+        .pay_chunks(plan, chunks, &mut |_| Ok(()), &stop)
+        .await
 }
