@@ -93,13 +93,7 @@ async fn sigkills_at_four_points_of_an_epoch_still_pay_everyone_once() {
     evm.anvil.automine(true).await;
     let reports = check_success(&evm.finish(&file, "journal.sqlite", &[]).await);
     assert_eq!(reports[0]["outcome"], "paid");
-    evm.check_paid_once(&plan).await;
-    let txs = 1 + chunk_count(&plan) as u64;
-    assert_eq!(
-        evm.anvil.dev_nonce_at("latest").await,
-        DEPLOY_TXS + txs,
-        "one tx per operation"
-    );
+    evm.check_paid_once_one_tx_each(&plan).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -191,11 +185,5 @@ async fn a_fresh_journal_on_a_half_paid_epoch_pays_only_the_unpaid_chunks() {
     let reports = check_success(&evm.finish(&file, "fresh.sqlite", &[]).await);
     assert_eq!(reports[0]["outcome"], "paid");
     assert!(reports[0]["found_on_chain"].as_u64().unwrap() > 0);
-    evm.check_paid_once(&plan).await;
-    let txs = 1 + chunk_count(&plan) as u64;
-    assert_eq!(
-        evm.anvil.dev_nonce_at("latest").await,
-        DEPLOY_TXS + txs,
-        "one tx per operation"
-    );
+    evm.check_paid_once_one_tx_each(&plan).await;
 }

@@ -21,13 +21,7 @@ async fn five_thousand_recipients_are_each_paid_their_plan_once_and_a_rerun_send
     let file = evm.inputs(&inputs);
     let reports = check_success(&evm.finish(&file, "journal.sqlite", &[]).await);
     assert_eq!(reports[0]["outcome"], "paid");
-    evm.check_paid_once(&plan).await;
-    let txs = 1 + chunk_count(&plan) as u64;
-    assert_eq!(
-        evm.anvil.dev_nonce_at("latest").await,
-        DEPLOY_TXS + txs,
-        "one tx per operation"
-    );
+    evm.check_paid_once_one_tx_each(&plan).await;
 
     let again = check_success(&evm.finish(&file, "journal.sqlite", &[]).await);
     assert_eq!(again[0]["outcome"], "already_done");
@@ -35,7 +29,7 @@ async fn five_thousand_recipients_are_each_paid_their_plan_once_and_a_rerun_send
     assert_eq!(fresh[0]["outcome"], "already_paid_on_chain");
     assert_eq!(
         evm.anvil.dev_nonce_at("latest").await,
-        DEPLOY_TXS + txs,
+        DEPLOY_TXS + 1 + chunk_count(&plan) as u64,
         "re-runs sent nothing"
     );
 }
@@ -68,11 +62,5 @@ async fn on_an_anvil_with_no_mining_an_epoch_is_paid_once_as_evm_mine_makes_bloc
     let run = evm.finish(&file, "journal.sqlite", &["--confirmations", "3"]);
     let reports = check_success(&while_mining(&evm.anvil, run).await);
     assert_eq!(reports[0]["outcome"], "paid");
-    evm.check_paid_once(&plan).await;
-    let txs = 1 + chunk_count(&plan) as u64;
-    assert_eq!(
-        evm.anvil.dev_nonce_at("latest").await,
-        DEPLOY_TXS + txs,
-        "one tx per operation"
-    );
+    evm.check_paid_once_one_tx_each(&plan).await;
 }

@@ -117,6 +117,18 @@ impl Evm {
         self.backend("reader.sqlite").await
     }
 
+    /// [`Evm::check_paid_once`], and the dev key sent one transaction per operation
+    /// since the deploy: the opening and one per chunk (the run's only epoch).
+    pub(crate) async fn check_paid_once_one_tx_each(&self, plan: &EpochPlan) {
+        self.check_paid_once(plan).await;
+        let txs = 1 + payout_evm::chunk_count(plan) as u64;
+        assert_eq!(
+            self.anvil.dev_nonce_at("latest").await,
+            DEPLOY_TXS + txs,
+            "one tx per operation"
+        );
+    }
+
     /// Every recipient holds exactly its plan amount (fresh addresses before), every
     /// chunk is paid, and the supply is what the plan minted.
     pub(crate) async fn check_paid_once(&self, plan: &EpochPlan) {
