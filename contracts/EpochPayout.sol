@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {MDTToken} from "./MDTToken.sol";
 
@@ -13,6 +14,11 @@ import {MDTToken} from "./MDTToken.sol";
 /// only the chunks still missing. An epoch that can never complete (a chunk the token
 /// refuses) can be closed by the owner: it pays nothing more, and what it did not pay
 /// stays in this contract, for later epochs.
+/// An epoch can instead be paid by claims (`openClaims`): one cumulative Merkle root of
+/// `(account, cumulative amount)` leaves per claims epoch, each account claiming what the
+/// current root gives it beyond what it already claimed. What the roots promise and was
+/// not claimed yet (`claimsOutstanding`) stays in this contract: no opening, payout or
+/// claim leaves the balance below it.
 /// @dev This contract owns the token (the deployer transfers the token's ownership to
 /// it); only this contract's owner, the executor's key, writes.
 contract EpochPayout is Ownable {
@@ -27,11 +33,25 @@ contract EpochPayout is Ownable {
         uint128 paidTotal;
         uint32 chunksPaid;
         bool closed;
+        bool claims;
+    }
+
+    /// @dev The claims state: the current root, and what all roots promise against what
+    /// was claimed, in one slot (both below the token's 21M-MDT cap, far below 2^128).
+    struct ClaimsTotals {
+        uint128 cumulativeTotal;
+        uint128 claimedTotal;
     }
 
     mapping(uint64 epoch => EpochRecord) private _epochs;
     /// @dev Paid chunks, 256 per word: chunk `c` is bit `c % 256` of word `c / 256`.
     mapping(uint64 epoch => mapping(uint256 word => uint256 bits)) private _paidChunks;
+    // Claims state after the push state, so the push layout (slots 1 and 2) stays put.
+    bytes32 private _root;
+    ClaimsTotals private _claimsTotals;
+    uint64 private _rootEpoch;
+    /// @notice What `account` has claimed so far, in base units (cumulative).
+    mapping(address account => uint256 amount) public claimed;
 
     /// @notice Emitted when an epoch is opened (not by a repeated, no-op `openEpoch`).
     event EpochOpened(uint64 indexed epoch, bytes32 indexed planHash, uint256 mintedSupplyBefore, uint256 fromMint);
@@ -40,6 +60,12 @@ contract EpochPayout is Ownable {
 
     /// @notice Emitted when the owner closes an epoch that can never complete.
     event EpochClosed(uint64 indexed epoch, uint32 chunks, uint32 chunksPaid, uint256 paidTotal);
+
+    /// @notice Emitted when a claims epoch is opened and its root becomes the current one.
+    event ClaimsOpened(uint64 indexed epoch, bytes32 indexed root, uint256 cumulativeTotal);
+    /// @notice Emitted for each claim: `amount` paid to `account`, whose claims now total
+    /// `cumulativeAmount`.
+    event Claimed(address indexed account, uint256 amount, uint256 cumulativeAmount);
 
     /// @notice A zero address where a contract or owner is needed.
     error ZeroAddress();
@@ -61,6 +87,25 @@ contract EpochPayout is Ownable {
     error EpochIsClosed(uint64 epoch);
     /// @notice `closeEpoch` of an epoch whose `chunks` chunks are all paid.
     error EpochFullyPaid(uint64 epoch, uint32 chunksPaid);
+    /// @notice `openEpoch`, `payout` or `closeEpoch` of an epoch opened by `openClaims`, or
+    /// `openClaims` of an epoch opened by `openEpoch`.
+    error EpochKindConflict(uint64 epoch, bool claims);
+    /// @notice `openClaims` for an epoch not later than the current root's.
+    error ClaimsEpochNotLater(uint64 epoch, uint64 currentEpoch);
+    /// @notice `openClaims` again for the current root's epoch with another root or total.
+    error ClaimsRootConflict(uint64 epoch, bytes32 recordedRoot, uint256 recordedCumulativeTotal);
+    /// @notice An all-zero root.
+    error ZeroRoot();
+    /// @notice A cumulative total below the current one (it never falls).
+    error CumulativeTotalFell(uint256 recorded, uint256 given);
+    /// @notice This contract would hold less than the claims outstanding.
+    error ClaimsUnderfunded(uint256 balance, uint256 outstanding);
+    /// @notice The proof does not lead from `(account, cumulativeAmount)` to the current root.
+    error InvalidProof(address account, uint256 cumulativeAmount);
+    /// @notice `account` already claimed `cumulativeAmount` or more.
+    error NothingToClaim(address account, uint256 cumulativeAmount, uint256 alreadyClaimed);
+    /// @notice A claim would pay more than the current root's total promises.
+    error ClaimsExhausted(uint256 cumulativeTotal, uint256 claimedTotal, uint256 amount);
     /// @notice The token's `transfer` returned false.
     error TransferFailed(address to, uint256 amount);
 
@@ -80,6 +125,53 @@ contract EpochPayout is Ownable {
         external
         onlyOwner
     {
+        if (_open(epoch, planHash, mintedSupplyBefore, fromMint, false)) {
+            emit EpochOpened(epoch, planHash, mintedSupplyBefore, fromMint);
+        }
+    }
+
+    /// @notice Opens claims epoch `epoch`: records it as `openEpoch` does (same conflict
+    /// rules), mints `fromMint` into this contract and makes `root` the current root, whose
+    /// leaves (`keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))))`,
+    /// sorted-pair hashing: OpenZeppelin's standard tree) sum to `cumulativeTotal`.
+    /// @dev Roots advance in epoch order and `cumulativeTotal` never falls; afterwards this
+    /// contract must hold at least `claimsOutstanding()`. Called again for the current
+    /// root's epoch with the same figures it does nothing; anything else reverts.
+    function openClaims(
+        uint64 epoch,
+        bytes32 planHash,
+        uint256 mintedSupplyBefore,
+        uint256 fromMint,
+        bytes32 root,
+        uint256 cumulativeTotal
+    ) external onlyOwner {
+        if (root == bytes32(0)) revert ZeroRoot();
+        bytes32 current = _root;
+        uint64 currentEpoch = _rootEpoch;
+        ClaimsTotals memory totals = _claimsTotals;
+        bool opened = _open(epoch, planHash, mintedSupplyBefore, fromMint, true);
+        if (!opened) {
+            if (current == bytes32(0) || epoch != currentEpoch) revert ClaimsEpochNotLater(epoch, currentEpoch);
+            if (current != root || totals.cumulativeTotal != cumulativeTotal) {
+                revert ClaimsRootConflict(epoch, current, totals.cumulativeTotal);
+            }
+            return;
+        }
+        if (current != bytes32(0) && epoch <= currentEpoch) revert ClaimsEpochNotLater(epoch, currentEpoch);
+        if (cumulativeTotal < totals.cumulativeTotal) revert CumulativeTotalFell(totals.cumulativeTotal, cumulativeTotal);
+        _root = root;
+        _rootEpoch = epoch;
+        _claimsTotals.cumulativeTotal = SafeCast.toUint128(cumulativeTotal);
+        _checkClaimsCovered(cumulativeTotal - totals.claimedTotal);
+        emit EpochOpened(epoch, planHash, mintedSupplyBefore, fromMint);
+        emit ClaimsOpened(epoch, root, cumulativeTotal);
+    }
+
+    /// @dev Records and mints an epoch; false when it was already open with these figures.
+    function _open(uint64 epoch, bytes32 planHash, uint256 mintedSupplyBefore, uint256 fromMint, bool claims)
+        private
+        returns (bool)
+    {
         if (planHash == bytes32(0)) revert ZeroPlanHash();
         EpochRecord storage record = _epochs[epoch];
         if (record.closed) revert EpochIsClosed(epoch);
@@ -89,13 +181,68 @@ contract EpochPayout is Ownable {
             if (record.mintedSupplyBefore != mintedSupplyBefore || record.fromMint != fromMint) {
                 revert EpochFiguresConflict(epoch, record.mintedSupplyBefore, record.fromMint);
             }
-            return;
+            if (record.claims != claims) revert EpochKindConflict(epoch, record.claims);
+            return false;
         }
         record.planHash = planHash;
         record.mintedSupplyBefore = mintedSupplyBefore;
         record.fromMint = fromMint;
+        record.claims = claims;
         if (fromMint != 0) token.mintCategory(MDTToken.Category.EmissionRewards, address(this), fromMint);
-        emit EpochOpened(epoch, planHash, mintedSupplyBefore, fromMint);
+        return true;
+    }
+
+    /// @notice Pays `account` what the current root gives it beyond what it already
+    /// claimed; anyone may send it for any account (the tokens go to `account`).
+    /// @param cumulativeAmount The account's leaf: everything it was ever given by claims.
+    /// @param proof The sibling hashes from the leaf up to the current root.
+    function claim(address account, uint256 cumulativeAmount, bytes32[] calldata proof) external {
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(account, cumulativeAmount))));
+        bytes32 root = _root;
+        if (root == bytes32(0) || !MerkleProof.verifyCalldata(proof, root, leaf)) {
+            revert InvalidProof(account, cumulativeAmount);
+        }
+        uint256 already = claimed[account];
+        if (cumulativeAmount <= already) revert NothingToClaim(account, cumulativeAmount, already);
+        uint256 amount = cumulativeAmount - already;
+        ClaimsTotals memory totals = _claimsTotals;
+        if (totals.claimedTotal + amount > totals.cumulativeTotal) {
+            revert ClaimsExhausted(totals.cumulativeTotal, totals.claimedTotal, amount);
+        }
+        claimed[account] = cumulativeAmount;
+        _claimsTotals.claimedTotal = SafeCast.toUint128(totals.claimedTotal + amount);
+        if (!token.transfer(account, amount)) revert TransferFailed(account, amount);
+        emit Claimed(account, amount, cumulativeAmount);
+    }
+
+    /// @notice The current root: its claims epoch, the root (zero before any claims
+    /// epoch) and the sum of its leaves.
+    function currentRoot() external view returns (uint64 epoch, bytes32 root, uint256 cumulativeTotal) {
+        return (_rootEpoch, _root, _claimsTotals.cumulativeTotal);
+    }
+
+    /// @notice What the roots promise and was not claimed yet: the part of this
+    /// contract's balance that belongs to claimants.
+    function claimsOutstanding() public view returns (uint256) {
+        ClaimsTotals memory totals = _claimsTotals;
+        return totals.cumulativeTotal - totals.claimedTotal;
+    }
+
+    /// @notice Everything claimed so far, all accounts together.
+    function claimedTotal() external view returns (uint256) {
+        return _claimsTotals.claimedTotal;
+    }
+
+    /// @notice Whether `epoch` was opened by `openClaims` (paid by claims, not chunks).
+    function epochIsClaims(uint64 epoch) external view returns (bool) {
+        return _epochs[epoch].claims;
+    }
+
+    /// @dev Reverts unless this contract holds at least `outstanding`.
+    function _checkClaimsCovered(uint256 outstanding) private view {
+        if (outstanding == 0) return;
+        uint256 balance = token.balanceOf(address(this));
+        if (balance < outstanding) revert ClaimsUnderfunded(balance, outstanding);
     }
 
     /// @notice Pays chunk `chunk` of `epoch`: `amounts[i]` to `to[i]` from this
@@ -112,6 +259,7 @@ contract EpochPayout is Ownable {
         EpochRecord storage record = _epochs[epoch];
         if (record.planHash == bytes32(0)) revert EpochNotOpened(epoch);
         if (record.closed) revert EpochIsClosed(epoch);
+        if (record.claims) revert EpochKindConflict(epoch, true);
         mapping(uint256 => uint256) storage words = _paidChunks[epoch];
         uint256 word = chunk >> 8;
         uint256 bit = uint256(1) << (chunk & 0xff);
@@ -128,6 +276,7 @@ contract EpochPayout is Ownable {
         }
         record.paidTotal += SafeCast.toUint128(total);
         record.chunksPaid += 1;
+        _checkClaimsCovered(claimsOutstanding());
         emit ChunkPaid(epoch, chunk, count, total);
     }
 
@@ -143,6 +292,7 @@ contract EpochPayout is Ownable {
         EpochRecord storage record = _epochs[epoch];
         if (record.planHash == bytes32(0)) revert EpochNotOpened(epoch);
         if (record.closed) revert EpochIsClosed(epoch);
+        if (record.claims) revert EpochKindConflict(epoch, true);
         uint32 paid = record.chunksPaid;
         if (paid >= chunks) revert EpochFullyPaid(epoch, paid);
         record.closed = true;
