@@ -43,6 +43,7 @@ use tokenomics_core::Amount;
 use crate::status::read_only;
 
 mod checkpoint;
+mod claims;
 mod close;
 mod confirm_writer;
 mod epochs;
@@ -56,6 +57,7 @@ mod schema;
 mod status;
 mod transfers;
 use checkpoint::Checkpointer;
+pub use claims::{ClaimsEpoch, ClaimsLedger};
 pub use close::Closing;
 pub use confirm_writer::ConfirmWriter;
 pub use error::{JournalError, Result};

@@ -18,6 +18,7 @@ const ADDED_COLUMNS: [(&str, &str); 6] = [
 
 /// Brings a journal of an older schema (or a new file) to [`SCHEMA_VERSION`]. Epochs
 /// journaled before version 3 keep `started_at`, `finished_at` and `runs` unknown (NULL).
+/// Version 6's claims tables are created empty (`SCHEMA` creates what is missing).
 pub(super) fn migrate(conn: &Connection) -> Result<()> {
     let had_epochs: bool = conn.query_row(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'epochs'",

@@ -8,7 +8,9 @@
 /// of its own in `confirmations` (a transfer's `tx_hash` column before): confirming
 /// appends rows instead of rewriting the plan's. Version 5 adds `closed_reason` and
 /// `closed_tx` (an epoch closed for good by `tokenomics close-epoch`, stage `closed`).
-pub(crate) const SCHEMA_VERSION: i64 = 5;
+/// Version 6 adds `claims_epochs` and `claims_accounts`: the cumulative table of the
+/// claims backend (`ClaimsLedger`).
+pub(crate) const SCHEMA_VERSION: i64 = 6;
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS epochs (
@@ -41,6 +43,16 @@ CREATE TABLE IF NOT EXISTS confirmations (
     idx     INTEGER NOT NULL,
     tx_hash TEXT NOT NULL,
     PRIMARY KEY (epoch, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claims_epochs (
+    epoch            INTEGER PRIMARY KEY,
+    root             TEXT NOT NULL,
+    cumulative_total TEXT NOT NULL,
+    accounts         INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS claims_accounts (
+    account    TEXT PRIMARY KEY,
+    cumulative TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS samples (
     epoch          INTEGER NOT NULL,

@@ -114,3 +114,56 @@ fn sums_that_overflow_are_a_corrupt_journal() {
     let error = JournalError::from(overflow);
     assert!(matches!(error, JournalError::Corrupt { .. }), "{error}");
 }
+
+/// The claims ledger of a fresh journal file in `dir`.
+fn claims_ledger(dir: &std::path::Path) -> payout_journal::ClaimsLedger {
+    let path = dir.join("j.sqlite");
+    let _journal = Journal::open(&path).unwrap();
+    payout_journal::ClaimsLedger::open(&path).unwrap()
+}
+
+fn units(n: u128) -> tokenomics_core::Amount {
+    tokenomics_core::Amount::from_base_units(n)
+}
+
+#[test]
+fn the_claims_table_adds_each_epoch_to_every_accounts_cumulative_amount() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = claims_ledger(dir.path());
+    let (a, b) = (
+        tokenomics_core::Address::from_bytes([1; 20]),
+        tokenomics_core::Address::from_bytes([2; 20]),
+    );
+    ledger
+        .fold(1, "0x01", units(150), &[(a, units(100)), (b, units(50))])
+        .unwrap();
+    ledger
+        .fold(3, "0x03", units(450), &[(a, units(300))])
+        .unwrap();
+    let table: Vec<_> = ledger.table().unwrap().into_iter().collect();
+    assert_eq!(table, vec![(a, units(400)), (b, units(50))]);
+    let last = ledger.last().unwrap().unwrap();
+    assert_eq!(
+        (last.epoch, last.root.as_str(), last.accounts),
+        (3, "0x03", 2)
+    );
+}
+
+#[test]
+fn a_claims_epoch_not_later_or_a_wrong_total_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = claims_ledger(dir.path());
+    let a = tokenomics_core::Address::from_bytes([1; 20]);
+    ledger
+        .fold(2, "0x02", units(10), &[(a, units(10))])
+        .unwrap();
+    assert!(ledger
+        .fold(2, "0x02", units(20), &[(a, units(10))])
+        .is_err());
+    assert!(ledger
+        .fold(3, "0x03", units(21), &[(a, units(10))])
+        .is_err());
+    let table: Vec<_> = ledger.table().unwrap().into_iter().collect();
+    assert_eq!(table, vec![(a, units(10))]);
+    assert_eq!(ledger.epochs().unwrap().len(), 1);
+}
