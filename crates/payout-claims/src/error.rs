@@ -71,6 +71,15 @@ pub enum ClaimsError {
         /// The root on chain.
         recorded: String,
     },
+    /// The contract's current root is of this epoch or a later one, and this epoch is not
+    /// open on chain: roots only advance, so it can never be opened. Nothing was sent.
+    #[error("epoch {epoch}: the payout contract's current root is of epoch {current}; claims epochs must come in epoch order, so this one can no longer be opened; nothing was sent")]
+    EpochNotLater {
+        /// The epoch.
+        epoch: u64,
+        /// The current root's epoch.
+        current: u64,
+    },
     /// The Merkle tree could not be built, written or read.
     #[error("claims tree: {0}")]
     Tree(String),
@@ -102,6 +111,7 @@ impl BackendFailure for ClaimsError {
                 | ClaimsError::HistoryMissing { .. }
                 | ClaimsError::HistoryPlanMismatch { .. }
                 | ClaimsError::RootMismatch { .. }
+                | ClaimsError::EpochNotLater { .. }
                 | ClaimsError::Sender(
                     Sender::ChainIdMismatch { .. }
                         | Sender::OtherChain { .. }
@@ -121,6 +131,7 @@ impl BackendFailure for ClaimsError {
             | ClaimsError::HistoryMissing { epoch }
             | ClaimsError::HistoryPlanMismatch { epoch, .. }
             | ClaimsError::RootMismatch { epoch, .. }
+            | ClaimsError::EpochNotLater { epoch, .. }
             | ClaimsError::NotShown { epoch, .. } => Some(*epoch),
             _ => None,
         }

@@ -15,9 +15,14 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod abi;
+mod backend;
 mod error;
+mod history;
+mod open;
 mod reader;
+mod tree;
 
 pub use abi::{claim_call, revert_reason, OpenClaims};
+pub use backend::{ClaimsHistory, ClaimsPayout};
 pub use error::ClaimsError;
 pub use reader::{ClaimsReader, CurrentRoot};

@@ -3,3 +3,4 @@
 mod claims_support;
 
 mod claims_contract;
+mod claims_executor;

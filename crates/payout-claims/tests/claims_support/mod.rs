@@ -238,3 +238,84 @@ pub fn named(reason: Result<(), String>) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+impl Chain {
+    /// The claims backend over the contracts, with the dev key, the nonce journal
+    /// `<name>.nonces.sqlite` and the claims ledger of the journal `<name>.sqlite` in `dir`.
+    pub async fn backend(
+        &self,
+        dir: &Path,
+        name: &str,
+        history: payout_claims::ClaimsHistory,
+    ) -> payout_claims::ClaimsPayout {
+        let evm = EvmPayout::connect(
+            config(),
+            self.client.clone(),
+            Signer::from_hex(anvil::DEV_KEY).unwrap(),
+            self.contracts,
+            &dir.join(format!("{name}.nonces.sqlite")),
+        )
+        .await
+        .unwrap();
+        let journal = dir.join(format!("{name}.sqlite"));
+        drop(payout_executor::Journal::open(&journal).unwrap());
+        let ledger = payout_journal::ClaimsLedger::open(&journal).unwrap();
+        payout_claims::ClaimsPayout::new(evm, ledger, history)
+    }
+
+    /// An executor over [`Chain::backend`] with the journal `<name>.sqlite` in `dir`.
+    pub async fn executor(
+        &self,
+        dir: &Path,
+        name: &str,
+        history: payout_claims::ClaimsHistory,
+    ) -> payout_executor::EpochExecutor<payout_claims::ClaimsPayout> {
+        let backend = self.backend(dir, name, history).await;
+        let journal = payout_executor::Journal::open(&dir.join(format!("{name}.sqlite"))).unwrap();
+        payout_executor::EpochExecutor::new(
+            tokenomics_core::Params::default(),
+            payout_executor::ExecutorConfig::default(),
+            backend,
+            journal,
+        )
+    }
+
+    /// The owner's `latest` nonce.
+    pub async fn owner_nonce(&self) -> u64 {
+        let params = serde_json::json!([self.owner.address().to_string(), "latest"]);
+        let hex: String = self
+            .client
+            .call("eth_getTransactionCount", params)
+            .await
+            .unwrap();
+        u64::from_str_radix(hex.trim_start_matches("0x"), 16).unwrap()
+    }
+}
+
+/// Runs `epoch` of a synthetic network of `participants` (minted supply from the chain).
+pub async fn run(
+    executor: &mut payout_executor::EpochExecutor<payout_claims::ClaimsPayout>,
+    epoch: u64,
+    participants: usize,
+) -> Result<payout_executor::EpochReport, payout_executor::ExecutorError> {
+    let inputs = tokenomics_core::synthetic_inputs(epoch, participants);
+    executor
+        .run_epoch(
+            inputs,
+            payout_executor::MintedSupply::FromChain,
+            &mut |_| {},
+        )
+        .await
+}
+
+/// The claims history of synthetic epochs `epochs` of `participants`.
+pub fn history(epochs: &[u64], participants: usize) -> payout_claims::ClaimsHistory {
+    let mut history = payout_claims::ClaimsHistory::new(tokenomics_core::Params::default());
+    for &epoch in epochs {
+        history.add(
+            tokenomics_core::synthetic_inputs(epoch, participants),
+            false,
+        );
+    }
+    history
+}
