@@ -78,6 +78,8 @@ pub(crate) fn run(args: CloseArgs) -> Result<(), CliError> {
         chain: ChainKind::Evm,
         signer_key_file: args.signer_key_file,
         evm: args.evm,
+        payout: None,
+        claims_history: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -5,6 +5,7 @@
 //! Exit codes: 0 success (also when stdout is closed early, as by `| head`), 1 failure
 //! while running, 2 bad input.
 
+mod claims_cmd;
 mod close_cmd;
 mod deploy_cmd;
 mod devnet_cmd;

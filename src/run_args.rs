@@ -69,6 +69,25 @@ pub(crate) struct RunArgs {
     /// only.
     #[arg(long, value_name = "F")]
     pub(crate) signer_key_file: Option<PathBuf>,
+    /// How `--chain evm` pays each epoch (`[evm] payout`, default push): `push` sends the
+    /// transfers in chunks; `claims` publishes one cumulative Merkle root per epoch
+    /// (`openClaims`) that each recipient claims from (`tokenomics proofs`, `tokenomics claim`).
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub(crate) payout: Option<PayoutFlag>,
+    /// With `--payout claims`: a folder of the inputs files of earlier claims epochs, read
+    /// only when the journal lacks the cumulative table the contract's root stands on (a
+    /// lost or new journal); each is checked against its epoch record on chain.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) claims_history: Option<PathBuf>,
+}
+
+/// `--payout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum PayoutFlag {
+    /// Transfers in chunks (`openEpoch`, `payout`).
+    Push,
+    /// One `openClaims` per epoch; recipients claim.
+    Claims,
 }
 
 /// The payout backend `--chain` selects.
@@ -136,6 +155,16 @@ impl RunArgs {
     /// `--dry-run` with `--chain evm` but no `--rpc-url`.
     pub(crate) fn check_chain(&self) -> Result<(), CliError> {
         self.evm.check(self.chain)?;
+        if self.chain == ChainKind::Luxtensor {
+            if self.payout.is_some() {
+                return Err(CliError::BadInput("--payout: only with --chain evm".into()));
+            }
+            if self.claims_history.is_some() {
+                return Err(CliError::BadInput(
+                    "--claims-history: only with --chain evm --payout claims".into(),
+                ));
+            }
+        }
         match self.chain {
             ChainKind::Luxtensor if self.signer_key_file.is_some() => Err(CliError::BadInput(
                 "--signer-key-file: only with --chain evm".into(),

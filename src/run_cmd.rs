@@ -18,6 +18,7 @@ use tokenomics_core::Amount;
 
 use tokenomics_config::{inputs_in_dir, Config, Error};
 
+use crate::claims_cmd::claims_backend;
 use crate::dry_run_cmd::{dry_run, dry_run_evm, ledger_snapshot};
 use crate::echo::hide_keys;
 use crate::error::CliError;
@@ -33,6 +34,7 @@ pub(crate) use crate::run_args::RunArgs;
 use crate::run_errors::journal_error;
 use crate::signals;
 use payout_evm::nonce_journal;
+use tokenomics_config::PayoutMode;
 
 /// Where the embedded devnet's ledger and the default journal live.
 const DATA_DIR: &str = "tokenomics-data";
@@ -83,6 +85,8 @@ async fn run_evm(
     jobs: Vec<Job>,
     files: &[PathBuf],
 ) -> Result<(), CliError> {
+    let mode = crate::claims_cmd::payout_mode(&args, &config)?;
+    let history = crate::claims_cmd::read_history(&args, &config, mode)?;
     // Listening first: a SIGTERM while the anvil starts still cleans up.
     let stop = signals::listen()?;
     let metrics_server = match args.metrics_addr {
@@ -118,9 +122,20 @@ async fn run_evm(
     }
     let nonces = nonce_journal(&journal);
     let opened = Journal::open(&journal).map_err(|e| journal_error(&journal, &e))?;
-    let executor = EpochExecutor::new(config.params(), config.executor.executor(), payout, opened);
     let advice = |error: &ExecutorError| nonce_advice(error, &nonces);
-    let result = pay_epochs(executor, &args, jobs, metrics_server, stop, &advice).await;
+    let result = match mode {
+        PayoutMode::Claims => {
+            let payout = claims_backend(payout, &journal, history)?;
+            let executor =
+                EpochExecutor::new(config.params(), config.executor.executor(), payout, opened);
+            pay_epochs(executor, &args, jobs, metrics_server, stop, &advice).await
+        }
+        _ => {
+            let executor =
+                EpochExecutor::new(config.params(), config.executor.executor(), payout, opened);
+            pay_epochs(executor, &args, jobs, metrics_server, stop, &advice).await
+        }
+    };
     // The anvil first, then the folder of its journals.
     drop(anvil);
     drop(journal_dir);

@@ -56,6 +56,31 @@ pub struct EvmSection {
     pub intrinsic_gas_base: u64,
     /// Intrinsic gas per calldata byte (see `intrinsic_gas_base`).
     pub intrinsic_gas_per_byte: u64,
+    /// How epochs are paid: transfers in chunks (`push`, the default) or one cumulative
+    /// Merkle root per epoch that recipients claim from (`claims`).
+    pub payout: PayoutMode,
+}
+
+/// `[evm] payout`: how `run --chain evm` pays an epoch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum PayoutMode {
+    /// `openEpoch`, then `payout` of every chunk of transfers.
+    #[default]
+    Push,
+    /// One `openClaims` per epoch; each recipient claims with a proof.
+    Claims,
+}
+
+impl PayoutMode {
+    /// The name the configuration and `--payout` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            PayoutMode::Push => "push",
+            PayoutMode::Claims => "claims",
+        }
+    }
 }
 
 impl Default for EvmSection {
@@ -77,6 +102,7 @@ impl Default for EvmSection {
             block_gas_limit: sender.block_gas_limit,
             intrinsic_gas_base: sender.intrinsic_gas_base,
             intrinsic_gas_per_byte: sender.intrinsic_gas_per_byte,
+            payout: PayoutMode::Push,
         }
     }
 }

@@ -68,5 +68,5 @@ mod json_error;
 
 pub use config::{parse_amount, Config, ExecutorSection};
 pub use error::{Error, Format, Position};
-pub use evm_section::{EvmSection, FEE_BUMP_AFTER, FEE_BUMP_MAX_WEI};
+pub use evm_section::{EvmSection, PayoutMode, FEE_BUMP_AFTER, FEE_BUMP_MAX_WEI};
 pub use inputs::{inputs_in_dir, inputs_name, parse_inputs, read_inputs, LoadedInputs};
