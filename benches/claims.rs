@@ -41,7 +41,10 @@ fn leaves(count: usize) -> Vec<(Address, U256)> {
             bytes[8..16].copy_from_slice(&next().to_be_bytes());
             // The index in the last bytes keeps every account distinct.
             bytes[16..].copy_from_slice(&(i as u32).to_be_bytes());
-            (Address::from(bytes), U256::from(next()) * U256::from(1_000_000_000u64))
+            (
+                Address::from(bytes),
+                U256::from(next()) * U256::from(1_000_000_000u64),
+            )
         })
         .collect()
 }
@@ -88,7 +91,12 @@ fn main() {
     let tree = tree.expect("at least one round");
     for (account, amount) in values.iter().step_by((count / 1000).max(1)) {
         let proof = tree.proof(*account).expect("every account has a leaf");
-        assert!(ClaimsTree::verify(tree.root(), *account, *amount, &proof.siblings));
+        assert!(ClaimsTree::verify(
+            tree.root(),
+            *account,
+            *amount,
+            &proof.siblings
+        ));
     }
     let (leaf_hash_ms, tree_ms) = (median(hash_ms), median(tree_ms));
     let ratio = tree_ms / leaf_hash_ms;
@@ -105,7 +113,10 @@ fn main() {
         "claims benchmark (median of {ROUNDS} rounds, release build, {}): wall time",
         peak_alloc::NAME
     );
-    println!("  {count} leaves, proofs of {depth} hashes, root {}", tree.root());
+    println!(
+        "  {count} leaves, proofs of {depth} hashes, root {}",
+        tree.root()
+    );
     println!("  hash the leaves alone (baseline)      {leaf_hash_ms:>10.1} ms");
     println!("  build the tree (leaves included)      {tree_ms:>10.1} ms");
     println!("  tree / leaves alone: {ratio:.2}x   (target <= 3x)");
