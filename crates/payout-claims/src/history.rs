@@ -61,7 +61,7 @@ impl ClaimsPayout {
             let plan = self.history_plan(published.epoch).await?;
             let table = self.ledger.borrow().table()?;
             let (next, total, given) = tree::after(&table, &plan)?;
-            let root = tree::root(&next)
+            let root = tree::root(&next)?
                 .ok_or_else(|| ClaimsError::Tree(format!("epoch {}: no leaf", plan.epoch)))?;
             if root != published.root || total != published.total {
                 return Err(ClaimsError::RootMismatch {

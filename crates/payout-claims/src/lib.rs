@@ -26,3 +26,4 @@ pub use abi::{claim_call, revert_reason, OpenClaims};
 pub use backend::{ClaimsHistory, ClaimsPayout};
 pub use error::ClaimsError;
 pub use reader::{ClaimsReader, CurrentRoot};
+pub use tree::tree_of;

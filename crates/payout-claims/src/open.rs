@@ -131,7 +131,7 @@ impl ClaimsPayout {
     ) -> Result<(B256, Amount, Vec<(tokenomics_core::Address, Amount)>)> {
         let table = self.ledger.borrow().table()?;
         let (next, total, given) = tree::after(&table, plan)?;
-        let root = tree::root(&next)
+        let root = tree::root(&next)?
             .ok_or_else(|| ClaimsError::Tree(format!("epoch {}: no leaf", plan.epoch)))?;
         Ok((root, total, given))
     }

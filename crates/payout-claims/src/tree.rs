@@ -1,14 +1,10 @@
 //! The cumulative table as OpenZeppelin's `StandardMerkleTree` of `["address", "uint256"]`
-//! leaves: its root, and the table after an epoch.
-//!
-//! Until the workspace's `claims-tree` crate lands, the root is computed here with the
-//! same algorithm (leaf `keccak256(keccak256(abi.encode(account, amount)))`, leaves sorted,
-//! the tree laid out as OpenZeppelin's array, sorted-pair parents).
+//! leaves (built by `claims-tree`): its tree and root, and the table after an epoch.
 
 use std::collections::BTreeMap;
 
-use alloy_primitives::{keccak256, B256, U256};
-use alloy_sol_types::SolValue;
+use alloy_primitives::{B256, U256};
+use claims_tree::ClaimsTree;
 use tokenomics_core::{Address, Amount, EpochPlan};
 
 use crate::error::ClaimsError;
@@ -48,36 +44,21 @@ pub(crate) fn after(
     Ok((next, Amount::from_base_units(total), given))
 }
 
-/// OpenZeppelin's standard leaf of `(account, amount)`.
-pub(crate) fn leaf(account: Address, amount: Amount) -> B256 {
-    let account = alloy_primitives::Address::from(*account.as_bytes());
-    keccak256(keccak256(
-        (account, U256::from(amount.base_units())).abi_encode(),
-    ))
-}
-
-fn pair(a: B256, b: B256) -> B256 {
-    let (low, high) = if a <= b { (a, b) } else { (b, a) };
-    let mut both = [0u8; 64];
-    both[..32].copy_from_slice(low.as_slice());
-    both[32..].copy_from_slice(high.as_slice());
-    keccak256(both)
+/// The tree of a cumulative table (`claims-tree`: OpenZeppelin's `StandardMerkleTree`),
+/// its values in address order; `None` for an empty table.
+pub fn tree_of(table: &BTreeMap<Address, Amount>) -> Result<Option<ClaimsTree>> {
+    if table.is_empty() {
+        return Ok(None);
+    }
+    let leaves = table
+        .iter()
+        .map(|(account, amount)| (payout_evm::to_evm(*account), U256::from(amount.base_units())));
+    ClaimsTree::build(leaves)
+        .map(Some)
+        .map_err(|e| ClaimsError::Tree(e.to_string()).into())
 }
 
 /// The root of the table's tree (`None` for an empty table: no tree).
-pub(crate) fn root(table: &BTreeMap<Address, Amount>) -> Option<B256> {
-    let mut leaves: Vec<B256> = table.iter().map(|(a, m)| leaf(*a, *m)).collect();
-    if leaves.is_empty() {
-        return None;
-    }
-    leaves.sort();
-    let n = leaves.len();
-    let mut tree = vec![B256::ZERO; 2 * n - 1];
-    for (i, leaf) in leaves.into_iter().enumerate() {
-        tree[2 * n - 2 - i] = leaf;
-    }
-    for i in (0..n - 1).rev() {
-        tree[i] = pair(tree[2 * i + 1], tree[2 * i + 2]);
-    }
-    Some(tree[0])
+pub(crate) fn root(table: &BTreeMap<Address, Amount>) -> Result<Option<B256>> {
+    Ok(tree_of(table)?.map(|tree| tree.root()))
 }
