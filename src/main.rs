@@ -5,6 +5,7 @@
 //! Exit codes: 0 success (also when stdout is closed early, as by `| head`), 1 failure
 //! while running, 2 bad input.
 
+mod claim_cmd;
 mod claims_cmd;
 mod close_cmd;
 mod deploy_cmd;
@@ -20,6 +21,7 @@ mod metrics_server;
 mod pay_epochs;
 mod plan_cmd;
 mod progress;
+mod proofs_cmd;
 mod request_budget;
 mod run_args;
 mod run_cmd;
@@ -68,6 +70,12 @@ enum Command {
     /// Close an EVM epoch that can never complete (a recipient the token refuses): it
     /// pays nothing more, its unpaid remainder stays in the payout contract.
     CloseEpoch(close_cmd::CloseArgs),
+    /// Write the claims tree of a claims epoch: tree.json (StandardMerkleTree.dump) and
+    /// one proof file per 2-hex-digit address prefix.
+    Proofs(proofs_cmd::ProofsArgs),
+    /// Claim an account's rewards from the payout contract with its proof (the signer
+    /// pays gas, the account receives).
+    Claim(claim_cmd::ClaimArgs),
 }
 
 fn main() -> ExitCode {
@@ -101,6 +109,11 @@ fn main() -> ExitCode {
         Command::CloseEpoch(args) => {
             init_logging();
             close_cmd::run(args)
+        }
+        Command::Proofs(args) => proofs_cmd::run(args),
+        Command::Claim(args) => {
+            init_logging();
+            claim_cmd::run(args)
         }
     };
     match result {

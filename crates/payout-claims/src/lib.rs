@@ -16,6 +16,7 @@
 
 mod abi;
 mod backend;
+mod claim;
 mod error;
 mod history;
 mod open;
@@ -24,6 +25,7 @@ mod tree;
 
 pub use abi::{claim_call, revert_reason, OpenClaims};
 pub use backend::{ClaimsHistory, ClaimsPayout};
+pub use claim::{send_claim, ClaimOutcome, StaleProof};
 pub use error::ClaimsError;
 pub use reader::{ClaimsReader, CurrentRoot};
 pub use tree::tree_of;

@@ -50,9 +50,12 @@ pub fn tree_of(table: &BTreeMap<Address, Amount>) -> Result<Option<ClaimsTree>> 
     if table.is_empty() {
         return Ok(None);
     }
-    let leaves = table
-        .iter()
-        .map(|(account, amount)| (payout_evm::to_evm(*account), U256::from(amount.base_units())));
+    let leaves = table.iter().map(|(account, amount)| {
+        (
+            payout_evm::to_evm(*account),
+            U256::from(amount.base_units()),
+        )
+    });
     ClaimsTree::build(leaves)
         .map(Some)
         .map_err(|e| ClaimsError::Tree(e.to_string()).into())

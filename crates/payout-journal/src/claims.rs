@@ -130,6 +130,39 @@ impl ClaimsLedger {
         Ok(table)
     }
 
+    /// The cumulative table as of claims epoch `epoch`, summed from the journaled plans of
+    /// every claims epoch up to it; `None` when one of them has no journaled plan (its
+    /// table was rebuilt from inputs by a run that lost the journal).
+    pub fn table_at(&self, epoch: u64) -> Result<Option<BTreeMap<Address, Amount>>> {
+        let mut table: BTreeMap<Address, u128> = BTreeMap::new();
+        for claims in self.epochs()?.into_iter().filter(|e| e.epoch <= epoch) {
+            let mut query = self
+                .conn
+                .prepare("SELECT recipient, amount FROM transfers WHERE epoch = ?1")?;
+            let rows = query.query_map(params![key(claims.epoch)?], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            })?;
+            let mut any = false;
+            for row in rows {
+                let (to, amount) = row?;
+                let entry = table.entry(parse::<Address>(&to)?).or_default();
+                *entry = entry
+                    .checked_add(units(&amount)?.base_units())
+                    .ok_or_else(|| corrupt(format!("{to}: cumulative amount past u128")))?;
+                any = true;
+            }
+            if !any {
+                return Ok(None);
+            }
+        }
+        Ok(Some(
+            table
+                .into_iter()
+                .map(|(a, m)| (a, Amount::from_base_units(m)))
+                .collect(),
+        ))
+    }
+
     /// Folds claims epoch `epoch` in, in one transaction: every `(account, amount)` added
     /// to its cumulative amount, and the epoch recorded with `root` and `cumulative_total`.
     /// Refused (nothing written): an epoch not later than the last one, or a total that is
