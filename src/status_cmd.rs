@@ -80,6 +80,13 @@ fn write_table(out: &mut impl Write, epochs: &[EpochStatus]) -> std::io::Result<
         if let Some(reason) = &e.closed_reason {
             writeln!(out, "epoch {} closed: {reason}", e.epoch)?;
         }
+        if let (Some(root), Some(total)) = (&e.claims_root, e.cumulative_total) {
+            writeln!(
+                out,
+                "epoch {} paid by claims: root {root}, cumulative total {total} MDT",
+                e.epoch
+            )?;
+        }
     }
     out.flush()
 }

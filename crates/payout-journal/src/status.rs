@@ -95,6 +95,13 @@ pub struct EpochStatus {
     pub runs: Option<u64>,
     /// Why it was closed (stage `closed`), with the transaction that closed it.
     pub closed_reason: Option<String>,
+    /// How it was paid: `push` (transfers, in chunks on EVM) or `claims` (one root,
+    /// recipients claim; known once its root is journaled).
+    pub payout: &'static str,
+    /// For a claims epoch, the root it published (`0x` + 64 hex digits).
+    pub claims_root: Option<String>,
+    /// For a claims epoch, the sum of every leaf of its root.
+    pub cumulative_total: Option<Amount>,
 }
 
 /// Every epoch of the journal at `path`, in epoch order, read-only (see the module).
@@ -121,6 +128,7 @@ pub fn read_status(path: &Path) -> Result<Vec<EpochStatus>> {
         columns.join(", ")
     );
     let counts = transfer_counts(&tx)?;
+    let claims = claims_roots(&tx)?;
     let mut statement = tx.prepare(&query).map_err(sql)?;
     let mut rows = statement.query([]).map_err(sql)?;
     let mut epochs = Vec::new();
@@ -150,9 +158,42 @@ pub fn read_status(path: &Path) -> Result<Vec<EpochStatus>> {
             finished_at: number(6)?,
             runs: number(7)?,
             closed_reason: closed(row)?,
+            payout: if claims.contains_key(&epoch) {
+                "claims"
+            } else {
+                "push"
+            },
+            claims_root: claims.get(&epoch).map(|(root, _)| root.clone()),
+            cumulative_total: claims.get(&epoch).map(|(_, total)| *total),
         });
     }
     Ok(epochs)
+}
+
+/// Every journaled claims epoch's root and cumulative total (none before schema 6).
+fn claims_roots(conn: &Connection) -> Result<BTreeMap<u64, (String, Amount)>> {
+    let mut roots = BTreeMap::new();
+    let present: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'claims_epochs'",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(sql)?;
+    if present == 0 {
+        return Ok(roots);
+    }
+    let mut statement = conn
+        .prepare("SELECT epoch, root, cumulative_total FROM claims_epochs")
+        .map_err(sql)?;
+    let mut rows = statement.query([]).map_err(sql)?;
+    while let Some(row) = rows.next().map_err(sql)? {
+        let epoch = whole(row.get(0).map_err(sql)?)?;
+        let root: String = row.get(1).map_err(sql)?;
+        let total = units(&row.get::<_, String>(2).map_err(sql)?)?;
+        roots.insert(epoch, (root, total));
+    }
+    Ok(roots)
 }
 
 /// Columns 8 and 9 (`closed_reason`, `closed_tx`) as one text: the reason, then the
