@@ -18,6 +18,7 @@ mod proxy;
 mod spec;
 
 mod cli_at_cap;
+mod cli_claims;
 mod cli_close_epoch;
 mod cli_deploy;
 mod cli_dry_run;
