@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 use alloy_primitives::{Address, B256, U256};
 use claims_tree::{leaf_hash, ClaimsTree};
 
+#[path = "support/claims_gas.rs"]
+mod claims_gas;
 #[path = "support/peak_alloc.rs"]
 mod peak_alloc;
 
@@ -128,7 +130,19 @@ fn main() {
         files.bytes as f64 / count as f64
     );
 
-    let json = serde_json::json!({
+    let accounts: Vec<Address> = values.iter().map(|(a, _)| *a).collect();
+    let gas = claims_gas::measure(&accounts);
+    let operator_ratio = gas.push_scaled as f64 / gas.open_claims as f64;
+    println!(
+        "  gas (anvil): openClaims {} (one per epoch, target <= ~250,000), claim with {} hashes {} (target <= ~100,000)",
+        gas.open_claims, gas.proof_hashes, gas.claim
+    );
+    println!(
+        "  operator gas per epoch of {count} recipients: claims {} vs push ~{} (measured on the first {} transfers: {} gas, scaled): {operator_ratio:.0}x",
+        gas.open_claims, gas.push_scaled, gas.push_recipients, gas.push_sample
+    );
+
+    let mut json = serde_json::json!({
         "bench": "claims",
         "leaves": count,
         "proof_hashes": depth,
@@ -141,9 +155,16 @@ fn main() {
         "proof_shards": files.shards,
         "allocator": peak_alloc::NAME,
     });
-    // Gas figures go here, measured on anvil by the claims contract side and added to this
-    // same JSON line: `open_claims_gas` (one per epoch, whatever the tree's size),
-    // `claim_gas` (a claim with a proof of `proof_hashes` hashes) and the operator's gas per
-    // epoch against push payouts of the same epoch.
+    // Gas, measured on anvil: `open_claims_gas` (one per epoch, whatever the tree's size),
+    // `claim_gas` (a claim with a proof of `claim_proof_hashes` hashes), and the operator's
+    // gas per epoch against push payouts of the same epoch.
+    json["open_claims_gas"] = gas.open_claims.into();
+    json["claim_gas"] = gas.claim.into();
+    json["claim_proof_hashes"] = gas.proof_hashes.into();
+    json["push_sample_recipients"] = gas.push_recipients.into();
+    json["push_sample_gas"] = gas.push_sample.into();
+    json["operator_gas_claims"] = gas.open_claims.into();
+    json["operator_gas_push_scaled"] = gas.push_scaled.into();
+    json["operator_gas_ratio"] = r2(operator_ratio).into();
     println!("{json}");
 }

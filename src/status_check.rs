@@ -54,7 +54,10 @@ pub(crate) fn run(args: &StatusArgs) -> Result<(), CliError> {
                 )
                 .await
             }
-            ChainKind::Evm => check(args, &evm_reader(args, &config, &budget).await?).await,
+            ChainKind::Evm => {
+                let reader = evm_reader(args, &config, &budget).await?;
+                check(args, &payout_claims::EitherShows::new(reader)).await
+            }
         }
     })?;
     let mut out = std::io::stdout().lock();

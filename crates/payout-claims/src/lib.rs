@@ -21,6 +21,7 @@ mod error;
 mod history;
 mod open;
 mod reader;
+mod shows;
 mod tree;
 
 pub use abi::{claim_call, revert_reason, OpenClaims};
@@ -28,4 +29,5 @@ pub use backend::{ClaimsHistory, ClaimsPayout};
 pub use claim::{send_claim, ClaimOutcome, StaleProof};
 pub use error::ClaimsError;
 pub use reader::{ClaimsReader, CurrentRoot};
+pub use shows::EitherShows;
 pub use tree::tree_of;
