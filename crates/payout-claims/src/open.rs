@@ -125,10 +125,7 @@ impl ClaimsPayout {
     }
 
     /// The table after `plan`: its root, total, and what the epoch gives each account.
-    pub(crate) fn next(
-        &self,
-        plan: &EpochPlan,
-    ) -> Result<(B256, Amount, Vec<(tokenomics_core::Address, Amount)>)> {
+    pub(crate) fn next(&self, plan: &EpochPlan) -> Result<(B256, Amount, tree::Given)> {
         let table = self.ledger.borrow().table()?;
         let (next, total, given) = tree::after(&table, plan)?;
         let root = tree::root(&next)?

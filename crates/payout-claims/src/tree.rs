@@ -10,12 +10,15 @@ use tokenomics_core::{Address, Amount, EpochPlan};
 use crate::error::ClaimsError;
 use payout_executor::Result;
 
+/// What an epoch gives each account (summed over its transfers), in address order.
+pub(crate) type Given = Vec<(Address, Amount)>;
+
+/// A cumulative table: per account, everything ever given to it by claims.
+pub(crate) type Table = BTreeMap<Address, Amount>;
+
 /// The table after `plan`: every transfer's amount added to its recipient's cumulative
 /// amount. Returns the table, its total and what the epoch gives each account.
-pub(crate) fn after(
-    table: &BTreeMap<Address, Amount>,
-    plan: &EpochPlan,
-) -> Result<(BTreeMap<Address, Amount>, Amount, Vec<(Address, Amount)>)> {
+pub(crate) fn after(table: &Table, plan: &EpochPlan) -> Result<(Table, Amount, Given)> {
     let mut given: BTreeMap<Address, u128> = BTreeMap::new();
     for transfer in &plan.transfers {
         let entry = given.entry(transfer.to).or_default();

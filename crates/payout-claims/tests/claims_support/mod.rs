@@ -124,9 +124,7 @@ impl Chain {
     /// sent for a call that reverts).
     pub async fn send(&self, from: &EvmSender, op: &str, data: Bytes) -> Result<(), String> {
         let to = self.contracts.payout;
-        if let Err(reason) = call_reason(from, to, data.clone()).await {
-            return Err(reason);
-        }
+        call_reason(from, to, data.clone()).await?;
         from.submit(op, TxRequest::call(to, data)).await.unwrap();
         from.wait_confirmed(op)
             .await
