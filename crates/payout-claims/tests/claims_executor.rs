@@ -176,3 +176,28 @@ async fn an_opening_whose_table_was_not_folded_is_folded_from_the_chain_and_not_
         2,
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn an_epoch_older_than_the_current_root_is_refused_before_anything_is_sent() {
+    let chain = Chain::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut executor = chain
+        .executor(dir.path(), "j", ClaimsHistory::default())
+        .await;
+    run(&mut executor, 5, 20).await.unwrap();
+    let nonce = chain.owner_nonce().await;
+    let error = run(&mut executor, 4, 20).await.unwrap_err();
+    check(
+        matches!(
+            claims_error(&error),
+            Some(ClaimsError::EpochNotLater {
+                epoch: 4,
+                current: 5
+            })
+        ),
+        true,
+    );
+    check(error.is_bad_input(), true);
+    check(chain.owner_nonce().await, nonce);
+}
