@@ -201,3 +201,48 @@ async fn an_epoch_older_than_the_current_root_is_refused_before_anything_is_sent
     check(error.is_bad_input(), true);
     check(chain.owner_nonce().await, nonce);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn a_push_epoch_may_not_spend_what_the_claims_roots_owe() {
+    let chain = Chain::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut claims = chain
+        .executor(dir.path(), "claims", ClaimsHistory::default())
+        .await;
+    let report = run(&mut claims, 1, 20).await.unwrap();
+    drop(claims);
+    // A push epoch whose recycled pool the contract "holds" only in claimants' money.
+    let evm = chain
+        .backend(dir.path(), "push", ClaimsHistory::default())
+        .await;
+    let journal = payout_executor::Journal::open(&dir.path().join("push.sqlite")).unwrap();
+    let mut push = payout_executor::EpochExecutor::new(
+        tokenomics_core::Params::default(),
+        payout_executor::ExecutorConfig::default(),
+        payout_evm::EvmPayout::connect(
+            evm.evm().sender().config().clone(),
+            evm.evm().sender().client().clone(),
+            evm_sender::Signer::from_hex(evm_sender::anvil::DEV_KEY).unwrap(),
+            chain.contracts,
+            &dir.path().join("push2.nonces.sqlite"),
+        )
+        .await
+        .unwrap(),
+        journal,
+    );
+    drop(evm);
+    let nonce = chain.owner_nonce().await;
+    let mut inputs = tokenomics_core::synthetic_inputs(2, 20);
+    inputs.recycling_pool = report.paid;
+    let error = push
+        .run_epoch(
+            inputs,
+            payout_executor::MintedSupply::FromChain,
+            &mut |_| {},
+        )
+        .await
+        .unwrap_err();
+    check(matches!(error, ExecutorError::PoolShort(_)), true);
+    check(chain.owner_nonce().await, nonce);
+}

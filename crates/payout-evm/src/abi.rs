@@ -61,6 +61,7 @@ sol! {
         function paidChunkWord(uint64 epoch, uint256 word) external view returns (uint256);
         function closeEpoch(uint64 epoch, uint32 chunks) external;
         function epochClosed(uint64 epoch) external view returns (bool);
+        function claimsOutstanding() external view returns (uint256);
     }
 }
 

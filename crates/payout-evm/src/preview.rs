@@ -62,9 +62,17 @@ impl PayoutReader {
     /// plus `owed` (what unfinished epochs still pay from it) once `from_mint` is minted
     /// into it (`balance + from_mint >= total + owed`, else [`ExecutorError::PayoutShort`]).
     /// Returns what it must hold before the mint: `total + owed - from_mint`.
+    /// What claims roots promise and was not claimed (`claimsOutstanding()`) counts as
+    /// owed: the contract refuses a chunk that would spend it.
     pub async fn check_funds(&self, plan: &EpochPlan, owed: Amount) -> Result<Amount> {
         let payout = self.contracts().payout;
         let balance = self.balance_of(payout).await?;
+        let call = IEpochPayout::claimsOutstandingCall {};
+        let claims = to_amount(
+            "claimsOutstanding",
+            self.view_at("payout", payout, call, None).await?,
+        )?;
+        let owed = owed.checked_add(claims, "owed")?;
         let owes = plan.total.checked_add(owed, "owed")?;
         if balance.checked_add(plan.from_mint, "payout balance")? < owes {
             return Err(ExecutorError::PoolShort(Box::new(PoolShortfall {
