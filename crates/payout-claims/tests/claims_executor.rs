@@ -246,3 +246,33 @@ async fn a_push_epoch_may_not_spend_what_the_claims_roots_owe() {
     check(matches!(error, ExecutorError::PoolShort(_)), true);
     check(chain.owner_nonce().await, nonce);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn two_runs_at_once_with_their_own_journals_open_the_epoch_once_with_one_root() {
+    let chain = Chain::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = chain
+        .executor(dir.path(), "a", ClaimsHistory::default())
+        .await;
+    let mut b = chain
+        .executor(dir.path(), "b", ClaimsHistory::default())
+        .await;
+    let (ra, rb) = tokio::join!(run(&mut a, 1, 30), run(&mut b, 1, 30));
+    // Whatever each run says (the second may stop on the nonce the first took), the
+    // contract holds one opening with one root.
+    let paid = ra.as_ref().or(rb.as_ref()).map(|r| r.paid).unwrap();
+    let current = chain.reader().current_root(None).await.unwrap().unwrap();
+    check((current.epoch, current.cumulative_total), (1, paid));
+    check(chain.reader().outstanding(None).await.unwrap(), paid);
+    // Both journals end with the same root once each run is done.
+    drop((a, b));
+    let mut again = chain
+        .executor(dir.path(), "a", ClaimsHistory::default())
+        .await;
+    run(&mut again, 1, 30).await.unwrap();
+    let mut again = chain
+        .executor(dir.path(), "b", ClaimsHistory::default())
+        .await;
+    run(&mut again, 1, 30).await.unwrap();
+}
