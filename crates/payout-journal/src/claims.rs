@@ -58,16 +58,6 @@ impl ClaimsLedger {
         })
     }
 
-    /// A ledger in memory (tests; a run without a journal file).
-    pub fn in_memory() -> Result<ClaimsLedger> {
-        let conn = Connection::open_in_memory()?;
-        conn.execute_batch(crate::SCHEMA)?;
-        Ok(ClaimsLedger {
-            conn,
-            writable: true,
-        })
-    }
-
     fn has_tables(&self) -> Result<bool> {
         Ok(self.conn.query_row(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'claims_epochs'",
