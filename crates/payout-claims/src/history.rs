@@ -1,6 +1,6 @@
 //! Bringing the cumulative table up to the contract's current root: every claims epoch the
 //! contract published (its `ClaimsOpened` logs: epoch, root, total) past the journal's
-//! last is planned again from the history's inputs, its plan hash checked against the
+//! last is planned again from the history's inputs (the run's own plan for its epoch), its plan hash checked against the
 //! epoch's record, its table's root against the log's; the first epoch without inputs,
 //! with another plan or another root is refused (exit 2) before anything is sent.
 
@@ -25,9 +25,10 @@ struct Published {
 }
 
 impl ClaimsPayout {
-    /// See the module docs; `running` is the epoch the run opens (its own root, if the
-    /// contract holds it already, is checked by the opening).
-    pub(crate) async fn catch_up(&self, running: u64) -> Result<()> {
+    /// See the module docs; `running` is the plan the run opens: when the contract
+    /// published its root already, that plan stands for its epoch's history (the
+    /// executor checked it against the epoch's record).
+    pub(crate) async fn catch_up(&self, running: &EpochPlan) -> Result<()> {
         let Some(current) = self.claims.current_root(None).await? else {
             return Ok(());
         };
@@ -55,10 +56,11 @@ impl ClaimsPayout {
             if after.is_some_and(|a| published.epoch <= a) {
                 continue;
             }
-            if published.epoch == running {
-                break;
-            }
-            let plan = self.history_plan(published.epoch).await?;
+            let plan = if published.epoch == running.epoch {
+                running.clone()
+            } else {
+                self.history_plan(published.epoch).await?
+            };
             let table = self.ledger.borrow().table()?;
             let (next, total, given) = tree::after(&table, &plan)?;
             let root = tree::root(&next)?

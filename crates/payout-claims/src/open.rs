@@ -53,7 +53,7 @@ impl ClaimsPayout {
         owed: Amount,
     ) -> Result<bool> {
         let epoch = plan.epoch;
-        self.catch_up(epoch).await?;
+        self.catch_up(plan).await?;
         let current = self.claims.current_root(None).await?;
         let last = self.ledger.borrow().last()?;
         if self.evm.opened_with(plan, opening).await? {
