@@ -119,14 +119,11 @@ async fn an_account_claiming_after_epoch_1_and_after_epoch_3_gets_exactly_its_to
     let (account, after_one) = some_account(&proofs);
     let paid: Value = serde_json::from_slice(&evm.claim(&account, &proofs).stdout).unwrap();
     assert_eq!(paid["claimed"], paid["cumulative"]);
+    let mut reports = Vec::new();
     for epoch in [2, 3] {
         let file = evm.claims_inputs("in", epoch, 30);
-        check_success(
-            &evm.run_claims(&file, "journal.sqlite", &[])
-                .output()
-                .await
-                .unwrap(),
-        );
+        let out = evm.run_claims(&file, "journal.sqlite", &[]).output().await;
+        reports = check_success(&out.unwrap());
     }
     assert_eq!(
         evm.anvil.dev_nonce().await,
@@ -134,6 +131,12 @@ async fn an_account_claiming_after_epoch_1_and_after_epoch_3_gets_exactly_its_to
         "one openClaims per epoch"
     );
     let proofs = evm.proofs("journal.sqlite", "proofs-3");
+    let tree: Value =
+        serde_json::from_slice(&std::fs::read(proofs.join("tree.json")).unwrap()).unwrap();
+    // The run's report says how the epoch was paid: its root and cumulative total.
+    assert_eq!(reports[0]["payout"], "claims");
+    assert_eq!(reports[0]["claims_root"], tree["tree"][0]);
+    assert!(reports[0]["cumulative_total"].is_string());
     let total = amount_of(&proofs, &account);
     assert!(total > after_one);
     let again = evm.claim(&account, &proofs);

@@ -8,8 +8,8 @@ use std::sync::atomic::AtomicBool;
 
 use payout_evm::EvmPayout;
 use payout_executor::{
-    Baseline, ChainShows, ConfirmedSink, Opening, PaidBy, PayoutChain, PayoutPreview, Result,
-    TxHash, Verified,
+    Baseline, ChainShows, ConfirmedSink, Opening, PaidBy, PaidWay, PayoutChain, PayoutPreview,
+    Result, TxHash, Verified,
 };
 use payout_journal::ClaimsLedger;
 use rpc_resilience::MetricsSnapshot;
@@ -145,6 +145,17 @@ impl PayoutPreview for ClaimsPayout {
 
     async fn baseline(&self, plan: &EpochPlan, sample: usize) -> Result<Baseline> {
         self.evm.baseline(plan, sample).await
+    }
+
+    /// `claims`, with the root and cumulative total the journal holds for the epoch.
+    async fn paid_way(&self, epoch: u64) -> Result<PaidWay> {
+        let epochs = self.ledger.borrow().epochs()?;
+        let ours = epochs.into_iter().find(|e| e.epoch == epoch);
+        Ok(PaidWay {
+            payout: "claims",
+            claims_root: ours.as_ref().map(|e| e.root.clone()),
+            cumulative_total: ours.map(|e| e.cumulative_total),
+        })
     }
 
     async fn opened_with(&self, plan: &EpochPlan, opening: &Opening) -> Result<bool> {

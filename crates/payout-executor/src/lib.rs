@@ -80,7 +80,7 @@ pub use payout_journal::{
 };
 pub use report::{EpochReport, Outcome, Progress};
 pub use seam::{
-    Baseline, ChainShows, ConfirmedSink, Opening, PaidBy, PayoutChain, PayoutPreview, TxHash,
-    Verified,
+    Baseline, ChainShows, ConfirmedSink, Opening, PaidBy, PaidWay, PayoutChain, PayoutPreview,
+    TxHash, Verified,
 };
 pub use status_check::{check_status, compare, ChainView, CheckedEpoch, ShowsChain};

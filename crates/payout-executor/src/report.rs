@@ -121,6 +121,12 @@ pub struct EpochReport {
     pub breaker_trips: u64,
     /// The client's metrics at the end of the epoch.
     pub rpc: MetricsSnapshot,
+    /// How the epoch is paid: `push` (transfers) or `claims` (one root).
+    pub payout: &'static str,
+    /// For a claims epoch, the root it published.
+    pub claims_root: Option<String>,
+    /// For a claims epoch, the sum of every leaf of its root.
+    pub cumulative_total: Option<Amount>,
 }
 
 impl EpochReport {
@@ -148,7 +154,17 @@ impl EpochReport {
             retries: 0,
             breaker_trips: 0,
             rpc,
+            payout: "push",
+            claims_root: None,
+            cumulative_total: None,
         }
+    }
+
+    /// Records how the epoch is paid.
+    pub(crate) fn paid_way(&mut self, way: crate::seam::PaidWay) {
+        self.payout = way.payout;
+        self.claims_root = way.claims_root;
+        self.cumulative_total = way.cumulative_total;
     }
 
     /// The report of `plan` with this outcome: the plan's figures, the counts of this run

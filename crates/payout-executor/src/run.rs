@@ -60,6 +60,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
             let metrics = self.chain.metrics();
             let mut report = EpochReport::new(&plan, Outcome::AlreadyDone, metrics);
             report.mint_capped_by_chain = capped_by_chain;
+            report.paid_way(self.chain.paid_way(epoch).await?);
             return Ok(report);
         }
         self.journal.begin_run(epoch, unix_now())?;
@@ -129,6 +130,7 @@ impl<C: PayoutChain> EpochExecutor<C> {
         };
         let mut report = EpochReport::new(&plan, outcome, after.clone());
         report.confirmed_now = confirmed_now;
+        report.paid_way(self.chain.paid_way(plan.epoch).await?);
         report.mint_capped_by_chain = capped_by_chain;
         report.found_on_chain = found_on_chain;
         report.verified_records = verified.records;

@@ -74,6 +74,29 @@ pub struct ChainShows {
     pub paid: Vec<bool>,
 }
 
+/// How an epoch is paid, as its report says: `push` (transfers, the default) or a
+/// backend's own way (`claims`: the root published and its cumulative total).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaidWay {
+    /// `push` or `claims`.
+    pub payout: &'static str,
+    /// The root a claims epoch published (`0x` + 64 hex digits).
+    pub claims_root: Option<String>,
+    /// The sum of every leaf of that root.
+    pub cumulative_total: Option<Amount>,
+}
+
+impl PaidWay {
+    /// Transfers: no root.
+    pub fn push() -> PaidWay {
+        PaidWay {
+            payout: "push",
+            claims_root: None,
+            cumulative_total: None,
+        }
+    }
+}
+
 /// Confirmed transfers as `(index in the plan, what paid it)`, handed to the executor to
 /// journal as they come; an error stops the payment.
 pub type ConfirmedSink<'a> = dyn FnMut(&[(u32, PaidBy)]) -> Result<()> + 'a;
@@ -134,6 +157,12 @@ pub trait PayoutPreview: std::fmt::Debug {
     /// that cannot close an epoch answer `false`.
     async fn closed(&self, _epoch: u64) -> Result<bool> {
         Ok(false)
+    }
+
+    /// How `epoch` is paid, for its report: transfers ([`PaidWay::push`], the default).
+    async fn paid_way(&self, epoch: u64) -> Result<PaidWay> {
+        let _ = epoch;
+        Ok(PaidWay::push())
     }
 
     /// The payer's and `sample` recipients' balances, read before the epoch opens.
