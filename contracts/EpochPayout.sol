@@ -36,11 +36,13 @@ contract EpochPayout is Ownable {
         bool claims;
     }
 
-    /// @dev The claims state: the current root, and what all roots promise against what
-    /// was claimed, in one slot (both below the token's 21M-MDT cap, far below 2^128).
+    /// @dev The claims state beside the current root, in one slot: what all roots promise,
+    /// what was claimed (both at most the token's 21M-MDT cap, below 2^96) and the current
+    /// root's epoch.
     struct ClaimsTotals {
-        uint128 cumulativeTotal;
-        uint128 claimedTotal;
+        uint96 cumulativeTotal;
+        uint96 claimedTotal;
+        uint64 rootEpoch;
     }
 
     mapping(uint64 epoch => EpochRecord) private _epochs;
@@ -49,7 +51,6 @@ contract EpochPayout is Ownable {
     // Claims state after the push state, so the push layout (slots 1 and 2) stays put.
     bytes32 private _root;
     ClaimsTotals private _claimsTotals;
-    uint64 private _rootEpoch;
     /// @notice What `account` has claimed so far, in base units (cumulative).
     mapping(address account => uint256 amount) public claimed;
 
@@ -147,8 +148,8 @@ contract EpochPayout is Ownable {
     ) external onlyOwner {
         if (root == bytes32(0)) revert ZeroRoot();
         bytes32 current = _root;
-        uint64 currentEpoch = _rootEpoch;
         ClaimsTotals memory totals = _claimsTotals;
+        uint64 currentEpoch = totals.rootEpoch;
         bool opened = _open(epoch, planHash, mintedSupplyBefore, fromMint, true);
         if (!opened) {
             if (current == bytes32(0) || epoch != currentEpoch) revert ClaimsEpochNotLater(epoch, currentEpoch);
@@ -160,8 +161,11 @@ contract EpochPayout is Ownable {
         if (current != bytes32(0) && epoch <= currentEpoch) revert ClaimsEpochNotLater(epoch, currentEpoch);
         if (cumulativeTotal < totals.cumulativeTotal) revert CumulativeTotalFell(totals.cumulativeTotal, cumulativeTotal);
         _root = root;
-        _rootEpoch = epoch;
-        _claimsTotals.cumulativeTotal = SafeCast.toUint128(cumulativeTotal);
+        _claimsTotals = ClaimsTotals({
+            cumulativeTotal: SafeCast.toUint96(cumulativeTotal),
+            claimedTotal: totals.claimedTotal,
+            rootEpoch: epoch
+        });
         _checkClaimsCovered(cumulativeTotal - totals.claimedTotal);
         emit EpochOpened(epoch, planHash, mintedSupplyBefore, fromMint);
         emit ClaimsOpened(epoch, root, cumulativeTotal);
@@ -210,7 +214,7 @@ contract EpochPayout is Ownable {
             revert ClaimsExhausted(totals.cumulativeTotal, totals.claimedTotal, amount);
         }
         claimed[account] = cumulativeAmount;
-        _claimsTotals.claimedTotal = SafeCast.toUint128(totals.claimedTotal + amount);
+        _claimsTotals.claimedTotal = SafeCast.toUint96(totals.claimedTotal + amount);
         if (!token.transfer(account, amount)) revert TransferFailed(account, amount);
         emit Claimed(account, amount, cumulativeAmount);
     }
@@ -218,7 +222,8 @@ contract EpochPayout is Ownable {
     /// @notice The current root: its claims epoch, the root (zero before any claims
     /// epoch) and the sum of its leaves.
     function currentRoot() external view returns (uint64 epoch, bytes32 root, uint256 cumulativeTotal) {
-        return (_rootEpoch, _root, _claimsTotals.cumulativeTotal);
+        ClaimsTotals memory totals = _claimsTotals;
+        return (totals.rootEpoch, _root, totals.cumulativeTotal);
     }
 
     /// @notice What the roots promise and was not claimed yet: the part of this

@@ -2,6 +2,8 @@
 //! pays, what it refuses, and the rules of `openClaims` (roots advance, totals never fall,
 //! the contract holds what the roots owe).
 
+use alloy_primitives::{keccak256, B256};
+
 use crate::claims_support::{account, check, named, opening, two_leaves, Chain};
 
 #[tokio::test]
@@ -209,4 +211,57 @@ async fn push_and_claims_epochs_keep_apart_and_a_chunk_cannot_spend_the_claims()
     );
     chain.payout(2, 0, b, 10).await.unwrap();
     check(chain.balance(b).await, 10);
+}
+
+/// Gas of `op`'s confirmed transaction.
+async fn gas_of(chain: &crate::claims_support::Chain, op: &str) -> u64 {
+    let done = chain.owner.journaled_confirmation(op).unwrap().unwrap();
+    done.gas_used
+}
+
+/// A root with `account`'s leaf 20 levels deep, as in a tree of 1,048,576 leaves:
+/// `seed`-made siblings on its path (the contract sees only the leaf, proof and root).
+fn deep_root(account: alloy_primitives::Address, amount: u128, seed: u8) -> (B256, Vec<B256>) {
+    let siblings: Vec<B256> = (0u8..20).map(|i| keccak256([i, seed])).collect();
+    let root = siblings.iter().fold(
+        crate::claims_support::leaf(account, amount),
+        |node, sibling| crate::claims_support::pair(node, *sibling),
+    );
+    (root, siblings)
+}
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn the_operator_pays_at_most_250k_gas_per_epoch_and_a_claim_at_1m_leaves_at_most_100k() {
+    let chain = Chain::start().await;
+    let account = account(0xa1);
+    let unit = 1_000_000_000_000_000_000u128;
+    // The first claims epoch (every claims slot written for the first time), then a later
+    // one planned on a minted supply (one more word stored).
+    let (root1, _) = deep_root(account, unit, 1);
+    chain
+        .open_claims(opening(1, unit, root1, unit))
+        .await
+        .unwrap();
+    let first = gas_of(&chain, &format!("claims:1:{root1}")).await;
+    let (root2, siblings) = deep_root(account, 2 * unit, 2);
+    let mut later = opening(2, unit, root2, 2 * unit);
+    later.minted_supply_before = alloy_primitives::U256::from(unit);
+    chain.open_claims(later).await.unwrap();
+    let second = gas_of(&chain, &format!("claims:2:{root2}")).await;
+    let other = chain.other().await;
+    chain
+        .claim(&other, account, 2 * unit, &siblings)
+        .await
+        .unwrap();
+    let amount = alloy_primitives::U256::from(2 * unit);
+    let data = payout_claims::claim_call(account, amount, &siblings);
+    let op = format!("claim:{account}:{}:{}", 2 * unit, keccak256(&data));
+    let claim = other.journaled_confirmation(&op).unwrap().unwrap().gas_used;
+    eprintln!("openClaims gas: first {first}, later {second}; claim (20 hashes, first-time holder) {claim}");
+    check(
+        (first <= 250_000, second <= 250_000, claim <= 100_000),
+        (true, true, true),
+    );
+    check(chain.balance(account).await, 2 * unit);
 }
