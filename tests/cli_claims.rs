@@ -115,9 +115,9 @@ async fn an_account_claiming_after_epoch_1_and_after_epoch_3_gets_exactly_its_to
             .await
             .unwrap(),
     );
-    let proofs = evm.proofs("journal.sqlite", "proofs-1");
-    let (account, after_one) = some_account(&proofs);
-    let paid: Value = serde_json::from_slice(&evm.claim(&account, &proofs).stdout).unwrap();
+    let proofs_1 = evm.proofs("journal.sqlite", "proofs-1");
+    let (account, after_one) = some_account(&proofs_1);
+    let paid: Value = serde_json::from_slice(&evm.claim(&account, &proofs_1).stdout).unwrap();
     assert_eq!(paid["claimed"], paid["cumulative"]);
     let mut reports = Vec::new();
     for epoch in [2, 3] {
@@ -130,6 +130,9 @@ async fn an_account_claiming_after_epoch_1_and_after_epoch_3_gets_exactly_its_to
         DEPLOY_TXS + 3,
         "one openClaims per epoch"
     );
+    // Proofs of an older root: refused, nothing sent.
+    let stale = evm.claim(&account, &proofs_1);
+    common::check_error(&stale, 2, "the proofs are for root");
     let proofs = evm.proofs("journal.sqlite", "proofs-3");
     let tree: Value =
         serde_json::from_slice(&std::fs::read(proofs.join("tree.json")).unwrap()).unwrap();
