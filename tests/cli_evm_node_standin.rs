@@ -1,4 +1,4 @@
-//! `tokenomics run --chain evm` through a stand-in of Luxtensor's EVM node with every
+//! `tokenomics deploy` and `tokenomics run --chain evm` through a stand-in of Luxtensor's EVM node with every
 //! behaviour on at once (`StandInConfig::luxtensor()`: zero block hashes, made-up receipts,
 //! 16 pending slots per sender, 100 requests a minute, the intrinsic gas rule, hidden
 //! reverts, a low `eth_gasPrice`, block gas overflow, a tag-less nonce) pays a
@@ -10,6 +10,7 @@
 //! The binary runs in real time, so the node's request window is a real minute: the test
 //! prints how long it took and how many requests reached the stand-in.
 
+use crate::anvil::Anvil;
 use crate::common::text;
 use crate::evm::{self, Evm};
 
@@ -68,11 +69,22 @@ async fn kill_once(reader: &PayoutReader, epoch: u64, chunks: u32, mut run: Chil
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
-async fn every_node_behaviour_at_once_with_two_kills_pays_a_5000_recipient_epoch_once() {
-    let evm = Evm::start().await;
-    let stand_in = NodeStandIn::in_front_of(&evm.anvil.url, StandInConfig::luxtensor())
+async fn through_every_node_behaviour_at_once_a_deploy_and_a_run_killed_twice_pay_5000_recipients_once(
+) {
+    let anvil = Anvil::start();
+    let stand_in = NodeStandIn::in_front_of(&anvil.url, StandInConfig::luxtensor())
         .await
         .unwrap();
+    let started = Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let mut deploy = evm::deploy(stand_in.url(), &dir.path().join("deploy.sqlite"));
+    let contracts = evm::deployed(&deploy.output().await.unwrap());
+    let deploy_requests = stand_in.counters().requests;
+    let evm = Evm {
+        anvil,
+        dir,
+        contracts,
+    };
     let config = config(evm.dir.path());
     let (inputs, plan) = evm::inputs(0, 5_000);
     let chunks = chunk_count(&plan) as u32;
@@ -80,7 +92,6 @@ async fn every_node_behaviour_at_once_with_two_kills_pays_a_5000_recipient_epoch
     let file = evm.inputs(&inputs);
     let reader = contract_reader(&evm.anvil.url, evm.contracts);
     let extra = ["--config", config.as_str()];
-    let started = Instant::now();
 
     let run = |_: ()| {
         evm.run_via(stand_in.url(), &file, "journal.sqlite", &extra)
@@ -93,8 +104,9 @@ async fn every_node_behaviour_at_once_with_two_kills_pays_a_5000_recipient_epoch
     evm::check_success(&out);
     let counters = stand_in.counters();
     eprintln!(
-        "5,000 recipients, {chunks} chunks, two kills: {:.1} s, {} requests through the \
-         node stand-in ({} answered 429), {} transactions dropped by its rules",
+        "deploy and 5,000 recipients in {chunks} chunks, two kills: {:.1} s, {} requests \
+         through the node stand-in ({deploy_requests} deploying, {} answered 429), {} \
+         transactions dropped by its rules",
         started.elapsed().as_secs_f64(),
         counters.requests,
         counters.rate_limited,
