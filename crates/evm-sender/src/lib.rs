@@ -108,6 +108,6 @@ pub use error::{Error, Result};
 pub use logs::{Log, Receipt};
 pub use reader::EvmReader;
 pub use rpc::EvmClassifier;
-pub use sender::{EvmSender, Mined, OpHandle, OpStatus};
+pub use sender::{EvmSender, Mined, OpHandle, OpStatus, REQUESTS_PER_LOOK};
 pub use signer::Signer;
 pub use tx::{SignedTx, TxRequest};

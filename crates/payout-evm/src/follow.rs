@@ -2,8 +2,10 @@
 //! payout) is done when the contract shows it, read at the newest block `confirmations`
 //! deep, whatever the sender's receipts and block hashes say.
 //!
-//! While it does not, its transaction is tracked by one look per poll interval (the
-//! contract, then the account's nonce): an unused nonce keeps its journaled bytes sent
+//! While it does not, its transaction is tracked by one look per the sender's poll
+//! interval, three requests (`op_status`: the account's nonce, whether the node knows the
+//! transaction and its receipts in one batch, then the head; then the contract at the
+//! block `confirmations` below that head): an unused nonce keeps its journaled bytes sent
 //! (again only when the node lost them); a nonce used by a transaction that, once the
 //! contract is read past that block, did not do it (left out of a block, a receipt made
 //! up, a transaction the journal does not know) is sent again under the next operation id
@@ -16,7 +18,7 @@
 
 use alloy_primitives::{Address, Bytes};
 use alloy_sol_types::SolCall;
-use evm_sender::{Confirmation, EvmSender, TxRequest};
+use evm_sender::{Confirmation, EvmSender, OpStatus, TxRequest};
 use tokenomics_core::EpochPlan;
 
 use crate::abi::{IEpochPayout, IMDTToken};
@@ -191,16 +193,30 @@ impl<'a> Follow<'a> {
         // The head by which a transaction used the tracked operation's nonce.
         let mut used_by = None;
         loop {
-            let block = self.reader.reader().confirmed_block().await;
-            let block = block.map_err(crate::error::sender)?;
+            // One look: the operation (nonce, receipts, known: one batch; the head after),
+            // then the contract at the block `confirmations` below that head.
+            let status = match tracked.op.clone() {
+                Some(op) => match self.sender.op_status(&op).await {
+                    Ok(Some(status)) => Some(status),
+                    Ok(None) => {
+                        return Ok(Ended::Failed(evm_sender::Error::UnknownOp { op_id: op }))
+                    }
+                    Err(error) => return Err(crate::error::sender(error)),
+                },
+                None => None,
+            };
+            let chain = self.reader.reader();
+            let block = match &status {
+                Some(status) => chain.confirmed_below(status.head),
+                None => chain
+                    .confirmed_block()
+                    .await
+                    .map_err(crate::error::sender)?,
+            };
             if self.shown(proof, tracked, block).await? {
-                return Ok(Ended::Shown(self.paid_by(tracked).await?));
+                return Ok(Ended::Shown(self.paid_by(tracked, status.as_ref()).await?));
             }
-            if let Some(op) = tracked.op.clone() {
-                let status = self.sender.op_status(&op).await;
-                let Some(status) = status.map_err(crate::error::sender)? else {
-                    return Ok(Ended::Failed(evm_sender::Error::UnknownOp { op_id: op }));
-                };
+            if let Some(status) = status {
                 if !status.nonce_used() {
                     used_by = None;
                     self.sender
@@ -211,14 +227,14 @@ impl<'a> Follow<'a> {
                     // Read past the block that used the nonce, the contract does not show it.
                     if let Some(mined) = status.mined.filter(|mined| !mined.success) {
                         return Ok(Ended::Failed(evm_sender::Error::Reverted {
-                            op_id: op,
+                            op_id: status.op_id,
                             tx_hash: mined.at.tx_hash,
                             block_number: mined.at.block_number,
                             gas_used: mined.at.gas_used,
                         }));
                     }
                     tracing::warn!(
-                        op_id = op,
+                        op_id = status.op_id,
                         nonce = status.nonce,
                         "the nonce was used and the payout contract does not show the operation done: sent again under the next id"
                     );
@@ -240,14 +256,31 @@ impl<'a> Follow<'a> {
                     return Ok(Ended::Failed(error));
                 }
             }
-            tokio::time::sleep(config.poll_interval).await;
+            tokio::time::sleep(self.sender.poll_interval()).await;
         }
     }
 
     /// The transaction of ours that did what the contract shows: the tracked operation's
     /// successful receipt (journaled as confirmed), else the newest retry id of its base
     /// journaled as confirmed or with a successful receipt; `None`: another run's.
-    pub(crate) async fn paid_by(&self, tracked: &Tracked) -> Result<Option<Confirmation>> {
+    /// `status`, when given, is this look's at the tracked operation: its answer is used
+    /// without asking the node again.
+    pub(crate) async fn paid_by(
+        &self,
+        tracked: &Tracked,
+        status: Option<&OpStatus>,
+    ) -> Result<Option<Confirmation>> {
+        if let Some(status) = status.filter(|s| tracked.op.as_deref() == Some(s.op_id.as_str())) {
+            if let Some(done) = status.confirmed {
+                return Ok(Some(done));
+            }
+            if let Some(mined) = status.mined.filter(|mined| mined.success) {
+                self.sender
+                    .mark_confirmed(&status.op_id, mined.at)
+                    .map_err(crate::error::sender)?;
+                return Ok(Some(mined.at));
+            }
+        }
         let newest_first = (0..MAX_RETRY_IDS).rev().map(|n| op_id(&tracked.base, n));
         for op in tracked.op.iter().cloned().chain(newest_first) {
             let status = self.sender.op_status(&op).await;
