@@ -105,7 +105,7 @@ pub use alloy_primitives::{Address, Bytes, B256, U256};
 pub use config::{ConfirmBy, FeeBump, SenderConfig, GWEI, MIN_FEE_BUMP_BPS};
 pub use confirmation::Confirmation;
 pub use error::{Error, Result};
-pub use logs::{Log, Receipt};
+pub use logs::{Log, Receipt, RECEIPTS_PER_BATCH};
 pub use reader::EvmReader;
 pub use rpc::EvmClassifier;
 pub use sender::{EvmSender, Mined, OpHandle, OpStatus, REQUESTS_PER_LOOK};

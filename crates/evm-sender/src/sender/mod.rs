@@ -182,6 +182,12 @@ impl EvmSender {
         crate::logs::receipt_with_logs(&self.client, tx_hash).await
     }
 
+    /// [`EvmSender::receipt`] of each of `hashes`, in order, a few per JSON-RPC batch
+    /// ([`crate::RECEIPTS_PER_BATCH`]): one request for several receipts.
+    pub async fn receipts(&self, hashes: &[B256]) -> Result<Vec<Option<crate::Receipt>>> {
+        crate::logs::receipts_with_logs(&self.client, hashes).await
+    }
+
     /// `eth_getLogs`: `address`'s logs whose topics match `topics` position by position
     /// (`None` matches any), in blocks `from..=to` (`None`: the latest).
     pub async fn logs(
