@@ -1,7 +1,8 @@
 //! What one look at an operation costs against a node's request limit, on a real anvil:
 //! `op_status` is two requests (one JSON-RPC batch and the head) however many
 //! transactions the operation has, and a sender whose client has a request budget of N a
-//! minute waits between looks long enough that they take at most half of it.
+//! minute waits between looks long enough that they take at most half of it; receipts with
+//! their logs are read eight to a batch.
 
 use crate::common;
 
@@ -66,4 +67,33 @@ async fn with_a_budget_of_90_a_minute_looks_come_every_4_seconds() {
     let generous = RequestBudget::new(1_000_000, minute).unwrap();
     let fast = counted(&anvil, &generous, &dir.path().join("c.sqlite")).await;
     check(fast.poll_interval(), Duration::from_millis(20));
+}
+
+#[tokio::test]
+#[cfg_attr(anvil_missing, ignore = "anvil not found: npm ci --prefix contracts")]
+async fn receipts_with_their_logs_are_read_eight_to_a_request() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let budget = RequestBudget::unlimited();
+    let sender = counted(&anvil, &budget, &dir.path().join("j.sqlite")).await;
+    let mut hashes = Vec::new();
+    for n in 0..10u64 {
+        let op = format!("t{n}");
+        let sent = sender
+            .submit(&op, TxRequest::transfer(bob(), U256::from(n + 1)))
+            .await
+            .unwrap();
+        sender.wait_confirmed(&op).await.unwrap();
+        hashes.push(sent.tx_hash);
+    }
+    let before = budget.requests();
+    let receipts = sender.receipts(&hashes).await.unwrap();
+    check(
+        receipts
+            .iter()
+            .all(|r| r.as_ref().is_some_and(|r| r.success)),
+        true,
+    );
+    check(receipts.len(), 10);
+    check(budget.requests() - before, 2);
 }
