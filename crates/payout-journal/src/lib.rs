@@ -67,7 +67,7 @@ pub use paid_by::{NotATxHash, PaidBy, TxHash};
 pub use path::{journals_folder, node_journal_path};
 pub use record::{EpochRecord, NextEpoch, Stage};
 use schema::SCHEMA;
-use schema::SCHEMA_VERSION;
+pub use schema::SCHEMA_VERSION;
 pub use status::{read_status, EpochStage, EpochStatus};
 
 /// The journal database, held by this run alone.

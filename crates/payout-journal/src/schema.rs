@@ -10,7 +10,7 @@
 /// `closed_tx` (an epoch closed for good by `tokenomics close-epoch`, stage `closed`).
 /// Version 6 adds `claims_epochs` and `claims_accounts`: the cumulative table of the
 /// claims backend (`ClaimsLedger`).
-pub(crate) const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 6;
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS epochs (

@@ -81,7 +81,7 @@ fn a_version_2_journal_is_migrated_keeping_its_epochs_with_unknown_times_and_run
     let journal = Journal::open(&path).unwrap();
     assert_eq!(journal.epoch(3).unwrap().unwrap().stage, Stage::Minted);
     drop(journal);
-    assert_eq!(user_version(&path), 5);
+    assert_eq!(user_version(&path), payout_journal::SCHEMA_VERSION);
     check_version_2_epoch(&path);
 }
 
