@@ -125,40 +125,6 @@ fn field_at(text: &str, offset: usize) -> String {
     path
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The field at the first `|` of `marked` (the marker removed).
-    #[track_caller]
-    fn check(marked: &str, expected: &str) {
-        let offset = marked.find('|').unwrap();
-        let text = marked.replacen('|', "", 1);
-        assert_eq!(field_at(&text, offset), expected);
-    }
-
-    #[test]
-    fn the_field_being_read_is_the_last_key_of_each_open_container() {
-        check(r#"{"epoch": 1, "utility_score": 0|x10}"#, "utility_score");
-        check(
-            r#"{"miners": [{"address": "0x1"}, {"score": 0.|}]}"#,
-            "miners[1].score",
-        );
-        check(r#"{"fees": {"slashing": "1"}, "miners": [|"#, "miners[0]");
-        check(r#"{"a\"b": {|"#, r#"a\"b"#);
-        check(r#"|{"#, "");
-        check(r#"{"epoch": 1, |"#, "");
-    }
-
-    #[test]
-    fn line_and_column_point_at_the_offending_byte() {
-        let text = "{\n  \"é\": 0x\n}";
-        let offset = byte_offset(text, 2, 10);
-        assert_eq!(&text[offset..offset + 1], "x");
-        assert_eq!(byte_offset(text, 99, 99), text.len());
-    }
-}
-
 impl Error {
     /// This error without the line and column of its JSON text: for inputs a program
     /// wrote as JSON from its own values (the Python bindings' dicts), where a position
@@ -207,5 +173,39 @@ fn strip_position(reason: &str) -> &str {
     match numbers {
         Some((line, column)) if all_digits(line) && all_digits(column) => head,
         _ => reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The field at the first `|` of `marked` (the marker removed).
+    #[track_caller]
+    fn check(marked: &str, expected: &str) {
+        let offset = marked.find('|').unwrap();
+        let text = marked.replacen('|', "", 1);
+        assert_eq!(field_at(&text, offset), expected);
+    }
+
+    #[test]
+    fn the_field_being_read_is_the_last_key_of_each_open_container() {
+        check(r#"{"epoch": 1, "utility_score": 0|x10}"#, "utility_score");
+        check(
+            r#"{"miners": [{"address": "0x1"}, {"score": 0.|}]}"#,
+            "miners[1].score",
+        );
+        check(r#"{"fees": {"slashing": "1"}, "miners": [|"#, "miners[0]");
+        check(r#"{"a\"b": {|"#, r#"a\"b"#);
+        check(r#"|{"#, "");
+        check(r#"{"epoch": 1, |"#, "");
+    }
+
+    #[test]
+    fn line_and_column_point_at_the_offending_byte() {
+        let text = "{\n  \"é\": 0x\n}";
+        let offset = byte_offset(text, 2, 10);
+        assert_eq!(&text[offset..offset + 1], "x");
+        assert_eq!(byte_offset(text, 99, 99), text.len());
     }
 }

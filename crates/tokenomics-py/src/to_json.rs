@@ -103,7 +103,7 @@ impl<'py> JsonWriter<'py> {
                     .map_err(python_error)?,
             );
         } else if let Ok(float) = value.cast::<PyFloat>() {
-            out.push_str(&float_text(&float)?);
+            out.push_str(&float_text(float)?);
         } else if value.is_none() {
             out.push_str("null");
         } else if value.is_instance(&self.decimal).map_err(python_error)? {
