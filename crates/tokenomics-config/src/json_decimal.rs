@@ -15,9 +15,9 @@ use crate::echo::shorten;
 #[derive(Debug)]
 pub(crate) struct JsonFraction(pub(crate) Fraction);
 
-/// An MDT amount given as a decimal string or a JSON integer (digits alone), read
-/// exactly: a JSON number with a point or an exponent is a float's text, refused even
-/// when whole (`1000.0`, `1e3`), so a program's float never passes as money.
+/// An MDT amount given as a decimal string or a whole JSON number (`1000`, `1E4`), read
+/// exactly: a JSON number with a decimal point is a float's text, refused even when
+/// whole (`1000.0`), so a program's float (written with a point) never passes as money.
 #[derive(Debug)]
 pub(crate) struct JsonAmount(pub(crate) Amount);
 
@@ -39,11 +39,11 @@ const MAX_LEADING_ZEROS: i64 = 64;
 enum Written {
     /// A JSON string.
     String,
-    /// A JSON integer: digits alone (`1000`), which an amount may be.
-    Integer,
-    /// A JSON number with a fraction or an exponent (`0.5`, `1e3`, `1000.0`), as it was
-    /// written: a float's text, which an amount may not be.
-    Float(String),
+    /// A JSON number without a decimal point (`1000`, `1E4`), which an amount may be.
+    Whole,
+    /// A JSON number with a decimal point (`0.5`, `1000.0`, `1.0e20`), as it was written:
+    /// a float's text, which an amount may not be.
+    Pointed(String),
 }
 
 /// The text of a JSON number (exponent written out), or the contents of a JSON string.
@@ -57,10 +57,10 @@ fn decimal_text<'de, D: Deserializer<'de>>(
         let inner: String = serde_json::from_str(text).map_err(serde::de::Error::custom)?;
         Ok((inner, Written::String))
     } else if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
-        let written = if text.contains(['.', 'e', 'E']) {
-            Written::Float(text.to_string())
+        let written = if text.contains('.') {
+            Written::Pointed(text.to_string())
         } else {
-            Written::Integer
+            Written::Whole
         };
         expand_exponent(text)
             .map(|text| (text, written))
@@ -148,10 +148,10 @@ impl<'de> Deserialize<'de> for JsonFraction {
 impl<'de> Deserialize<'de> for JsonAmount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let (text, written) = decimal_text(deserializer, "a decimal string of MDT")?;
-        if let Written::Float(as_written) = written {
+        if let Written::Pointed(as_written) = written {
             let (as_written, text) = (shorten(&as_written), shorten(&text));
             return Err(serde::de::Error::custom(format!(
-                "amount {as_written} must be a decimal string (\"{text}\"); only whole numbers written as digits may be JSON numbers"
+                "amount {as_written} must be a decimal string (\"{text}\"); only whole numbers without a decimal point may be JSON numbers"
             )));
         }
         text.parse()

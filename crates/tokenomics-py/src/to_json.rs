@@ -1,8 +1,7 @@
 //! Python values to the exact JSON text tokenomics-config reads: `int` and a whole
 //! `Decimal` as JSON numbers, a fractional `Decimal` as a decimal string, a `float` as
-//! the JSON number Python's `json` writes (its `repr`: with a point or an exponent, so an
-//! amount given as a `float` meets the CLI's refusal of a JSON number that is not digits
-//! alone). Nothing goes through `f64` arithmetic; `NaN` and infinities are refused,
+//! the JSON number Python's `json` writes (its `repr`, always with a decimal point, so an
+//! amount given as a `float` meets the CLI's refusal of a JSON number with a point). Nothing goes through `f64` arithmetic; `NaN` and infinities are refused,
 //! naming the field.
 
 use pyo3::prelude::*;
@@ -166,19 +165,24 @@ impl<'py> JsonWriter<'py> {
     }
 }
 
-/// A `float` as the JSON number `json.dumps` writes for it: its `repr`, the shortest
-/// text that reads back as the same `float` (`0.1`, `5.0`, `1e+20`). Always with a point
-/// or an exponent, so an amount given as a `float` meets the reader's refusal of a JSON
-/// number that is not digits alone.
+/// A `float` as the JSON number `json.dumps` writes for it (its `repr`, the shortest text
+/// that reads back as the same `float`: `0.1`, `5.0`), with a decimal point always: a
+/// `repr` without one (`1e+20`, `1e-05`) gets `.0` in its mantissa (`1.0e+20`). So an
+/// amount given as a `float` meets the reader's refusal of a JSON number with a point.
 fn float_text(float: &Bound<'_, PyFloat>) -> Result<String, Refusal> {
-    let value = float.value();
-    if !value.is_finite() {
+    if !float.value().is_finite() {
         return Err(Refusal::value(format!(
             "float {} is not a finite number",
             repr(float.as_any())
         )));
     }
-    Ok(repr(float.as_any()))
+    let text = repr(float.as_any());
+    Ok(match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) if !mantissa.contains('.') => {
+            format!("{mantissa}.0e{exponent}")
+        }
+        _ => text,
+    })
 }
 
 fn push_json_string(text: &str, out: &mut String) {

@@ -1,5 +1,5 @@
 """plan() is `tokenomics plan --json`: same figures, transfers and plan hash, and the same
-refusal, on random inputs given as JSON text or as a dict."""
+refusal (the same message for JSON text; the same field for a dict), on random inputs."""
 
 import json
 from decimal import Decimal
@@ -135,7 +135,10 @@ def test_plan_of_a_dict_is_the_plan_of_its_json(tmp_path_factory, inputs, config
         try:
             t.plan(inputs, config)
         except ValueError as error:
-            assert str(error) == strip_position(cli_message(expected))
+            # The same file and field; a float without a point in its repr is echoed with
+            # `.0` added (`1.0e-324`), so the reason's echo may differ from json.dumps'.
+            cli = strip_position(cli_message(expected))
+            assert str(error).split(": ")[:2] == cli.split(": ")[:2]
         else:
             raise AssertionError(f"plan() accepted what the CLI refused: {expected}")
 
