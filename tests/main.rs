@@ -24,6 +24,7 @@ mod cli_dry_run;
 mod cli_errors;
 mod cli_evm_authority;
 mod cli_evm_dry_run;
+mod cli_evm_node_standin;
 mod cli_evm_resume;
 mod cli_evm_run;
 mod cli_exactly_once;

@@ -82,9 +82,20 @@ impl Evm {
         journal: &str,
         extra: &[&str],
     ) -> tokio::process::Command {
+        self.run_via(&self.anvil.url, inputs, journal, extra)
+    }
+
+    /// [`Evm::run`] with `--rpc-url url` (e.g. a proxy in front of this anvil).
+    pub(crate) fn run_via(
+        &self,
+        url: &str,
+        inputs: &Path,
+        journal: &str,
+        extra: &[&str],
+    ) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokenomics"));
         command
-            .args(["run", "--chain", "evm", "--rpc-url", &self.anvil.url])
+            .args(["run", "--chain", "evm", "--rpc-url", url])
             .args(["--token-address", &self.contracts.token.to_string()])
             .args(["--payout-address", &self.contracts.payout.to_string()])
             .args(["--chain-id", &CHAIN_ID.to_string(), "--json", "--inputs"])

@@ -82,7 +82,7 @@ impl EvmSender {
                 });
             }
         }
-        tokio::time::sleep(self.config.poll_interval).await;
+        tokio::time::sleep(self.poll_interval()).await;
         Ok(())
     }
 
@@ -94,7 +94,7 @@ impl EvmSender {
             // interval later, before calling it foreign (a reorg may have happened between the
             // two reads, and a node may show the new nonce a moment before the receipt: anvil
             // does, for about one look in eight right after it mines).
-            tokio::time::sleep(self.config.poll_interval).await;
+            tokio::time::sleep(self.poll_interval()).await;
             look = self.look(op, self.view().await?).await?;
         }
         match look {

@@ -67,15 +67,45 @@ pub(crate) async fn receipt_with_logs(
     client: &ResilientClient,
     hash: B256,
 ) -> Result<Option<Receipt>> {
-    const M: &str = "eth_getTransactionReceipt";
-    let value: Value = call(client, M, json!([hash.to_string()])).await?;
-    let Some(raw) = parse_receipt(M, &value)? else {
+    let value: Value = call(client, RECEIPT, json!([hash.to_string()])).await?;
+    with_logs(&value)
+}
+
+/// Receipts (with their logs) of transactions with many logs, per JSON-RPC batch: a few,
+/// so that one answer stays far below a client's response size limit.
+pub const RECEIPTS_PER_BATCH: usize = 8;
+
+/// [`receipt_with_logs`] of each of `hashes`, [`RECEIPTS_PER_BATCH`] per JSON-RPC batch
+/// (one request each against a node's limit); in order.
+pub(crate) async fn receipts_with_logs(
+    client: &ResilientClient,
+    hashes: &[B256],
+) -> Result<Vec<Option<Receipt>>> {
+    let mut receipts = Vec::with_capacity(hashes.len());
+    for group in hashes.chunks(RECEIPTS_PER_BATCH) {
+        let reads: Vec<(&'static str, Value)> = group
+            .iter()
+            .map(|hash| (RECEIPT, json!([hash.to_string()])))
+            .collect();
+        for answer in crate::rpc::batch(client, &reads).await? {
+            receipts.push(with_logs(&answer?)?);
+        }
+    }
+    Ok(receipts)
+}
+
+const RECEIPT: &str = "eth_getTransactionReceipt";
+
+/// A receipt answer with its logs; `None` when it is not a mined receipt.
+fn with_logs(value: &Value) -> Result<Option<Receipt>> {
+    const M: &str = RECEIPT;
+    let Some(raw) = parse_receipt(M, value)? else {
         return Ok(None);
     };
     let logs = value
         .get("logs")
         .and_then(Value::as_array)
-        .ok_or_else(|| malformed(M, &value))?
+        .ok_or_else(|| malformed(M, value))?
         .iter()
         .map(|log| parse_log(M, log))
         .collect::<Result<Vec<_>>>()?;

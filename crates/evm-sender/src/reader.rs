@@ -79,6 +79,11 @@ impl EvmReader {
     /// read sees only what counts as confirmed.
     pub async fn confirmed_block(&self) -> Result<u64> {
         let head = rpc::head(&self.client).await?;
-        Ok(head.saturating_sub(self.confirmations - 1))
+        Ok(self.confirmed_below(head))
+    }
+
+    /// The newest block `confirmations` deep when the head is `head`.
+    pub fn confirmed_below(&self, head: u64) -> u64 {
+        head.saturating_sub(self.confirmations - 1)
     }
 }

@@ -257,6 +257,20 @@ pub(crate) async fn block_gas_limit(client: &ResilientClient) -> Result<Option<u
     }
 }
 
+/// Reads as one JSON-RPC batch (one request against a node's request limit); each item's
+/// answer in order. Only reads: the client replays them by its idempotency policy (the
+/// standard reads are replay-safe by default).
+pub(crate) async fn batch(
+    client: &ResilientClient,
+    items: &[(&'static str, Value)],
+) -> Result<Vec<Result<Value>>> {
+    let answers = client.batch::<Value, Value>(items).await?;
+    Ok(answers
+        .into_iter()
+        .map(|answer| answer.map_err(Error::from))
+        .collect())
+}
+
 pub(crate) async fn call<R: serde::de::DeserializeOwned>(
     client: &ResilientClient,
     method: &'static str,

@@ -8,4 +8,5 @@ mod authority;
 mod chain_events;
 mod confirm_by;
 mod limits;
+mod look_cost;
 mod send;

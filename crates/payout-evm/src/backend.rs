@@ -91,7 +91,7 @@ impl PayoutChain for EvmPayout {
                 let paid = PaidChunk {
                     chunk: k,
                     transfers: chunk(plan, k).len(),
-                    confirmation: self.paid_by(&op).await?,
+                    confirmation: self.follow().paid_by(&op, None).await?,
                 };
                 found.extend(transfers_of(&paid));
             }

@@ -16,6 +16,7 @@ use tokenomics_core::{refusal, Amount, Transfer};
 
 use crate::abi::{to_amount, IEpochPayout};
 use crate::error::EvmError;
+use crate::follow::{Ended, Proof};
 use crate::pay::{payout_call, CHUNK_SIZE};
 use crate::EvmPayout;
 use payout_executor::Result;
@@ -92,7 +93,8 @@ impl EvmPayout {
     }
 
     /// Closes `epoch` (`closeEpoch(epoch, chunks)` as `close:<epoch>`, once per sender
-    /// journal) and waits until it is confirmed; returns its transaction hash. Refused
+    /// journal) and waits until the contract shows it closed `confirmations` deep
+    /// (`follow.rs`); returns its transaction hash. Refused
     /// by the contract (an epoch not opened, closed, or with all `chunks` paid):
     /// [`EvmError::Reverted`] with the reason, nothing mined.
     pub async fn close_epoch(&self, epoch: u64, chunks: u32) -> Result<B256> {
@@ -104,25 +106,33 @@ impl EvmPayout {
             tx_hash,
             reason: reason.unwrap_or_else(|| "unknown (the call succeeds now)".into()),
         };
-        let (op, confirmed) = match self.submit_fresh(&close_op(epoch), request).await {
-            Ok(sent) => sent,
-            Err(evm_sender::Error::WouldRevert { .. }) => {
-                let reason = self.reason_now(self.contracts.payout, data).await;
-                return Err(refused(None, reason).into());
+        let follow = self.follow();
+        let ended = match follow.start(&close_op(epoch), request, 0).await? {
+            Ok(mut tracked) => {
+                follow
+                    .until_shown(&mut tracked, Proof::Closed(epoch))
+                    .await?
             }
-            Err(error) => return Err(crate::error::sender(error)),
+            Err(ended) => ended,
         };
-        if let Some(done) = confirmed {
-            return Ok(done.tx_hash);
-        }
-        match self.sender.wait_confirmed(&op).await {
-            Ok(done) => Ok(done.tx_hash),
-            Err(evm_sender::Error::Reverted { tx_hash, .. }) => {
-                let reason = self.reason_now(self.contracts.payout, data).await;
-                Err(refused(Some(tx_hash), reason).into())
+        let tx_hash = match ended {
+            Ended::Shown(Some(done)) => return Ok(done.tx_hash),
+            // Closed, by no transaction of this journal: ours reverted (closed already).
+            Ended::Shown(None) | Ended::Failed(evm_sender::Error::WouldRevert { .. }) => None,
+            Ended::Failed(evm_sender::Error::Reverted { tx_hash, .. }) => Some(tx_hash),
+            Ended::Failed(error) => return Err(crate::error::sender(error)),
+            Ended::GaveUp(attempts) => {
+                let what = "close".into();
+                return Err(EvmError::NotShown {
+                    epoch,
+                    what,
+                    attempts,
+                }
+                .into());
             }
-            Err(error) => Err(crate::error::sender(error)),
-        }
+        };
+        let reason = self.reason_now(self.contracts.payout, data).await;
+        Err(refused(tx_hash, reason).into())
     }
 }
 

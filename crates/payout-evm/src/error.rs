@@ -90,6 +90,19 @@ pub enum EvmError {
         /// How many were sent.
         attempts: u32,
     },
+    /// Every operation id of a deployment step (`deploy:token`, `deploy:payout`,
+    /// `deploy:ownership`, and their `:retry<n>` ids) had its nonce used while the chain,
+    /// read past those blocks, does not show it done (no contract at the address, the token
+    /// not owned by the payout contract).
+    #[error(
+        "{what}: {attempts} transactions used their nonces and the chain shows none of them done"
+    )]
+    NotDeployed {
+        /// The deployment step.
+        what: &'static str,
+        /// How many were sent.
+        attempts: u32,
+    },
 }
 
 impl BackendFailure for EvmError {

@@ -55,7 +55,7 @@ use std::path::Path;
 
 use alloy_primitives::{Address, Bytes};
 use alloy_sol_types::SolCall;
-use evm_sender::{Confirmation, EvmSender, SenderConfig, Signer, TxRequest};
+use evm_sender::{EvmSender, SenderConfig, Signer};
 use rpc_resilience::{ResilientClient, RpcError};
 
 use abi::{IEpochPayout, IMDTToken};
@@ -204,31 +204,6 @@ impl EvmPayout {
     /// The read-only views of the two contracts, from the sender's address.
     pub fn reader(&self) -> &PayoutReader {
         &self.reader
-    }
-
-    /// Submits `request` as `base`; when `base` was journaled by an earlier run and
-    /// reverted, as the next retry id (`base:retry<n>`), since a reverted operation stays
-    /// reverted in the sender's journal. Returns the id used, and the confirmation of an
-    /// operation an earlier run sent (`None`: sent now, not confirmed yet).
-    async fn submit_fresh(
-        &self,
-        base: &str,
-        request: TxRequest,
-    ) -> evm_sender::Result<(String, Option<Confirmation>)> {
-        let mut last = None;
-        for n in 0..MAX_RETRY_IDS {
-            let op = op_id(base, n);
-            let handle = self.sender.submit(&op, request.clone()).await?;
-            if handle.created {
-                return Ok((op, None));
-            }
-            match self.sender.wait_confirmed(&op).await {
-                Ok(done) => return Ok((op, Some(done))),
-                Err(error @ evm_sender::Error::Reverted { .. }) => last = Some(error),
-                Err(error) => return Err(error),
-            }
-        }
-        Err(last.unwrap_or(evm_sender::Error::UnknownOp { op_id: base.into() }))
     }
 
     /// The revert reason of `data` sent to `to` now (`eth_call`), if it reverts.

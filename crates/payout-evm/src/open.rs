@@ -56,7 +56,8 @@ impl EvmPayout {
         let proof = Proof::Open(plan, memo);
         if self.is_open(plan, memo).await? {
             // Open at the head: done once the contract shows it `confirmations` deep.
-            return match self.until_shown(Tracked::nothing(&base), proof).await? {
+            let mut nothing = Tracked::nothing(&base);
+            return match self.follow().until_shown(&mut nothing, proof).await? {
                 Ended::Shown(_) => Ok(true),
                 Ended::Failed(error) => Err(crate::error::sender(error)),
                 Ended::GaveUp(_) => self.open_refused(plan, memo, None).await,
@@ -64,8 +65,9 @@ impl EvmPayout {
         }
         self.reader.check_funds(plan, owed).await?;
         let request = TxRequest::call(self.contracts.payout, open_call(plan, memo));
-        let ended = match self.start(&base, request, 0).await? {
-            Ok(tracked) => self.until_shown(tracked, proof).await?,
+        let follow = self.follow();
+        let ended = match follow.start(&base, request, 0).await? {
+            Ok(mut tracked) => follow.until_shown(&mut tracked, proof).await?,
             Err(ended) => ended,
         };
         match ended {

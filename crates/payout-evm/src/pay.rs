@@ -107,7 +107,7 @@ impl EvmPayout {
                 in_flight.push_back((k, Tracked::nothing(&base)));
             } else {
                 let request = TxRequest::call(self.contracts.payout, chunk_call(plan, k));
-                match self.start(&base, request, 0).await? {
+                match self.follow().start(&base, request, 0).await? {
                     Ok(tracked) => in_flight.push_back((k, tracked)),
                     Err(ended) => on_confirmed(self.chunk_ended(plan, k, ended).await?)?,
                 }
@@ -132,9 +132,15 @@ impl EvmPayout {
 
     /// Follows chunk `k`'s operation until the contract shows the chunk paid
     /// `confirmations` deep (`follow.rs`).
-    async fn confirm_chunk(&self, plan: &EpochPlan, k: u32, tracked: Tracked) -> Result<PaidChunk> {
+    async fn confirm_chunk(
+        &self,
+        plan: &EpochPlan,
+        k: u32,
+        mut tracked: Tracked,
+    ) -> Result<PaidChunk> {
         let ended = self
-            .until_shown(tracked, Proof::Chunk(plan.epoch, k))
+            .follow()
+            .until_shown(&mut tracked, Proof::Chunk(plan.epoch, k))
             .await?;
         self.chunk_ended(plan, k, ended).await
     }
@@ -164,8 +170,10 @@ impl EvmPayout {
         if self.reader.chunk_paid_at(plan.epoch, k, None).await? {
             let base = payout_op(plan.epoch, k);
             let proof = Proof::Chunk(plan.epoch, k);
-            if let Ended::Shown(confirmation) =
-                self.until_shown(Tracked::nothing(&base), proof).await?
+            if let Ended::Shown(confirmation) = self
+                .follow()
+                .until_shown(&mut Tracked::nothing(&base), proof)
+                .await?
             {
                 return Ok(paid(confirmation));
             }

@@ -53,9 +53,14 @@ impl PayoutReader {
 
     /// Whether the contract has `epoch` closed (`epochClosed`).
     pub async fn epoch_closed(&self, epoch: u64) -> Result<bool> {
+        self.epoch_closed_at(epoch, None).await
+    }
+
+    /// Whether the contract has `epoch` closed at `block` (`None`: the latest).
+    pub async fn epoch_closed_at(&self, epoch: u64, block: Option<u64>) -> Result<bool> {
         let payout = self.contracts().payout;
         let call = IEpochPayout::epochClosedCall { epoch };
-        self.view_at("payout", payout, call, None).await
+        self.view_at("payout", payout, call, block).await
     }
 
     /// The pool check before `openEpoch`: the payout contract must hold the epoch's total

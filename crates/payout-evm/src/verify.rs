@@ -11,7 +11,8 @@
 //!   a transfer to itself). The paying transaction is the one this sender's journal
 //!   confirmed for `payout:<epoch>:<chunk>` (or a retry id), else the one `eth_getLogs`
 //!   finds emitting `ChunkPaid(epoch, chunk)`; a node refusing that search leaves the chunk
-//!   checked by its bit and the record's totals only.
+//!   checked by its bit and the record's totals only. The journaled transactions'
+//!   receipts are read a few per JSON-RPC batch (`evm_sender::RECEIPTS_PER_BATCH`).
 
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
@@ -67,8 +68,25 @@ impl EvmPayout {
             return Err(unverified(format!("chunk {k} is not paid")));
         }
         let mut records = 0u64;
-        for k in spread(count, sample) {
-            match self.paying_receipt(epoch, k).await? {
+        let sampled = spread(count, sample);
+        // The journaled paying transactions' receipts, a few per JSON-RPC batch.
+        let journaled = sampled
+            .iter()
+            .map(|&k| self.journaled_payer(epoch, k))
+            .collect::<Result<Vec<_>>>()?;
+        let hashes: Vec<B256> = journaled.iter().flatten().copied().collect();
+        let receipts = self.sender.receipts(&hashes).await;
+        let mut receipts = receipts.map_err(crate::error::sender)?.into_iter();
+        for (&k, journaled) in sampled.iter().zip(journaled) {
+            let found = match journaled {
+                Some(tx_hash) => receipts
+                    .next()
+                    .flatten()
+                    .filter(|receipt| receipt.success)
+                    .map(|receipt| (tx_hash, receipt)),
+                None => self.logged_payer(epoch, k).await?,
+            };
+            match found {
                 Some((tx_hash, receipt)) => {
                     self.check_logs(plan, k, tx_hash, &receipt)?;
                     records += chunk(plan, k).len() as u64;
@@ -86,39 +104,46 @@ impl EvmPayout {
         })
     }
 
-    /// The hash and receipt (status 1) of the transaction that paid chunk `k`: the one this
-    /// sender's journal confirmed, else one `eth_getLogs` finds emitting `ChunkPaid(epoch,
-    /// k)`; `None` when neither gives one.
-    async fn paying_receipt(&self, epoch: u64, k: u32) -> Result<Option<(B256, Receipt)>> {
+    /// The transaction that paid chunk `k` as this sender's journal confirmed it (for
+    /// `payout:<epoch>:<k>` or a retry id), if it did.
+    fn journaled_payer(&self, epoch: u64, k: u32) -> Result<Option<B256>> {
         let base = payout_op(epoch, k);
-        let mut hashes = Vec::new();
         for n in 0..MAX_RETRY_IDS {
             if let Some(done) = self
                 .sender
                 .journaled_confirmation(&op_id(&base, n))
                 .map_err(crate::error::sender)?
             {
-                hashes.push(done.tx_hash);
-                break;
+                return Ok(Some(done.tx_hash));
             }
         }
-        if hashes.is_empty() {
-            let topics = [
-                Some(IEpochPayout::ChunkPaid::SIGNATURE_HASH),
-                Some(word(U256::from(epoch))),
-                Some(word(U256::from(k))),
-            ];
-            match self
-                .sender
-                .logs(self.contracts.payout, &topics, 0, None)
-                .await
-            {
-                Ok(logs) => hashes.extend(logs.iter().rev().filter_map(|l| l.transaction_hash)),
-                Err(error) => {
-                    tracing::info!(epoch, chunk = k, %error, "eth_getLogs refused");
-                }
+        Ok(None)
+    }
+
+    /// The hash and receipt (status 1) of a transaction `eth_getLogs` finds emitting
+    /// `ChunkPaid(epoch, k)` (a chunk paid by a run with another nonce journal); `None` when
+    /// there is none or the node refuses the search.
+    async fn logged_payer(&self, epoch: u64, k: u32) -> Result<Option<(B256, Receipt)>> {
+        let topics = [
+            Some(IEpochPayout::ChunkPaid::SIGNATURE_HASH),
+            Some(word(U256::from(epoch))),
+            Some(word(U256::from(k))),
+        ];
+        let logs = self
+            .sender
+            .logs(self.contracts.payout, &topics, 0, None)
+            .await;
+        let hashes: Vec<B256> = match logs {
+            Ok(logs) => logs
+                .iter()
+                .rev()
+                .filter_map(|l| l.transaction_hash)
+                .collect(),
+            Err(error) => {
+                tracing::info!(epoch, chunk = k, %error, "eth_getLogs refused");
+                Vec::new()
             }
-        }
+        };
         for tx_hash in hashes {
             if let Some(receipt) = self
                 .sender

@@ -6,6 +6,7 @@ mod evm_authority;
 mod evm_close;
 mod evm_close_executor;
 mod evm_contract_decides;
+mod evm_deploy_close_state;
 mod evm_dry_run;
 mod evm_executor;
 mod evm_open;

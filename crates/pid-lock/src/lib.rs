@@ -10,6 +10,13 @@
 //! file itself stays behind on purpose: deleting it would let a third process lock a
 //! fresh file while the second still holds the old one.
 //!
+//! A forked child holds a copy of every open file of its parent until it calls `exec`
+//! (the lock file is close-on-exec), and with it the lock: a lock this process has just
+//! dropped can still look held, by "this process", while another thread starts a program.
+//! [`PidLock::acquire`] tells that case from a real holder — the pid written is its own,
+//! but no [`PidLock`] of this process holds the file — and waits for it to pass (at most
+//! [`FORK_WINDOW`]).
+//!
 //! ```
 //! # fn main() -> Result<(), pid_lock::LockError> {
 //! let dir = std::env::temp_dir().join(format!("pid-lock-doc-{}", std::process::id()));
@@ -24,9 +31,29 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long a lock that only a child between `fork` and `exec` still holds is waited
+/// for: a child execs within milliseconds.
+pub const FORK_WINDOW: Duration = Duration::from_secs(2);
+
+/// How often the lock is tried again meanwhile.
+const RETRY_EVERY: Duration = Duration::from_millis(5);
+
+/// The lock files a [`PidLock`] of this process holds.
+static HELD: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+/// [`HELD`], also after a thread panicked holding it (a set of paths stays consistent:
+/// every change is one insert or remove).
+fn held() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
+    HELD.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// Why a lock was not taken.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +98,14 @@ fn holder(pid: Option<u32>) -> String {
 pub struct PidLock {
     /// Kept open: closing it releases the lock.
     _file: File,
+    /// The lock file, in [`HELD`] while this lock lives.
+    lock_file: PathBuf,
+}
+
+impl Drop for PidLock {
+    fn drop(&mut self) {
+        held().remove(&self.lock_file);
+    }
 }
 
 impl PidLock {
@@ -89,24 +124,36 @@ impl PidLock {
             .truncate(false)
             .open(&lock_file)
             .map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                return Err(LockError::InUse {
-                    path: path.to_path_buf(),
-                    pid: read_pid(&mut file),
-                    lock_file,
-                })
-            }
-            Err(TryLockError::Error(source)) => return Err(io(source)),
-        }
         let pid = std::process::id();
+        let started = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) => {
+                    let holder = read_pid(&mut file);
+                    let only_a_forked_copy = holder == Some(pid) && !held().contains(&lock_file);
+                    if !only_a_forked_copy || started.elapsed() >= FORK_WINDOW {
+                        return Err(LockError::InUse {
+                            path: path.to_path_buf(),
+                            pid: holder,
+                            lock_file,
+                        });
+                    }
+                    std::thread::sleep(RETRY_EVERY);
+                }
+                Err(TryLockError::Error(source)) => return Err(io(source)),
+            }
+        }
         file.set_len(0)
             .and_then(|()| file.seek(SeekFrom::Start(0)))
             .and_then(|_| writeln!(file, "{pid}"))
             .and_then(|()| file.sync_data())
             .map_err(io)?;
-        Ok(PidLock { _file: file })
+        held().insert(lock_file.clone());
+        Ok(PidLock {
+            _file: file,
+            lock_file,
+        })
     }
 }
 
@@ -121,6 +168,7 @@ pub fn lock_path(path: &Path) -> PathBuf {
 fn read_pid(file: &mut File) -> Option<u32> {
     let mut text = String::new();
     // Reading is allowed: the lock is advisory, and only the pid is in there.
+    file.seek(SeekFrom::Start(0)).ok()?;
     file.read_to_string(&mut text).ok()?;
     text.trim().parse().ok()
 }

@@ -54,3 +54,54 @@ fn a_lock_file_that_cannot_be_created_is_an_io_error_that_retrying_does_not_help
     check(matches!(error, LockError::Io { .. }), true);
     check(error.is_retryable(), false);
 }
+
+/// A child between `fork` and `exec` holds a copy of the lock file (close-on-exec) for as
+/// long as it takes to exec: here 300 ms, a `pre_exec` that sleeps.
+#[cfg(target_os = "linux")]
+fn start_a_child_that_execs_late() -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let mut command = std::process::Command::new("true");
+    // SAFETY: the closure only sleeps (nanosleep is async-signal-safe).
+    unsafe {
+        command.pre_exec(|| {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            Ok(())
+        });
+    }
+    command.spawn().unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_lock_dropped_while_a_child_has_not_yet_exec_ed_is_taken_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite");
+    let held = PidLock::acquire(&path).unwrap();
+    let (spawned_tx, spawned_rx) = std::sync::mpsc::channel();
+    let starter = std::thread::spawn(move || {
+        // `spawn` returns once the child has exec'd; signal just before, from another thread.
+        spawned_tx.send(()).unwrap();
+        start_a_child_that_execs_late()
+    });
+    spawned_rx.recv().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50)); // the child has forked
+    drop(held);
+    check(
+        PidLock::acquire(&path)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Ok(()),
+    );
+    starter.join().unwrap().wait().unwrap();
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_lock_this_process_holds_is_refused_at_once_even_while_a_child_execs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite");
+    let _held = PidLock::acquire(&path).unwrap();
+    let mut child = start_a_child_that_execs_late();
+    check(matches!(refusal(&path), LockError::InUse { .. }), true);
+    child.wait().unwrap();
+}

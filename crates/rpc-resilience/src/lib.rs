@@ -39,8 +39,8 @@
 //! `eth_sendRawTransaction` only when the caller opts in with [`SignedTransactions`] (the same
 //! signed bytes are mined once). A rate-limit answer is not a node failure: the breaker and
 //! the health monitor ignore it and it takes nothing from the retry budget; the call waits
-//! the delay the node asked for (capped by `max_retry_after_ms`), and so does every client
-//! sharing its [`RequestBudget`]. Errors meaning "your request is wrong" (the standard -32700,
+//! the delay the node asked for (capped by `max_retry_after_ms`; without one, a limited
+//! budget's whole window), and so does every client sharing its [`RequestBudget`]. Errors meaning "your request is wrong" (the standard -32700,
 //! -32600, -32601, -32602, and the codes a [`CodeClassifier`] names) are never retried. A write
 //! is never sent to two endpoints at once: attempts are sequential.
 //!

@@ -116,6 +116,18 @@ impl RequestBudget {
         self.shared.total.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// How long every holder waits after a node's rate-limit answer: the delay it asked
+    /// for; without one, a limited budget's whole window (a node that counts requests in
+    /// windows, as this budget does, has begun a new one by then: a restarted program, or
+    /// another program on the same node, may have spent the old one), and an unlimited
+    /// budget nothing (the retry's backoff alone). `cap` bounds the wait
+    /// (`max_retry_after`).
+    pub fn rate_limit_pause(&self, asked: Option<Duration>, cap: Duration) -> Option<Duration> {
+        asked
+            .or_else(|| self.shared.limit.map(|(_, window)| window))
+            .map(|delay| delay.min(cap))
+    }
+
     /// A node asked every caller to wait `delay` (Retry-After): no holder sends before then.
     /// A later resume time wins over an earlier one.
     pub fn pause(&self, delay: Duration) {

@@ -1,7 +1,7 @@
 //! The request budget and rate-limit answers, against real servers on 127.0.0.1 and tokio's
 //! paused clock: a shared window of N requests (a batch counts once; the config's
-//! `requests_per_minute`), a node's Retry-After pausing every holder, and rate limits that
-//! are not node failures.
+//! `requests_per_minute`), a node's Retry-After (or, without one, a limited budget's window)
+//! pausing every holder, and rate limits that are not node failures.
 
 use crate::support;
 
@@ -157,6 +157,30 @@ async fn waiting_out_a_rate_limit_takes_nothing_from_the_retry_budget() {
     check(
         (answer, start.elapsed(), server.hits()),
         (Ok("0x7".to_owned()), Duration::from_secs(4), 3),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_without_retry_after_waits_out_a_limited_budgets_window() {
+    // A node counting 100 requests a minute that another program (or this one before a
+    // restart) spent: only a new window helps, and a backoff of 1 s, 2 s would end the call.
+    let server = RawServer::start(vec![
+        http("429 Too Many Requests", &[], b"rate limited"),
+        json_200(r#"{"jsonrpc":"2.0","id":$ID,"result":"0x8"}"#),
+    ])
+    .await;
+    let budget = RequestBudget::new(90, MINUTE).unwrap();
+    let (a, b) = (
+        sharing(&server.url, &budget, exact_config()),
+        sharing(&server.url, &budget, exact_config()),
+    );
+    let start = Instant::now();
+    let answer = a.call::<String, _>("eth_blockNumber", ()).await;
+    check((answer, start.elapsed()), (Ok("0x8".to_owned()), MINUTE));
+    let other = b.call::<String, _>("eth_blockNumber", ()).await;
+    check(
+        (other.is_ok(), start.elapsed(), server.hits()),
+        (true, MINUTE, 3),
     );
 }
 

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use alloy_primitives::{Address, Bytes, B256};
 use rpc_resilience::ResilientClient;
@@ -43,6 +44,10 @@ pub struct OpHandle {
     /// `true` when this call journaled it; `false` when it was already in the journal.
     pub created: bool,
 }
+
+/// Requests of one look while waiting for an operation: [`EvmSender::op_status`] (a batch
+/// and the head) and a caller's view of what it did.
+pub const REQUESTS_PER_LOOK: u32 = 3;
 
 impl EvmSender {
     /// Checks the configuration, that `eth_chainId` is `config.chain_id`, opens (or creates)
@@ -108,6 +113,21 @@ impl EvmSender {
         &self.config
     }
 
+    /// The interval between two looks while waiting: `poll_interval`, or longer when the
+    /// client's request budget allows N requests per window, so that looks of
+    /// [`REQUESTS_PER_LOOK`] requests take at most half of it (the rest for sending and the
+    /// reads between).
+    pub fn poll_interval(&self) -> Duration {
+        let configured = self.config.poll_interval;
+        let Some((max, window)) = self.client.request_budget().limit() else {
+            return configured;
+        };
+        let per_look = window
+            .checked_mul(2 * REQUESTS_PER_LOOK)
+            .map_or(window, |spread| spread / max.max(1));
+        configured.max(per_look)
+    }
+
     /// Journals `op_id` and sends its transaction, once this sender's unmined transactions
     /// leave room for it ([`SenderConfig::max_pending`], the block gas limit: it waits up to
     /// `confirm_timeout`, then [`Error::NoRoom`]). Idempotent per `op_id`: a journaled
@@ -160,6 +180,12 @@ impl EvmSender {
     /// the canonical chain: the caller decides what the logs prove.
     pub async fn receipt(&self, tx_hash: B256) -> Result<Option<crate::Receipt>> {
         crate::logs::receipt_with_logs(&self.client, tx_hash).await
+    }
+
+    /// [`EvmSender::receipt`] of each of `hashes`, in order, a few per JSON-RPC batch
+    /// ([`crate::RECEIPTS_PER_BATCH`]): one request for several receipts.
+    pub async fn receipts(&self, hashes: &[B256]) -> Result<Vec<Option<crate::Receipt>>> {
+        crate::logs::receipts_with_logs(&self.client, hashes).await
     }
 
     /// `eth_getLogs`: `address`'s logs whose topics match `topics` position by position

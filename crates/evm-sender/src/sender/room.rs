@@ -68,7 +68,7 @@ impl EvmSender {
             gas = in_flight.gas,
             "waiting for room among this sender's unmined transactions"
         );
-        tokio::time::sleep(self.config.poll_interval).await;
+        tokio::time::sleep(self.poll_interval()).await;
         let latest = rpc::nonce(&self.client, self.address(), "latest").await?;
         self.reopen_gap(latest).await?;
         let lowest = self.journal()?.first_pending_from(latest)?;

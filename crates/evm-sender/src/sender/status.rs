@@ -4,8 +4,9 @@
 //! them); and journaling it as confirmed when the caller's proof says it is done.
 
 use alloy_primitives::B256;
+use serde_json::{json, Value};
 
-use crate::journal::OpState;
+use crate::journal::{OpRecord, OpState};
 use crate::{rpc, Confirmation, Error, Result};
 
 use super::EvmSender;
@@ -30,6 +31,9 @@ pub struct OpStatus {
     /// The journal holds it as confirmed (a cache of an earlier look, or of
     /// [`EvmSender::mark_confirmed`]).
     pub confirmed: Option<Confirmation>,
+    /// Its newest journaled transaction at this look, when the node knew it
+    /// (`eth_getTransactionByHash`); `None`: the node did not know it.
+    pub known: Option<B256>,
 }
 
 impl OpStatus {
@@ -50,27 +54,44 @@ pub struct Mined {
 }
 
 impl EvmSender {
-    /// One look at `op_id` (`None`: not journaled): the account's `latest` nonce, the head,
-    /// and, once the nonce is used, the newest receipt of its journaled transactions. Sends nothing, waits for
-    /// nothing, writes nothing: a caller that can read what the operation did decides.
+    /// One look at `op_id` (`None`: not journaled): the account's `latest` nonce, the
+    /// receipts of its journaled transactions and whether the node knows the newest, in one
+    /// JSON-RPC batch, then the head (read after the nonce). Two requests whatever the
+    /// attempts. Sends nothing, waits for nothing, writes nothing: a caller that can read
+    /// what the operation did decides.
     pub async fn op_status(&self, op_id: &str) -> Result<Option<OpStatus>> {
         let Some(op) = self.journal()?.find(op_id)? else {
             return Ok(None);
         };
-        let account_nonce = rpc::nonce(&self.client, self.address(), "latest").await?;
-        let head = rpc::head(&self.client).await?;
-        let mut mined = None;
-        // Before its nonce is used no transaction of it is mined: a receipt would be made up.
-        let attempts = if account_nonce > op.nonce {
-            op.attempts.as_slice()
-        } else {
-            &[]
+        let address = self.address().to_string();
+        let mut reads = vec![("eth_getTransactionCount", json!([address, "latest"]))];
+        let newest = op.latest().map(|attempt| attempt.signed.hash);
+        if let Some(hash) = newest {
+            reads.push(("eth_getTransactionByHash", json!([hash.to_string()])));
+        }
+        for attempt in op.attempts.iter().rev() {
+            let hash = attempt.signed.hash.to_string();
+            reads.push(("eth_getTransactionReceipt", json!([hash])));
+        }
+        let mut answers = rpc::batch(&self.client, &reads).await?.into_iter();
+        let mut next = || answers.next().unwrap_or(Ok(Value::Null));
+        let account_nonce = rpc::quantity("eth_getTransactionCount", &next()?)?;
+        let known = match newest {
+            Some(hash) => (!next()?.is_null()).then_some(hash),
+            None => None,
         };
-        for attempt in attempts.iter().rev() {
-            if let Some(receipt) = rpc::receipt(&self.client, attempt.signed.hash).await? {
+        let mut receipts = Vec::with_capacity(op.attempts.len());
+        for attempt in op.attempts.iter().rev() {
+            receipts.push((attempt.signed.hash, next()?));
+        }
+        let head = rpc::head(&self.client).await?;
+        // Before its nonce is used no transaction of it is mined: a receipt would be made up.
+        let mut mined = None;
+        for (tx_hash, receipt) in receipts.iter().filter(|_| account_nonce > op.nonce) {
+            if let Some(receipt) = rpc::parse_receipt("eth_getTransactionReceipt", receipt)? {
                 mined = Some(Mined {
                     at: Confirmation {
-                        tx_hash: attempt.signed.hash,
+                        tx_hash: *tx_hash,
                         block_number: receipt.block_number,
                         block_hash: receipt.block_hash,
                         gas_used: receipt.gas_used,
@@ -92,6 +113,7 @@ impl EvmSender {
             head,
             mined,
             confirmed,
+            known,
         }))
     }
 
@@ -110,12 +132,18 @@ impl EvmSender {
                 journal.find(&status.op_id)?,
             )
         };
-        if let Some(lowest) = &lowest {
+        let op = op.filter(|op| op.state == OpState::Pending && op.nonce >= latest);
+        // This look already asked the node about the operation's newest transaction.
+        let known = |other: &OpRecord| {
+            status.known.is_some() && other.latest().map(|a| a.signed.hash) == status.known
+        };
+        if let Some(lowest) = lowest.as_ref().filter(|lowest| !known(lowest)) {
             self.resend_if_lost(lowest).await?;
         }
-        if let Some(op) = op.filter(|op| op.state == OpState::Pending && op.nonce >= latest) {
-            if lowest.is_none_or(|lowest| lowest.op_id != op.op_id) {
-                self.resend_if_lost(&op).await?;
+        if let Some(op) = &op {
+            let lowest_is_op = lowest.as_ref().is_some_and(|l| l.op_id == op.op_id);
+            if !lowest_is_op && !known(op) {
+                self.resend_if_lost(op).await?;
             }
         }
         Ok(())

@@ -180,18 +180,21 @@ impl ResilientClient {
                 })
                 .collect(),
         };
-        // An item the node rate limited with a delay pauses the budget like a whole answer.
+        // An item the node rate limited pauses the budget like a whole answer.
         let classifier = self.inner.retry.classifier();
-        let asked = items
+        let limited: Vec<Option<Duration>> = items
             .iter()
             .filter_map(|item| match classifier.classify(item.as_ref().err()?) {
-                RetryDecision::RateLimited { retry_after } => retry_after,
+                RetryDecision::RateLimited { retry_after } => Some(retry_after),
                 _ => None,
             })
-            .max();
-        if let Some(delay) = asked {
+            .collect();
+        if !limited.is_empty() {
+            let asked = limited.into_iter().flatten().max();
             let cap = self.inner.retry.policy().max_retry_after;
-            endpoint.budget.pause(delay.min(cap));
+            if let Some(delay) = endpoint.budget.rate_limit_pause(asked, cap) {
+                endpoint.budget.pause(delay);
+            }
         }
         items
     }

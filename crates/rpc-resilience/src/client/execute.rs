@@ -151,8 +151,9 @@ pub(crate) fn give_up(error: RetryError<RpcError>, deadline: Option<Duration>) -
 impl ResilientClient {
     /// Reports an attempt's outcome to its endpoint's breaker. A rate-limit answer (HTTP 429,
     /// or a code the classifier calls rate limited) is neither: the node is up and asked us
-    /// to wait, and the delay it asked for (capped at `max_retry_after`) pauses every holder
-    /// of the endpoint's request budget.
+    /// to wait, and every holder of the endpoint's request budget pauses
+    /// ([`crate::RequestBudget::rate_limit_pause`]: the delay it asked for, else a limited
+    /// budget's window).
     pub(crate) fn settle(
         &self,
         endpoint: &Endpoint,
@@ -163,10 +164,9 @@ impl ResilientClient {
         if let Some(RetryDecision::RateLimited { retry_after }) =
             error.map(|e| retry.classifier().classify(e))
         {
-            if let Some(delay) = retry_after {
-                endpoint
-                    .budget
-                    .pause(delay.min(retry.policy().max_retry_after));
+            let cap = retry.policy().max_retry_after;
+            if let Some(delay) = endpoint.budget.rate_limit_pause(retry_after, cap) {
+                endpoint.budget.pause(delay);
             }
             permit.neutral();
             return;
