@@ -80,3 +80,29 @@ def emission(
     """One epoch's emission, unmet quota and mint (capped by max supply), as ``plan``
     reports them. Errors name the inputs field (``utility_score``, ``quality_score``,
     ``minted_supply``)."""
+
+class ClaimProof(TypedDict):
+    account: str
+    amount: str  # cumulative base units (1 MDT = 10**18), decimal digits
+    proof: List[str]
+
+class ClaimsTree:
+    """OpenZeppelin's ``StandardMerkleTree`` of ``["address", "uint256"]`` claims."""
+
+    @property
+    def root(self) -> str:
+        """``0x`` and 64 hex digits: what the claims contract stores."""
+    def proof(self, account: str) -> Optional[ClaimProof]:
+        """The account's cumulative amount and sibling hashes; ``None`` without a leaf."""
+    def dump(self) -> Dict[str, Any]:
+        """The tree in ``StandardMerkleTree.dump()`` format (``"standard-v1"``)."""
+    def __len__(self) -> int: ...
+
+def tree(plan_or_amounts: Union[Plan, Mapping[str, Amount]]) -> ClaimsTree:
+    """The claims tree of a plan (each account's transfers summed) or of a mapping from
+    account to cumulative MDT; leaves hold base units. Raises ``ValueError`` for a bad
+    address or amount (a ``float`` too), no leaves or an account given twice."""
+
+def verify(root: str, account: str, amount: Union[int, str], proof: List[str]) -> bool:
+    """Whether ``proof`` proves ``(account, amount)`` (base units) under ``root``, as the
+    contract's ``MerkleProof.verify`` answers."""

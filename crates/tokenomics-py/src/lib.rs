@@ -10,9 +10,11 @@
 //!
 //! - `to_json.rs`: Python values to the exact JSON text the parser reads.
 //! - `to_python.rs`: serde values (the plan, eras) to Python objects.
+//! - `claims.rs`: claims trees (`claims-tree`) of a plan or of cumulative amounts.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod claims;
 mod to_json;
 mod to_python;
 
@@ -214,7 +216,8 @@ fn emission<'py>(
     Ok(figures.into_any())
 }
 
-/// Exact ModernTensor emission and reward split: `plan`, `schedule`, `emission`.
+/// Exact ModernTensor emission and reward split: `plan`, `schedule`, `emission`, and
+/// claims trees: `tree`, `verify`.
 ///
 /// The same math, to the base unit, as the `tokenomics` binary: amounts are MDT decimal
 /// strings, never floats. Errors are `ValueError` (or `TypeError`) with the binary's
@@ -224,5 +227,8 @@ fn moderntensor_tokenomics(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(plan, module)?)?;
     module.add_function(wrap_pyfunction!(schedule, module)?)?;
     module.add_function(wrap_pyfunction!(emission, module)?)?;
+    module.add_function(wrap_pyfunction!(claims::tree, module)?)?;
+    module.add_function(wrap_pyfunction!(claims::verify, module)?)?;
+    module.add_class::<claims::PyClaimsTree>()?;
     Ok(())
 }
