@@ -105,7 +105,8 @@ def strip_position(message: str) -> str:
 
 
 settings.register_profile(
-    "cli", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "cli", max_examples=60, deadline=None, database=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("cli")
 
