@@ -3,11 +3,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use serde::Serialize;
-use serde_json::value::RawValue;
-use tokenomics_core::{Amount, Category, EpochPlan, Transfer};
+use tokenomics_core::{Amount, EpochPlan};
 
-use tokenomics_config::{parse_amount, read_inputs, Config, Error};
+use tokenomics_config::{parse_amount, read_inputs, Config, PlanJson};
 
 use crate::error::CliError;
 
@@ -38,11 +36,9 @@ pub(crate) fn run(args: PlanArgs) -> Result<(), CliError> {
         .map(|text| parse_amount("--mint-room", text))
         .transpose()?;
     let inputs = read_inputs(&args.inputs)?.inputs;
-    let params = config.params();
-    let plan = EpochPlan::build_within(&params, &inputs, mint_room)
-        .map_err(|error| Error::refused_inputs(&args.inputs, &error))?;
+    let plan = config.plan(&inputs, &args.inputs, mint_room)?;
     let capped = mint_room
-        .filter(|_| plan.mint_lowered_by_room(params.emission.max_supply, inputs.minted_supply));
+        .filter(|_| plan.mint_lowered_by_room(config.emission.max_supply, inputs.minted_supply));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = if args.json {
@@ -54,57 +50,6 @@ pub(crate) fn run(args: PlanArgs) -> Result<(), CliError> {
         write_summary(&mut out, &plan, capped)
     };
     written.and_then(|()| out.flush()).map_err(CliError::stdout)
-}
-
-/// The plan in docs/SPEC.md's JSON shape: amounts as MDT strings, fractions as numbers.
-#[derive(Debug, Serialize)]
-pub(crate) struct PlanJson<'a> {
-    epoch: u64,
-    halvings: u64,
-    utility_score: Box<RawValue>,
-    quality_multiplier: Box<RawValue>,
-    emission: Amount,
-    unmet_burned: Amount,
-    fees_burned: Amount,
-    from_pool: Amount,
-    from_mint: Amount,
-    total: Amount,
-    recycling_pool_after: Amount,
-    categories: &'a std::collections::BTreeMap<Category, Amount>,
-    transfers: &'a [Transfer],
-    inputs_digest: String,
-    plan_hash: String,
-}
-
-impl<'a> From<&'a EpochPlan> for PlanJson<'a> {
-    fn from(plan: &'a EpochPlan) -> Self {
-        PlanJson {
-            epoch: plan.epoch,
-            halvings: plan.halvings,
-            utility_score: number(plan.utility_score.to_string()),
-            quality_multiplier: number(plan.quality_multiplier.to_string()),
-            emission: plan.emission,
-            unmet_burned: plan.unmet_burned,
-            fees_burned: plan.fees_burned,
-            from_pool: plan.from_pool,
-            from_mint: plan.from_mint,
-            total: plan.total,
-            recycling_pool_after: plan.recycling_pool_after,
-            categories: &plan.categories,
-            transfers: &plan.transfers,
-            inputs_digest: plan.inputs_digest.to_string(),
-            plan_hash: plan.plan_hash.to_string(),
-        }
-    }
-}
-
-/// A JSON number with exactly this decimal text (e.g. `0.67`), never through `f64`.
-fn number(decimal: String) -> Box<RawValue> {
-    // proof: Fraction and Ratio print digits with an optional '.' and digits, which is
-    // always a valid JSON number; fall back to a string if that ever changed.
-    RawValue::from_string(decimal.clone())
-        .or_else(|_| RawValue::from_string(format!("\"{decimal}\"")))
-        .unwrap_or_default()
 }
 
 /// Transfers listed one per line in the summary before "... and N more".

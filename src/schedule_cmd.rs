@@ -56,10 +56,7 @@ pub(crate) fn run(args: ScheduleArgs) -> Result<(), CliError> {
     };
     let eras = schedule(&emission, args.epochs).map_err(|error| {
         let path = args.config.as_deref().unwrap_or(Path::new("config"));
-        Error::Invalid {
-            file: path.to_path_buf(),
-            reason: error.to_string(),
-        }
+        Error::refused_config(path, &error)
     })?;
     // The chart first: a reader closing stdout early (`| head`) must not lose it.
     if let Some(svg) = &args.svg {

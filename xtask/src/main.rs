@@ -1,5 +1,5 @@
 //! Project automation: `cargo xtask ci | coverage [--html] | bench [NAME] | contracts [--check]
-//! | chart`.
+//! | chart | python`.
 //!
 //! rust-analyzer style: one Rust program instead of shell scripts, so CI and a
 //! developer run exactly the same steps. Every tool it needs is installed here
@@ -7,6 +7,7 @@
 //! machine only needs rustup, Node/npm and the package registries.
 
 mod contracts;
+mod python;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -34,8 +35,9 @@ fn main() -> ExitCode {
         Some("bench") => bench(args.get(1).map(String::as_str)),
         Some("contracts") => contracts::contracts(args.iter().any(|a| a == "--check")),
         Some("chart") => chart(),
+        Some("python") => python::python(),
         _ => Err(
-            "usage: cargo xtask ci | coverage [--html] | bench [NAME] | contracts [--check] | chart"
+            "usage: cargo xtask ci | coverage [--html] | bench [NAME] | contracts [--check] | chart | python"
                 .to_string(),
         ),
     };
@@ -67,7 +69,7 @@ fn chart() -> Result<(), String> {
 }
 
 /// Contracts artifacts check, fmt, clippy (warnings denied), every test (doc tests
-/// included), coverage gate.
+/// included), the Python bindings' wheel and tests, coverage gate.
 fn ci() -> Result<(), String> {
     // First, before any Rust test: `npm ci` (solc-js, and the anvil the EVM tests
     // start) when missing or stale, and a fresh compile must match the artifacts.
@@ -98,6 +100,8 @@ fn ci() -> Result<(), String> {
             .map_err(|e| format!("cannot remove {}: {e}", instrumented.display()))?;
     }
     run("cargo", &["test", "--workspace", "--doc", "--locked"])?;
+    // The wheel (one release cdylib) in a fresh venv, its pytest suite against the binary.
+    python::python()?;
     let mut failed = Vec::new();
     for (krate, percent) in &percents {
         if GATED_CRATES.contains(&krate.as_str()) && *percent < COVERAGE_GATE {
@@ -193,14 +197,19 @@ fn per_crate_lines(json: &str, root: &Path) -> Result<Vec<(String, f64)>, String
         .collect())
 }
 
-/// Runs every benchmark (or the one named) in release mode; each prints its figures.
+/// Runs every benchmark (or the one named; `python` is the bindings') in release mode;
+/// each prints its figures.
 fn bench(name: Option<&str>) -> Result<(), String> {
     if matches!(name, None | Some("evm")) {
         anvil_present()?;
     }
     match name {
+        Some("python") => python::bench(),
         Some(name) => run("cargo", &["bench", "--locked", "--bench", name]),
-        None => run("cargo", &["bench", "--locked", "--workspace"]),
+        None => {
+            run("cargo", &["bench", "--locked", "--workspace"])?;
+            python::bench()
+        }
     }
 }
 

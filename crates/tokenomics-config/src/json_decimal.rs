@@ -15,7 +15,9 @@ use crate::echo::shorten;
 #[derive(Debug)]
 pub(crate) struct JsonFraction(pub(crate) Fraction);
 
-/// An MDT amount given as a decimal string or a whole JSON number, read exactly.
+/// An MDT amount given as a decimal string or a whole JSON number (`1000`, `1E4`), read
+/// exactly: a JSON number with a decimal point is a float's text, refused even when
+/// whole (`1000.0`), so a program's float (written with a point) never passes as money.
 #[derive(Debug)]
 pub(crate) struct JsonAmount(pub(crate) Amount);
 
@@ -32,19 +34,36 @@ const MAX_WHOLE_DIGITS: i64 = 40;
 /// more is a value far below 18 decimals.
 const MAX_LEADING_ZEROS: i64 = 64;
 
-/// The text of a JSON number, or the contents of a JSON string.
+/// How a decimal was written in JSON.
+#[derive(Debug, PartialEq, Eq)]
+enum Written {
+    /// A JSON string.
+    String,
+    /// A JSON number without a decimal point (`1000`, `1E4`), which an amount may be.
+    Whole,
+    /// A JSON number with a decimal point (`0.5`, `1000.0`, `1.0e20`), as it was written:
+    /// a float's text, which an amount may not be.
+    Pointed(String),
+}
+
+/// The text of a JSON number (exponent written out), or the contents of a JSON string.
 fn decimal_text<'de, D: Deserializer<'de>>(
     deserializer: D,
     numbers: &str,
-) -> Result<(String, bool), D::Error> {
+) -> Result<(String, Written), D::Error> {
     let raw = Box::<RawValue>::deserialize(deserializer)?;
     let text = raw.get();
     if text.starts_with('"') {
         let inner: String = serde_json::from_str(text).map_err(serde::de::Error::custom)?;
-        Ok((inner, false))
+        Ok((inner, Written::String))
     } else if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        let written = if text.contains('.') {
+            Written::Pointed(text.to_string())
+        } else {
+            Written::Whole
+        };
         expand_exponent(text)
-            .map(|text| (text, true))
+            .map(|text| (text, written))
             .map_err(serde::de::Error::custom)
     } else {
         Err(serde::de::Error::custom(format!(
@@ -128,11 +147,11 @@ impl<'de> Deserialize<'de> for JsonFraction {
 
 impl<'de> Deserialize<'de> for JsonAmount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (text, is_number) = decimal_text(deserializer, "a decimal string of MDT")?;
-        if is_number && text.contains('.') {
-            let text = shorten(&text);
+        let (text, written) = decimal_text(deserializer, "a decimal string of MDT")?;
+        if let Written::Pointed(as_written) = written {
+            let (as_written, text) = (shorten(&as_written), shorten(&text));
             return Err(serde::de::Error::custom(format!(
-                "amount {text} must be a decimal string (\"{text}\"); only whole numbers may be JSON numbers"
+                "amount {as_written} must be a decimal string (\"{text}\"); only whole numbers without a decimal point may be JSON numbers"
             )));
         }
         text.parse()

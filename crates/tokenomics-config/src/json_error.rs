@@ -125,6 +125,57 @@ fn field_at(text: &str, offset: usize) -> String {
     path
 }
 
+impl Error {
+    /// This error without the line and column of its JSON text: for inputs a program
+    /// wrote as JSON from its own values (the Python bindings' dicts), where a position
+    /// in that text means nothing to the person who gave the values. The field and the
+    /// reason stay.
+    pub fn without_position(self) -> Error {
+        match self {
+            Error::Syntax {
+                file,
+                format,
+                field,
+                message,
+                ..
+            } => Error::Syntax {
+                file,
+                format,
+                position: None,
+                field,
+                message,
+            },
+            Error::Field {
+                file,
+                field,
+                reason,
+            } => Error::Field {
+                file,
+                field,
+                reason: strip_position(&reason).to_string(),
+            },
+            Error::Invalid { file, reason } => Error::Invalid {
+                reason: strip_position(&reason).to_string(),
+                file,
+            },
+            other => other,
+        }
+    }
+}
+
+/// `reason` without serde_json's ` at line L column C` suffix, if it has one.
+fn strip_position(reason: &str) -> &str {
+    let Some((head, tail)) = reason.rsplit_once(" at line ") else {
+        return reason;
+    };
+    let numbers = tail.split_once(" column ");
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match numbers {
+        Some((line, column)) if all_digits(line) && all_digits(column) => head,
+        _ => reason,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

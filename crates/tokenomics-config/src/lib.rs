@@ -19,6 +19,9 @@
 //!   when read ([`Config::load`], [`Config::parse`]); [`Config::params`] gives the
 //!   tokenomics parameters.
 //! - [`parse_amount`]: an MDT amount given outside a file (a command-line flag).
+//! - [`Config::plan`]: the plan of inputs, a refusal naming the file and field;
+//!   [`PlanJson`]: a plan in the JSON shape of `tokenomics plan --json` (the binary and
+//!   the Python bindings serialize through it).
 //! - [`Error`]: what was refused and why; every variant is bad input.
 //! - [`echo`]: the one rule for values echoed in errors (long values cut, anything
 //!   that looks like a private key never shown).
@@ -65,8 +68,10 @@ mod file;
 mod inputs;
 mod json_decimal;
 mod json_error;
+mod plan_json;
 
 pub use config::{parse_amount, Config, ExecutorSection};
 pub use error::{Error, Format, Position};
 pub use evm_section::{EvmSection, PayoutMode, FEE_BUMP_AFTER, FEE_BUMP_MAX_WEI};
 pub use inputs::{inputs_in_dir, inputs_name, parse_inputs, read_inputs, LoadedInputs};
+pub use plan_json::PlanJson;

@@ -84,7 +84,7 @@ fn a_json_float_in_a_money_field_is_refused_naming_the_field() {
     check(
         read_json(r#""fees": {"slashing": 0.1},"#, |_| ()),
         Err(
-            r#"epoch.json: fees.slashing: amount 0.1 must be a decimal string ("0.1"); only whole numbers may be JSON numbers at line 1 column 38"#,
+            r#"epoch.json: fees.slashing: amount 0.1 must be a decimal string ("0.1"); only whole numbers without a decimal point may be JSON numbers at line 1 column 38"#,
         ),
     );
     let error = read_json(r#""recycling_pool": 2.5,"#, |_| ()).unwrap_err();
@@ -318,4 +318,88 @@ fn an_evm_node_limit_out_of_range_or_not_an_integer_is_refused_naming_the_key() 
         let text = format!("[evm]\n{line}\n");
         check(read_toml(&text, |_| ()), Err(&format!("{TOML}: {reason}")));
     }
+}
+
+#[test]
+fn a_json_number_with_a_decimal_point_is_no_amount_even_when_whole() {
+    for (number, expanded) in [("1000.0", "1000.0"), ("1.0e+20", "100000000000000000000")] {
+        let error = read_json(&format!(r#""minted_supply": {number},"#), |_| ()).unwrap_err();
+        let message = error.to_string();
+        let wanted = format!(
+            "epoch.json: minted_supply: amount {number} must be a decimal string (\"{expanded}\"); only whole numbers without a decimal point may be JSON numbers"
+        );
+        assert!(message.starts_with(&wanted), "{message}");
+    }
+    check(
+        read_json(r#""minted_supply": 1000,"#, |i| i.minted_supply),
+        Ok(amount("1000")),
+    );
+    check(
+        read_json(r#""minted_supply": 1E3,"#, |i| i.minted_supply),
+        Ok(amount("1000")),
+    );
+}
+
+#[test]
+fn without_position_drops_the_json_line_and_column_and_keeps_field_and_reason() {
+    let field = read_json(r#""recycling_pool": 2.5,"#, |_| ()).unwrap_err();
+    assert!(
+        field.to_string().ends_with(" at line 1 column 34"),
+        "{field}"
+    );
+    assert_eq!(
+        field.without_position().to_string(),
+        r#"epoch.json: recycling_pool: amount 2.5 must be a decimal string ("2.5"); only whole numbers without a decimal point may be JSON numbers"#
+    );
+    let syntax = parse_inputs("{\"epoch\": ", Path::new(JSON)).unwrap_err();
+    assert_eq!(
+        syntax.without_position().to_string(),
+        "epoch.json: epoch: JSON syntax error: EOF while parsing a value"
+    );
+    let missing = parse_inputs(r#"{"epoch": 1}"#, Path::new(JSON)).unwrap_err();
+    let text = missing.to_string();
+    assert_eq!(
+        missing.without_position().to_string(),
+        text.split(" at line ").next().unwrap_or(&text)
+    );
+    let unchanged = Error::Setting {
+        name: "--x".into(),
+        reason: "bad at line 1 column x".into(),
+    };
+    assert_eq!(
+        unchanged.without_position().to_string(),
+        "--x: bad at line 1 column x"
+    );
+}
+
+#[test]
+fn plan_json_is_the_plan_in_the_specs_shape() {
+    let loaded = parse_inputs(&inputs(r#""utility_score": "0.67","#), Path::new(JSON)).unwrap();
+    let config = Config::default();
+    let plan = config.plan(&loaded.inputs, Path::new(JSON), None).unwrap();
+    let json = serde_json::to_string(&tokenomics_config::PlanJson::from(&plan)).unwrap();
+    assert!(json.starts_with(r#"{"epoch":1,"halvings":0,"utility_score":0.67,"quality_multiplier":1,"emission":"670","#), "{json}");
+    assert!(
+        json.ends_with(&format!(r#""plan_hash":"{}"}}"#, plan.plan_hash)),
+        "{json}"
+    );
+    let refused = parse_inputs(&inputs(r#""utility_score": "0.5", "network": {"task_volume": 1, "avg_task_difficulty": 0, "validator_participation": 0},"#), Path::new(JSON)).unwrap();
+    assert_eq!(
+        config
+            .plan(&refused.inputs, Path::new(JSON), None)
+            .unwrap_err()
+            .to_string(),
+        "epoch.json: utility_score: give utility_score or network, not both"
+    );
+    let core = tokenomics_core::schedule(
+        &tokenomics_core::EmissionParams {
+            halving_interval: 0,
+            ..Config::default().emission
+        },
+        None,
+    )
+    .unwrap_err();
+    assert!(Error::refused_config(Path::new(TOML), &core)
+        .to_string()
+        .starts_with("tokenomics.toml: "));
 }
