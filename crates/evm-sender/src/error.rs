@@ -276,6 +276,22 @@ impl Error {
             _ => false,
         }
     }
+
+    /// Whether what the sender was given is wrong (the key or its file, the chain or its
+    /// id, the configuration, the journal): it was refused before anything was sent, and
+    /// only a change of that input helps.
+    pub fn is_bad_setup(&self) -> bool {
+        matches!(
+            self,
+            Self::ChainIdMismatch { .. }
+                | Self::OtherChain { .. }
+                | Self::InvalidKey { .. }
+                | Self::KeyFile { .. }
+                | Self::KeyFileMode { .. }
+                | Self::InvalidConfig { .. }
+                | Self::JournalUnusable { .. }
+        )
+    }
 }
 
 /// The crate's result type.

@@ -104,7 +104,6 @@ impl BackendFailure for ClaimsError {
 
     /// The funds, the history or the chain given must change: nothing was sent.
     fn is_bad_input(&self) -> bool {
-        use evm_sender::Error as Sender;
         matches!(
             self,
             ClaimsError::Underfunded { .. }
@@ -112,16 +111,7 @@ impl BackendFailure for ClaimsError {
                 | ClaimsError::HistoryPlanMismatch { .. }
                 | ClaimsError::RootMismatch { .. }
                 | ClaimsError::EpochNotLater { .. }
-                | ClaimsError::Sender(
-                    Sender::ChainIdMismatch { .. }
-                        | Sender::OtherChain { .. }
-                        | Sender::InvalidKey { .. }
-                        | Sender::KeyFile { .. }
-                        | Sender::KeyFileMode { .. }
-                        | Sender::InvalidConfig { .. }
-                        | Sender::JournalUnusable { .. }
-                )
-        )
+        ) || matches!(self, ClaimsError::Sender(sender) if sender.is_bad_setup())
     }
 
     fn epoch(&self) -> Option<u64> {

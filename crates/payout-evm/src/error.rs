@@ -117,23 +117,13 @@ impl BackendFailure for EvmError {
     /// The configuration or the chain given: the contracts, the key, the chain id, the
     /// sender's journal, a chunk too big for the gas cap. Nothing was sent.
     fn is_bad_input(&self) -> bool {
-        use evm_sender::Error as Sender;
         matches!(
             self,
             EvmError::Artifact { .. }
                 | EvmError::NoContract { .. }
                 | EvmError::NotOwner { .. }
                 | EvmError::ChunkGas { .. }
-                | EvmError::Sender(
-                    Sender::ChainIdMismatch { .. }
-                        | Sender::OtherChain { .. }
-                        | Sender::InvalidKey { .. }
-                        | Sender::KeyFile { .. }
-                        | Sender::KeyFileMode { .. }
-                        | Sender::InvalidConfig { .. }
-                        | Sender::JournalUnusable { .. }
-                )
-        )
+        ) || matches!(self, EvmError::Sender(sender) if sender.is_bad_setup())
     }
 
     fn epoch(&self) -> Option<u64> {
