@@ -20,7 +20,7 @@ use serde_json::Value;
 use tokenomics_core::synthetic_inputs;
 
 /// Anvil's second dev key (public test material): a claimant that is not the operator.
-const OTHER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+use evm_sender::anvil::SECOND_DEV_KEY as OTHER_KEY;
 
 impl Evm {
     /// Writes epoch `epoch`'s synthetic inputs of `n` recipients (minted supply from the

@@ -19,7 +19,7 @@ use tokenomics_core::{synthetic_inputs, Amount, EpochPlan, Params};
 /// Push payouts are measured on this many transfers of the epoch, then scaled.
 pub(crate) const PUSH_SAMPLE: usize = 10_000;
 /// Anvil's second dev key: the claimant (pays the claim's gas).
-const CLAIMANT_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+use evm_sender::anvil::SECOND_DEV_KEY as CLAIMANT_KEY;
 
 /// What was measured.
 #[derive(Debug, Clone, Copy)]

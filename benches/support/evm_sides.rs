@@ -17,11 +17,11 @@ use serde_json::{json, Value};
 use tokenomics_core::{Amount, EpochPlan, Transfer};
 
 /// Anvil's chain id.
-const CHAIN_ID: u64 = 31337;
+use evm_sender::anvil::CHAIN_ID;
 /// Anvil's first dev key (well known, local only): deploys and pays the epoch.
-const PAYER_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+use evm_sender::anvil::DEV_KEY as PAYER_KEY;
 /// Anvil's second dev key: holds the baseline's tokens and sends its transfers.
-const HOLDER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+use evm_sender::anvil::SECOND_DEV_KEY as HOLDER_KEY;
 /// The MDT token's creation code, for the baseline's own token.
 const TOKEN_ARTIFACT: &str = include_str!("../../contracts/artifacts/MDTToken.json");
 

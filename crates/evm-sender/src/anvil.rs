@@ -30,6 +30,11 @@ use crate::{Error, Result};
 /// sign with it; a run against a given node needs its own key.
 pub const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
+/// Anvil's second dev private key: public test material like [`DEV_KEY`], for a second
+/// signer in tests and benches (a token holder, a claimant); never on a real chain.
+pub const SECOND_DEV_KEY: &str =
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
 /// The address of [`DEV_KEY`] (public test material, as the key).
 pub const DEV_ADDRESS: Address = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
 

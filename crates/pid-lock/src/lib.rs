@@ -139,6 +139,10 @@ impl PidLock {
                             lock_file,
                         });
                     }
+                    // A blocking wait in a blocking call, bounded by FORK_WINDOW and only in
+                    // this rare case: `flock` has no timeout, and a blocking `lock()` could
+                    // wait forever for another process that took the lock before writing
+                    // its pid (the file still shows ours); re-reading the pid sees it.
                     std::thread::sleep(RETRY_EVERY);
                 }
                 Err(TryLockError::Error(source)) => return Err(io(source)),

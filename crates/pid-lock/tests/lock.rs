@@ -55,20 +55,30 @@ fn a_lock_file_that_cannot_be_created_is_an_io_error_that_retrying_does_not_help
     check(error.is_retryable(), false);
 }
 
-/// A child between `fork` and `exec` holds a copy of the lock file (close-on-exec) for as
-/// long as it takes to exec: here 300 ms, a `pre_exec` that sleeps.
+/// Starts, from another thread, a child that stays between `fork` and `exec` for 300 ms
+/// (a `pre_exec` that sleeps: a slow exec), holding a copy of every open file of this
+/// process (the lock file is close-on-exec); returns once the child has forked, and the
+/// thread that gives the child when it has exec'd.
 #[cfg(target_os = "linux")]
-fn start_a_child_that_execs_late() -> std::process::Child {
+fn fork_a_child_that_execs_late() -> std::thread::JoinHandle<std::process::Child> {
+    use std::io::{Read, Write};
     use std::os::unix::process::CommandExt;
-    let mut command = std::process::Command::new("true");
-    // SAFETY: the closure only sleeps (nanosleep is async-signal-safe).
-    unsafe {
-        command.pre_exec(|| {
-            std::thread::sleep(std::time::Duration::from_millis(300));
-            Ok(())
-        });
-    }
-    command.spawn().unwrap()
+    let (mut forked, signal) = std::io::pipe().unwrap();
+    let starter = std::thread::spawn(move || {
+        let mut command = std::process::Command::new("true");
+        // SAFETY: the closure only writes to a pipe and sleeps (write and nanosleep are
+        // async-signal-safe).
+        unsafe {
+            command.pre_exec(move || {
+                (&signal).write_all(b"f")?;
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                Ok(())
+            });
+        }
+        command.spawn().unwrap()
+    });
+    forked.read_exact(&mut [0u8]).unwrap();
+    starter
 }
 
 #[cfg(target_os = "linux")]
@@ -77,14 +87,7 @@ fn a_lock_dropped_while_a_child_has_not_yet_exec_ed_is_taken_again() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.sqlite");
     let held = PidLock::acquire(&path).unwrap();
-    let (spawned_tx, spawned_rx) = std::sync::mpsc::channel();
-    let starter = std::thread::spawn(move || {
-        // `spawn` returns once the child has exec'd; signal just before, from another thread.
-        spawned_tx.send(()).unwrap();
-        start_a_child_that_execs_late()
-    });
-    spawned_rx.recv().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(50)); // the child has forked
+    let child = fork_a_child_that_execs_late();
     drop(held);
     check(
         PidLock::acquire(&path)
@@ -92,16 +95,16 @@ fn a_lock_dropped_while_a_child_has_not_yet_exec_ed_is_taken_again() {
             .map_err(|e| e.to_string()),
         Ok(()),
     );
-    starter.join().unwrap().wait().unwrap();
+    child.join().unwrap().wait().unwrap();
 }
 
 #[cfg(target_os = "linux")]
 #[test]
-fn a_lock_this_process_holds_is_refused_at_once_even_while_a_child_execs() {
+fn a_lock_this_process_holds_is_still_refused_while_a_child_execs() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.sqlite");
     let _held = PidLock::acquire(&path).unwrap();
-    let mut child = start_a_child_that_execs_late();
+    let child = fork_a_child_that_execs_late();
     check(matches!(refusal(&path), LockError::InUse { .. }), true);
-    child.wait().unwrap();
+    child.join().unwrap().wait().unwrap();
 }

@@ -15,7 +15,7 @@ use payout_evm::{Contracts, EvmPayout};
 use rpc_resilience::{ResilienceConfig, ResilientClient, RpcError};
 
 /// Anvil's second dev account's key (public test material): a claimant that is not the owner.
-pub const OTHER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+pub use evm_sender::anvil::SECOND_DEV_KEY as OTHER_KEY;
 
 sol! {
     /// The push half the tests mix with claims, and the token's balance.
